@@ -1,0 +1,165 @@
+//! One error type for the whole program: every failure knows its exit status, its message, what
+//! caused it and, where we can tell, what the user should do about it.
+use std::fmt;
+
+/// The exit-code contract, documented in the README and in `istioup --help`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// 1: anything that went wrong (bad file, cluster unreachable, ...).
+    Failed,
+    /// 2: the command line itself is wrong.
+    Usage,
+    /// 3: a preflight check failed, or a guard refused to go on.
+    ChecksFailed,
+    /// 4: istioctl failed, or the result did not verify.
+    Istioctl,
+    /// 5: a confirmation was needed but not given, or declined.
+    NotConfirmed,
+    /// 130: interrupted (Ctrl-C).
+    Interrupted,
+}
+
+impl Kind {
+    pub fn code(self) -> u8 {
+        match self {
+            Kind::Failed => 1,
+            Kind::Usage => 2,
+            Kind::ChecksFailed => 3,
+            Kind::Istioctl => 4,
+            Kind::NotConfirmed => 5,
+            Kind::Interrupted => 130,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug)]
+pub struct Error {
+    kind: Kind,
+    message: String,
+    hint: Option<String>,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl Error {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            hint: None,
+            source: None,
+        }
+    }
+
+    /// Exit 1: a bad input file, an unreachable cluster, anything the user did not mistype.
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self::new(Kind::Failed, message)
+    }
+
+    /// Exit 2: the command line is wrong.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Kind::Usage, message)
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub fn hint(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
+
+    /// The causes below the message, outermost first, with repeats dropped (many libraries
+    /// repeat their source's text in their own).
+    pub fn causes(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut next: Option<&(dyn std::error::Error + 'static)> = self
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static));
+        while let Some(err) = next {
+            let text = err.to_string();
+            let repeated = text == self.message || out.last().is_some_and(|last| last.contains(&text));
+            if !repeated && !text.is_empty() {
+                out.push(text);
+            }
+            next = err.source();
+        }
+        out
+    }
+
+    /// The text printed on stderr: `error: ...`, one `caused by:` line per cause, then the hint.
+    pub fn render(&self) -> String {
+        let mut out = format!("error: {}\n", self.message);
+        for cause in self.causes() {
+            out.push_str(&format!("  caused by: {cause}\n"));
+        }
+        if let Some(hint) = &self.hint {
+            out.push_str(&format!("hint: {hint}\n"));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_shows_message_causes_and_hint() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory");
+        let err = Error::failed("cannot read overlay a.yaml")
+            .with_source(io)
+            .with_hint("check the path");
+        assert_eq!(
+            err.render(),
+            "error: cannot read overlay a.yaml\n  caused by: No such file or directory\nhint: check the path\n"
+        );
+        assert_eq!(err.kind().code(), 1);
+    }
+
+    #[test]
+    fn exit_codes_follow_the_contract() {
+        let codes: Vec<u8> = [
+            Kind::Failed,
+            Kind::Usage,
+            Kind::ChecksFailed,
+            Kind::Istioctl,
+            Kind::NotConfirmed,
+            Kind::Interrupted,
+        ]
+        .iter()
+        .map(|k| k.code())
+        .collect();
+        assert_eq!(codes, [1, 2, 3, 4, 5, 130]);
+    }
+}

@@ -1,0 +1,1 @@
+//! Which cluster istioup talks to, resolved by kubectl's rules.
