@@ -1,1 +1,0 @@
-//! Which cluster istioup talks to, resolved by kubectl's rules.
