@@ -1,11 +1,253 @@
 //! The desired IstioOperator: built-in base + overlay files + --set, merged by istioup's rules.
+//!
+//! istioctl 1.24+ replaces lists whole (a user's gateway list drops the profile's ingress gateway),
+//! so istioup does its own documented merge and hands istioctl a single file. The steps are plain
+//! functions: load each overlay into a checked [`Layer`](overlay::Layer), pick the base for the
+//! chosen profile, merge the files in order, apply `--set` paths, then the `--profile` and
+//! `--revision` shortcuts.
+mod base;
+mod components;
+mod merge;
+mod overlay;
+mod setpath;
+mod validate;
+
 use serde_json::Value;
 
 use crate::cli::SpecArgs;
 use crate::error::{Error, Result};
 
-pub const MERGE_RULES_HELP: &str = "TODO";
+pub use base::{
+    API_VERSION, EGRESS_GATEWAY, INGRESS_GATEWAY, KIND, ProfileDefaults, base_for, profile_defaults,
+};
+pub use components::{Component, ComponentKind, Components, Requests, Service, ServicePort};
+pub use merge::merge;
+pub use overlay::{Layer, MAX_OVERLAY_BYTES, load_all};
+pub use setpath::{Segment, SetArg, parse_set};
 
-pub fn desired(_args: &SpecArgs, _stdin: &mut dyn std::io::Read) -> Result<Value> {
-    Err(Error::failed("not built yet"))
+/// The merge rules, shown by `istioup render --help` and copied into the README.
+pub const MERGE_RULES_HELP: &str = "\
+How the IstioOperator is built:
+  istioup starts from a built-in IstioOperator: profile default; istiod and the ingress gateway
+  istio-ingressgateway on; the egress gateway istio-egressgateway declared but off; CNI off;
+  nodeSelector kubernetes.io/os: linux on every component. Then it applies each -f file in
+  order, then each --set in order, then --profile and --revision.
+  With another profile istioup knows (demo, minimal, empty, ambient, preview, stable) the base
+  switches components on and off as that profile does; with any other profile it leaves that
+  choice to istioctl.
+
+Merge rules:
+  1. Maps merge key by key, recursively. Scalars from the later layer win.
+  2. A list whose items are all maps carrying `name` merges item by item by `name` (and `kind`
+     when the items have one, as k8s.overlays items do): gateways, ports, env, volumes...
+     New names are appended in order; an item `{name: X, $patch: delete}` removes X.
+     Any other list, and an empty list `[]`, replaces the earlier one.
+  3. An explicit `null` removes the key.
+  4. The result must be `apiVersion: install.istio.io/v1alpha1`, `kind: IstioOperator`.
+     Unknown keys under spec, spec.components, each component and its k8s block are errors
+     (with a did-you-mean); spec.values and spec.meshConfig are passed through untouched.
+
+Overlay files (-f):
+  Each file is one full IstioOperator (apiVersion, kind, spec) of at most 1 MiB; `-` reads
+  stdin, once. YAML is read as istioctl reads it: unquoted yes/no/on/off are booleans and 0755
+  is octal; quote a value to keep it a string. Quote versions: tag: \"1.20\" (a number there is
+  an error, since 1.20 would read as 1.2).
+
+--set PATH=VALUE:
+  PATH is relative to spec (a leading `spec.` is accepted), in istioctl's syntax: a.b, a[0]
+  (an index past the end appends), a.[name:foo], and \\. for a dot inside a key. VALUE becomes
+  an integer, a float or a boolean when it reads as one, except under tag,
+  compatibilityVersion, proxyMetadata, node selectors and annotations, where it stays a string.";
+
+/// A layer's name in messages: which file or flag introduced a setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    File(String),
+    Stdin,
+    Set(String),
+    ProfileFlag,
+    RevisionFlag,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::File(path) => write!(f, "overlay {path}"),
+            Origin::Stdin => f.write_str("overlay - (stdin)"),
+            Origin::Set(raw) => write!(f, "--set {raw}"),
+            Origin::ProfileFlag => f.write_str("--profile"),
+            Origin::RevisionFlag => f.write_str("--revision"),
+        }
+    }
+}
+
+/// The merged IstioOperator for these arguments. Reads stdin only when an overlay is `-`.
+pub fn desired(args: &SpecArgs, stdin: &mut dyn std::io::Read) -> Result<Value> {
+    // Command-line mistakes are reported before any file is read.
+    let mut sets = args
+        .sets
+        .iter()
+        .map(|raw| parse_set(raw))
+        .collect::<Result<Vec<_>>>()?;
+    sets.extend(shortcuts(args)?);
+    let layers = overlay::load_all(&args.overlays, stdin)?;
+
+    let profile = chosen_profile(&layers, &sets);
+    let mut tree = base_for(&profile);
+    for layer in layers {
+        merge(&mut tree, layer.value);
+    }
+    for set in &sets {
+        set.apply(&mut tree)?;
+    }
+    Ok(tree)
+}
+
+/// `--profile` and `--revision` as `--set` entries applied last.
+fn shortcuts(args: &SpecArgs) -> Result<Vec<SetArg>> {
+    let mut out = Vec::new();
+    if let Some(profile) = &args.profile {
+        if profile.trim().is_empty() {
+            return Err(Error::usage(
+                "--profile needs a profile name, e.g. --profile demo",
+            ));
+        }
+        out.push(SetArg::shortcut("profile", profile, Origin::ProfileFlag));
+    }
+    if let Some(revision) = &args.revision {
+        validate::revision(revision).map_err(|problem| {
+            Error::usage(format!(
+                "--revision {revision:?} is not a valid revision: {problem}"
+            ))
+            .with_hint("use lowercase letters, digits and '-', e.g. --revision 1-28-0")
+        })?;
+        out.push(SetArg::shortcut("revision", revision, Origin::RevisionFlag));
+    }
+    Ok(out)
+}
+
+/// The profile the merged result will name: the last one set by a file, a --set or --profile.
+/// The base depends on it, so it is worked out before merging.
+fn chosen_profile(layers: &[overlay::Layer], sets: &[SetArg]) -> String {
+    let mut profile = base::DEFAULT_PROFILE.to_string();
+    for layer in layers {
+        match layer.value.get("spec").and_then(|spec| spec.get("profile")) {
+            Some(Value::String(name)) => profile = name.clone(),
+            Some(Value::Null) => profile = base::DEFAULT_PROFILE.to_string(),
+            _ => {}
+        }
+    }
+    for set in sets {
+        if let Some(name) = set.sets_profile() {
+            profile = name;
+        }
+    }
+    profile
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::path::PathBuf;
+
+    fn args(sets: &[&str]) -> SpecArgs {
+        SpecArgs {
+            sets: sets.iter().map(|s| s.to_string()).collect(),
+            ..SpecArgs::default()
+        }
+    }
+
+    fn render(spec_args: &SpecArgs, stdin: &str) -> Result<Value> {
+        desired(spec_args, &mut stdin.as_bytes())
+    }
+
+    #[test]
+    fn no_input_gives_the_documented_base() {
+        let tree = render(&SpecArgs::default(), "").unwrap();
+        assert_eq!(tree["apiVersion"], API_VERSION);
+        assert_eq!(tree["kind"], KIND);
+        let spec = &tree["spec"];
+        assert_eq!(spec["profile"], "default");
+        assert_eq!(spec["components"]["pilot"]["enabled"], true);
+        assert_eq!(spec["components"]["cni"]["enabled"], false);
+        assert_eq!(spec["components"]["ingressGateways"][0]["name"], INGRESS_GATEWAY);
+        assert_eq!(spec["components"]["ingressGateways"][0]["enabled"], true);
+        assert_eq!(spec["components"]["egressGateways"][0]["name"], EGRESS_GATEWAY);
+        assert_eq!(spec["components"]["egressGateways"][0]["enabled"], false);
+        assert_eq!(
+            spec["components"]["pilot"]["k8s"]["nodeSelector"],
+            json!({"kubernetes.io/os": "linux"})
+        );
+    }
+
+    #[test]
+    fn stdin_overlay_then_sets_then_shortcuts() {
+        let spec_args = SpecArgs {
+            overlays: vec![PathBuf::from("-")],
+            sets: vec![
+                "revision=canary".into(),
+                "values.global.hub=example.com/istio".into(),
+            ],
+            profile: Some("demo".into()),
+            revision: Some("stable-1".into()),
+        };
+        let stdin = "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  profile: minimal\n  hub: a\n";
+        let tree = render(&spec_args, stdin).unwrap();
+        assert_eq!(tree["spec"]["profile"], "demo");
+        assert_eq!(tree["spec"]["revision"], "stable-1");
+        assert_eq!(tree["spec"]["hub"], "a");
+        assert_eq!(tree["spec"]["values"]["global"]["hub"], "example.com/istio");
+    }
+
+    #[test]
+    fn profile_from_a_set_picks_the_matching_base() {
+        let tree = render(&args(&["profile=demo"]), "").unwrap();
+        assert_eq!(tree["spec"]["components"]["egressGateways"][0]["enabled"], true);
+        let tree = render(&args(&["spec.profile=ambient"]), "").unwrap();
+        assert_eq!(tree["spec"]["components"]["cni"]["enabled"], true);
+        assert_eq!(tree["spec"]["components"]["ingressGateways"][0]["enabled"], false);
+    }
+
+    #[test]
+    fn bad_revision_flag_is_a_usage_error() {
+        let spec_args = SpecArgs {
+            revision: Some("Canary_1".into()),
+            ..SpecArgs::default()
+        };
+        let err = render(&spec_args, "").unwrap_err();
+        assert_eq!(err.kind().code(), 2);
+        assert!(
+            err.message().contains("--revision \"Canary_1\""),
+            "{}",
+            err.message()
+        );
+    }
+
+    #[test]
+    fn empty_profile_flag_is_a_usage_error() {
+        let spec_args = SpecArgs {
+            profile: Some(" ".into()),
+            ..SpecArgs::default()
+        };
+        assert_eq!(render(&spec_args, "").unwrap_err().kind().code(), 2);
+    }
+
+    #[test]
+    fn bad_set_is_reported_before_files_are_read() {
+        let spec_args = SpecArgs {
+            overlays: vec![PathBuf::from("/does/not/exist.yaml")],
+            sets: vec!["novalue".into()],
+            ..SpecArgs::default()
+        };
+        assert_eq!(render(&spec_args, "").unwrap_err().kind().code(), 2);
+    }
+
+    #[test]
+    fn same_input_same_output() {
+        let spec_args = args(&["components.cni.enabled=true", "values.global.hub=x"]);
+        let a = crate::output::to_yaml(&render(&spec_args, "").unwrap()).unwrap();
+        let b = crate::output::to_yaml(&render(&spec_args, "").unwrap()).unwrap();
+        assert_eq!(a, b);
+    }
 }

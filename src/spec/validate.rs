@@ -1,0 +1,543 @@
+//! What an IstioOperator may contain. istioctl rejects an unknown field late (after istioup said
+//! "installing"), so every layer is checked here first, with a did-you-mean for typos.
+use serde_json::Value;
+
+use super::merge::item_label;
+use super::setpath::Segment;
+
+/// One thing wrong with a layer, at a full path such as `spec.components.pilot.k8s.nodeSelectr`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+const ROOT_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec"];
+const SPEC_FIELDS: &[&str] = &[
+    "profile",
+    "installPackagePath",
+    "hub",
+    "tag",
+    "resourceSuffix",
+    "namespace",
+    "revision",
+    "compatibilityVersion",
+    "meshConfig",
+    "components",
+    "values",
+    "unvalidatedValues",
+];
+const COMPONENTS_FIELDS: &[&str] = &[
+    "base",
+    "pilot",
+    "cni",
+    "ztunnel",
+    "istiodRemote",
+    "ingressGateways",
+    "egressGateways",
+];
+const COMPONENT_FIELDS: &[&str] = &[
+    "enabled",
+    "namespace",
+    "hub",
+    "tag",
+    "spec",
+    "k8s",
+    "name",
+    "label",
+];
+const K8S_FIELDS: &[&str] = &[
+    "affinity",
+    "env",
+    "hpaSpec",
+    "imagePullPolicy",
+    "nodeSelector",
+    "podDisruptionBudget",
+    "podAnnotations",
+    "priorityClassName",
+    "readinessProbe",
+    "replicaCount",
+    "resources",
+    "service",
+    "strategy",
+    "tolerations",
+    "serviceAnnotations",
+    "securityContext",
+    "volumes",
+    "volumeMounts",
+    "overlays",
+];
+
+/// The part of the IstioOperator schema a value sits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// Passed through to istioctl unchecked (values, meshConfig, k8s.affinity, ...).
+    Any,
+    Root,
+    Spec,
+    Components,
+    Component,
+    Gateways,
+    K8s,
+    /// Kubernetes `map[string]string`: node selectors and annotations.
+    StringMap,
+}
+
+impl Shape {
+    fn fields(self) -> Option<&'static [&'static str]> {
+        match self {
+            Shape::Root => Some(ROOT_FIELDS),
+            Shape::Spec => Some(SPEC_FIELDS),
+            Shape::Components => Some(COMPONENTS_FIELDS),
+            Shape::Component => Some(COMPONENT_FIELDS),
+            Shape::K8s => Some(K8S_FIELDS),
+            Shape::Any | Shape::Gateways | Shape::StringMap => None,
+        }
+    }
+
+    fn child(self, key: &str) -> Shape {
+        match (self, key) {
+            (Shape::Root, "spec") => Shape::Spec,
+            (Shape::Spec, "components") => Shape::Components,
+            (Shape::Components, "ingressGateways" | "egressGateways") => Shape::Gateways,
+            (Shape::Components, _) => Shape::Component,
+            (Shape::Component, "k8s") => Shape::K8s,
+            (Shape::K8s, "nodeSelector" | "podAnnotations" | "serviceAnnotations") => Shape::StringMap,
+            _ => Shape::Any,
+        }
+    }
+
+    /// The shape of a list item, for `[0]` and `[name:x]` path segments.
+    fn item(self) -> Shape {
+        match self {
+            Shape::Gateways => Shape::Component,
+            _ => Shape::Any,
+        }
+    }
+
+    fn wants_map(self) -> bool {
+        self.fields().is_some() || self == Shape::StringMap
+    }
+}
+
+/// Checks a whole IstioOperator document (one overlay file).
+pub fn document(value: &Value) -> Vec<Problem> {
+    let mut out = Vec::new();
+    node(value, Shape::Root, "", &mut out);
+    numbers_that_must_be_strings(value, "", &mut out);
+    out
+}
+
+/// Checks a `--set` path (relative to spec) and the value it sets.
+pub fn set_path(path: &[Segment], value: &Value) -> Option<Problem> {
+    let mut shape = Shape::Spec;
+    let mut shown = String::from("spec");
+    let mut out = Vec::new();
+    for (index, segment) in path.iter().enumerate() {
+        match segment {
+            Segment::Key(key) => {
+                if index + 1 == path.len() {
+                    field(shape, key, value, &shown, &mut out);
+                    break;
+                }
+                if let Some(problem) = unknown_key(shape, key, &shown) {
+                    return Some(problem);
+                }
+                shown = join(&shown, key);
+                shape = shape.child(key);
+            }
+            Segment::Index(_) | Segment::Select { .. } => {
+                shown.push_str(&segment.to_string());
+                shape = shape.item();
+            }
+        }
+    }
+    out.into_iter().next()
+}
+
+/// Whether a `--set` path ends in a Kubernetes string map (node selector, annotations), where a
+/// value such as `true` must stay the string "true".
+pub fn wants_string(path: &[Segment]) -> bool {
+    let mut shape = Shape::Spec;
+    for segment in path.iter().take(path.len().saturating_sub(1)) {
+        shape = match segment {
+            Segment::Key(key) => shape.child(key),
+            Segment::Index(_) | Segment::Select { .. } => shape.item(),
+        };
+    }
+    shape == Shape::StringMap
+}
+
+fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+fn node(value: &Value, shape: Shape, path: &str, out: &mut Vec<Problem>) {
+    match value {
+        // A null deletes the key at merge time; it is valid for any known key.
+        Value::Null => {}
+        Value::Object(map) if shape.wants_map() => {
+            for (key, child) in map {
+                field(shape, key, child, path, out);
+            }
+        }
+        Value::Array(items) if shape == Shape::Gateways => gateways(items, path, out),
+        _ if shape.wants_map() => out.push(wrong_type(path, "a map", value)),
+        _ if shape == Shape::Gateways => out.push(wrong_type(path, "a list of gateways", value)),
+        _ => {}
+    }
+}
+
+fn field(parent: Shape, key: &str, value: &Value, path: &str, out: &mut Vec<Problem>) {
+    let shown = join(path, key);
+    if parent == Shape::StringMap {
+        if !(value.is_string() || value.is_null()) {
+            out.push(Problem {
+                path: shown,
+                message: format!("is {}, but Kubernetes wants a string here", describe(value)),
+                hint: Some(format!("quote the value: \"{}\"", scalar_text(value))),
+            });
+        }
+        return;
+    }
+    if let Some(problem) = unknown_key(parent, key, path) {
+        return out.push(problem);
+    }
+    if parent == Shape::Component && key == "enabled" && !(value.is_boolean() || value.is_null()) {
+        return out.push(wrong_type(&shown, "true or false", value));
+    }
+    node(value, parent.child(key), &shown, out);
+}
+
+fn gateways(items: &[Value], path: &str, out: &mut Vec<Problem>) {
+    for (index, item) in items.iter().enumerate() {
+        let shown = format!(
+            "{path}{}",
+            item_label(item).unwrap_or_else(|| format!("[{index}]"))
+        );
+        let Some(map) = item.as_object() else {
+            out.push(wrong_type(&shown, "a gateway (a map with a name)", item));
+            continue;
+        };
+        if !map.get("name").is_some_and(Value::is_string) {
+            out.push(Problem {
+                path: shown.clone(),
+                message: "this gateway has no name".into(),
+                hint: Some("give every gateway a `name:`, e.g. name: istio-ingressgateway".into()),
+            });
+        }
+        // `$patch: delete` was checked with the other list rules; its other keys are still keys.
+        for (key, child) in map.iter().filter(|(k, _)| *k != super::merge::PATCH_KEY) {
+            field(Shape::Component, key, child, &shown, out);
+        }
+    }
+}
+
+fn unknown_key(shape: Shape, key: &str, path: &str) -> Option<Problem> {
+    let fields = shape.fields()?;
+    if fields.contains(&key) {
+        return None;
+    }
+    let shown = join(path, key);
+    let where_ = if path.is_empty() { "at the top level" } else { path };
+    let hint = match (shape, did_you_mean(key, fields)) {
+        (_, Some(close)) => format!(
+            "did you mean `{close}`? Keys allowed in {where_}: {}",
+            fields.join(", ")
+        ),
+        (Shape::Component, None) if K8S_FIELDS.contains(&key) => {
+            format!(
+                "Kubernetes settings go under k8s: {}",
+                join(&join(path, "k8s"), key)
+            )
+        }
+        (Shape::Spec, None) if COMPONENTS_FIELDS.contains(&key) => {
+            format!(
+                "components go under components: {}",
+                join(&join(path, "components"), key)
+            )
+        }
+        (Shape::Root, None) => format!(
+            "settings go under spec:; keys allowed at the top level: {}",
+            fields.join(", ")
+        ),
+        _ => format!(
+            "keys allowed in {where_}: {}; free-form settings go under spec.values or spec.meshConfig",
+            fields.join(", ")
+        ),
+    };
+    Some(Problem {
+        path: shown,
+        message: format!("unknown key `{key}`"),
+        hint: Some(hint),
+    })
+}
+
+/// The known key closest to `key`: same letters in another case, or at most a couple of edits.
+pub fn did_you_mean<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    let lower = key.to_lowercase();
+    if let Some(same) = known.iter().find(|k| k.to_lowercase() == lower) {
+        return Some(same);
+    }
+    let limit = (key.chars().count() / 4).clamp(1, 3);
+    known
+        .iter()
+        .map(|k| (edit_distance(&lower, &k.to_lowercase()), *k))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// `tag: 1.20` reads as the number 1.2: the spelling is gone before istioup sees it, so the only
+/// safe answer is to ask for quotes.
+fn numbers_that_must_be_strings(value: &Value, path: &str, out: &mut Vec<Problem>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let shown = join(path, key);
+                if matches!(key.as_str(), "tag" | "compatibilityVersion") && child.is_number() {
+                    out.push(Problem {
+                        path: shown,
+                        message: format!(
+                            "is the number {child}, so its spelling may be lost (1.20 reads as 1.2)"
+                        ),
+                        hint: Some(format!(
+                            "quote it: {key}: \"{child}\" (with the digits you meant)"
+                        )),
+                    });
+                } else {
+                    numbers_that_must_be_strings(child, &shown, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                numbers_that_must_be_strings(item, &format!("{path}[{index}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A revision names Kubernetes objects (istiod-<revision>), so it must be a DNS-1123 label.
+pub fn revision(name: &str) -> Result<(), String> {
+    let valid_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    if name.is_empty() {
+        Err("it is empty".into())
+    } else if name.len() > 63 {
+        Err(format!("it has {} characters; the limit is 63", name.len()))
+    } else if !name.chars().all(valid_char) {
+        Err("only lowercase letters, digits and '-' are allowed".into())
+    } else if name.starts_with('-') || name.ends_with('-') {
+        Err("it must start and end with a letter or digit".into())
+    } else {
+        Ok(())
+    }
+}
+
+fn wrong_type(path: &str, wanted: &str, value: &Value) -> Problem {
+    Problem {
+        path: path.to_string(),
+        message: format!("must be {wanted}, not {}", describe(value)),
+        hint: None,
+    }
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("{b} (a boolean)"),
+        Value::Number(n) => format!("{n} (a number)"),
+        Value::String(s) => format!("{s:?} (a string)"),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a map".into(),
+    }
+}
+
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn iop(spec: Value) -> Value {
+        json!({"apiVersion": "install.istio.io/v1alpha1", "kind": "IstioOperator", "spec": spec})
+    }
+
+    #[test]
+    fn a_valid_document_has_no_problems() {
+        let doc = iop(json!({
+            "profile": "demo",
+            "values": {"anything": {"goes": [1, 2]}},
+            "meshConfig": {"accessLogFile": "/dev/stdout"},
+            "components": {
+                "pilot": {"enabled": true, "k8s": {"replicaCount": 2, "nodeSelector": {"a": "b"}}},
+                "ingressGateways": [{"name": "x", "label": {"istio": "x"}, "k8s": {"service": {"type": "NodePort"}}}],
+                "egressGateways": [{"name": "y", "$patch": "delete"}]
+            }
+        }));
+        assert_eq!(document(&doc), []);
+    }
+
+    #[test]
+    fn unknown_components_key_suggests_the_right_one() {
+        let problems = document(&iop(json!({"components": {"ingresGateways": []}})));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "spec.components.ingresGateways");
+        assert_eq!(problems[0].message, "unknown key `ingresGateways`");
+        assert!(
+            problems[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean `ingressGateways`?")
+        );
+    }
+
+    #[test]
+    fn unknown_k8s_key_in_a_gateway_names_the_gateway() {
+        let doc =
+            iop(json!({"components": {"ingressGateways": [{"name": "x", "k8s": {"nodeSelectr": {}}}]}}));
+        let problems = document(&doc);
+        assert_eq!(
+            problems[0].path,
+            "spec.components.ingressGateways[name=x].k8s.nodeSelectr"
+        );
+        assert!(problems[0].hint.as_deref().unwrap().contains("`nodeSelector`"));
+    }
+
+    #[test]
+    fn unknown_keys_at_each_checked_level() {
+        for (doc, path) in [
+            (json!({"apiVersion": "a", "kind": "b", "sepc": {}}), "sepc"),
+            (iop(json!({"profil": "demo"})), "spec.profil"),
+            (
+                iop(json!({"components": {"pilot": {"replicas": 2}}})),
+                "spec.components.pilot.replicas",
+            ),
+            (
+                iop(json!({"components": {"cni": {"k8s": {"foo": 1}}}})),
+                "spec.components.cni.k8s.foo",
+            ),
+        ] {
+            assert_eq!(document(&doc)[0].path, path, "{doc}");
+        }
+    }
+
+    #[test]
+    fn misplaced_keys_get_a_hint_where_they_belong() {
+        let problems = document(&iop(json!({"components": {"pilot": {"resources": {}}}})));
+        assert_eq!(
+            problems[0].hint.as_deref(),
+            Some("Kubernetes settings go under k8s: spec.components.pilot.k8s.resources")
+        );
+        let problems = document(&iop(json!({"pilot": {}})));
+        assert_eq!(
+            problems[0].hint.as_deref(),
+            Some("components go under components: spec.components.pilot")
+        );
+    }
+
+    #[test]
+    fn values_and_mesh_config_pass_through() {
+        let doc = iop(json!({"values": {"unknownThing": 1}, "meshConfig": {"whatever": {"x": true}}}));
+        assert_eq!(document(&doc), []);
+    }
+
+    #[test]
+    fn types_are_checked_where_istioctl_would_fail() {
+        let doc = iop(json!({"components": {
+            "pilot": {"enabled": "yes"},
+            "cni": {"k8s": {"nodeSelector": {"infra": true}}},
+            "ingressGateways": {"name": "x"},
+            "egressGateways": [{"enabled": true}]
+        }}));
+        let paths: Vec<String> = document(&doc).into_iter().map(|p| p.path).collect();
+        assert_eq!(
+            paths,
+            [
+                "spec.components.pilot.enabled",
+                "spec.components.cni.k8s.nodeSelector.infra",
+                "spec.components.ingressGateways",
+                "spec.components.egressGateways[0]"
+            ]
+        );
+    }
+
+    #[test]
+    fn numeric_tags_must_be_quoted() {
+        let doc =
+            iop(json!({"tag": 1.2, "values": {"global": {"tag": "1.20"}, "compatibilityVersion": 1.2}}));
+        let paths: Vec<String> = document(&doc).into_iter().map(|p| p.path).collect();
+        assert_eq!(paths, ["spec.tag", "spec.values.compatibilityVersion"]);
+    }
+
+    #[test]
+    fn set_paths_are_checked_against_the_schema() {
+        let path = |keys: &[&str]| {
+            keys.iter()
+                .map(|k| Segment::Key(k.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(set_path(&path(&["values", "x", "y"]), &json!(1)), None);
+        assert_eq!(
+            set_path(&path(&["components", "cni", "enabled"]), &json!(true)),
+            None
+        );
+        let bad = set_path(&path(&["components", "ingresGateways"]), &json!(1)).unwrap();
+        assert_eq!(bad.path, "spec.components.ingresGateways");
+        let mut indexed = path(&["components", "ingressGateways"]);
+        indexed.push(Segment::Index(0));
+        indexed.extend(path(&["k8s", "nodeSelectr", "a"]));
+        assert_eq!(
+            set_path(&indexed, &json!("b")).unwrap().path,
+            "spec.components.ingressGateways[0].k8s.nodeSelectr"
+        );
+        let enabled = set_path(&path(&["components", "pilot", "enabled"]), &json!("maybe")).unwrap();
+        assert_eq!(enabled.path, "spec.components.pilot.enabled");
+    }
+
+    #[test]
+    fn did_you_mean_is_conservative() {
+        assert_eq!(
+            did_you_mean("IngressGateways", COMPONENTS_FIELDS),
+            Some("ingressGateways")
+        );
+        assert_eq!(did_you_mean("plot", COMPONENTS_FIELDS), Some("pilot"));
+        assert_eq!(did_you_mean("gateways", COMPONENTS_FIELDS), None);
+    }
+
+    #[test]
+    fn revisions_are_dns_labels() {
+        assert!(revision("1-28-0").is_ok());
+        assert!(revision("canary").is_ok());
+        for bad in ["", "Canary", "1.28", "-a", "a-", "a_b", &"a".repeat(64)] {
+            assert!(revision(bad).is_err(), "{bad}");
+        }
+    }
+}
