@@ -14,6 +14,14 @@ Exit codes:
   5    confirmation needed but not given (no terminal and no --yes), or declined
   130  interrupted";
 
+const INSTALL_HELP: &str = "\
+Steps: show the target cluster; run the checks (a failure stops here, exit 3, nothing changed);
+show the plan (--dry-run stops here); ask once (-y skips; without a terminal and without -y:
+exit 5, nothing changed); run istioctl install on the merged IstioOperator with a progress
+display (failure: exit 4, with the Pending pods and warning events); verify the result; label
+the namespaces to inject and list the workloads that need a restart (--restart rolls them).
+Re-running the same command after any failure converges.";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "istioup",
@@ -88,6 +96,14 @@ pub enum Command {
     /// Show which cluster istioup would act on, and where each part came from
     Context,
 
+    /// Check that the cluster is ready for Istio, and change nothing
+    #[command(after_help = crate::check::CHECKS_HELP)]
+    Check(PreflightArgs),
+
+    /// Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection
+    #[command(after_help = INSTALL_HELP)]
+    Install(InstallArgs),
+
     /// Print a shell completion script
     Completions {
         /// The shell to generate completions for
@@ -119,4 +135,155 @@ pub struct SpecArgs {
     /// Control plane revision (shortcut for --set revision=NAME)
     #[arg(long, value_name = "NAME")]
     pub revision: Option<String>,
+}
+
+/// Which namespaces get sidecar injection.
+#[derive(Debug, Clone, Default, Args)]
+pub struct InjectArgs {
+    /// Namespace to enable sidecar injection in (repeatable)
+    #[arg(long = "inject", value_name = "NS", num_args = 1..)]
+    pub namespaces: Vec<String>,
+
+    /// Inject every namespace except kube-*, the Istio namespace, and those labelled istio-injection=disabled
+    #[arg(long, conflicts_with_all = ["namespaces", "inject_selector"])]
+    pub inject_all: bool,
+
+    /// Inject the namespaces matching this label selector (e.g. team=shop)
+    #[arg(long, value_name = "SELECTOR", conflicts_with = "namespaces")]
+    pub inject_selector: Option<String>,
+}
+
+/// Where istioctl is.
+#[derive(Debug, Clone, Default, Args)]
+pub struct IstioctlArgs {
+    /// The istioctl binary (else ISTIOCTL, else istioctl on PATH)
+    #[arg(long = "istioctl", value_name = "PATH")]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Fail,
+    Warn,
+}
+
+/// What `check` and `install` share.
+#[derive(Debug, Clone, Args)]
+pub struct PreflightArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+
+    #[command(flatten)]
+    pub inject: InjectArgs,
+
+    #[command(flatten)]
+    pub istioctl: IstioctlArgs,
+
+    /// Treat warnings as failures (for CI)
+    #[arg(long, value_enum, default_value_t = FailOn::Fail, value_name = "LEVEL")]
+    pub fail_on: FailOn,
+
+    /// Skip a check by its id (repeatable), for an admin who knows better
+    #[arg(long = "skip-check", value_name = "ID")]
+    pub skip_checks: Vec<String>,
+}
+
+/// `istioup install`.
+#[derive(Debug, Clone, Args)]
+pub struct InstallArgs {
+    #[command(flatten)]
+    pub preflight: PreflightArgs,
+
+    /// Print the plan and the rendered IstioOperator, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Restart the workloads of injected namespaces so their pods get a sidecar
+    #[arg(long)]
+    pub restart: bool,
+
+    #[command(flatten)]
+    pub rollout: RolloutArgs,
+
+    /// How long istioctl waits for each component to become ready (passed as --readiness-timeout)
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub readiness_timeout: std::time::Duration,
+
+    /// Stop istioctl if the whole run takes longer than this
+    #[arg(long = "istioctl-timeout", value_name = "DURATION", default_value = "30m", value_parser = parse_duration)]
+    pub istioctl_timeout: std::time::Duration,
+
+    /// Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force
+    #[arg(long = "istioctl-arg", value_name = "ARG", allow_hyphen_values = true)]
+    pub istioctl_args: Vec<String>,
+}
+
+/// How restarts roll.
+#[derive(Debug, Clone, Args)]
+pub struct RolloutArgs {
+    /// How many workloads restart at once
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub batch_size: u32,
+
+    /// How long each batch of restarted workloads may take to become Available
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
+}
+
+/// Go-style durations as kubectl and istioctl take them: `300s`, `5m`, `1m30s`, `2h`; a bare
+/// number is seconds.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let bad = || format!("{text:?} is not a duration; write it like 90s, 5m or 1m30s");
+    if let Ok(secs) = text.parse::<u64>() {
+        return Ok(std::time::Duration::from_secs(secs));
+    }
+    let mut total = 0u64;
+    let mut number = String::new();
+    let mut chars = text.chars().peekable();
+    if text.is_empty() {
+        return Err(bad());
+    }
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match (c, chars.peek()) {
+            ('m', Some('s')) => {
+                chars.next();
+                0
+            }
+            ('h', _) => 3600,
+            ('m', _) => 60,
+            ('s', _) => 1,
+            _ => return Err(bad()),
+        };
+        let n: u64 = number.parse().map_err(|_| bad())?;
+        // Milliseconds round up to a whole second: timeouts are never shortened.
+        total += if unit == 0 { n.div_ceil(1000) } else { n * unit };
+        number.clear();
+    }
+    if !number.is_empty() {
+        return Err(bad());
+    }
+    Ok(std::time::Duration::from_secs(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_read_like_go() {
+        assert_eq!(parse_duration("300s"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
+        assert_eq!(parse_duration("1500ms"), Ok(Duration::from_secs(2)));
+        for bad in ["", "m", "5x", "1.5m", "-1s", "5m3"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?} accepted");
+        }
+    }
 }

@@ -3,13 +3,23 @@
 //! The data flows one way: command line (`cli`) → resolved target cluster (`target`) → desired
 //! IstioOperator (`spec`) → plan → actions → report (`output`). Only the action stage changes
 //! anything on a cluster; only `output` prints data.
+pub mod check;
 pub mod cli;
+pub mod cluster;
 pub mod cmd;
+pub mod confirm;
 pub mod error;
+pub mod inject;
+pub mod interrupt;
+pub mod istioctl;
 pub mod output;
+pub mod preflight;
+pub mod progress;
 pub mod quantity;
+pub mod restart;
 pub mod spec;
 pub mod target;
+pub mod verify;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;

@@ -52,3 +52,40 @@ pub fn print_error(err: &Error, color: bool) {
     };
     let _ = std::io::stderr().write_all(text.as_bytes());
 }
+
+/// `Target: context kind (cluster kind) at https://127.0.0.1:6443 · Kubernetes v1.33.2 · 3 nodes`
+pub fn banner(target: &crate::preflight::TargetSummary) -> String {
+    format!(
+        "Target: context {} (cluster {}) at {} · Kubernetes {} · {} nodes\n",
+        target.context, target.cluster, target.server, target.kubernetes_version, target.nodes
+    )
+}
+
+/// Checks as a terminal reads them: a mark, the id, the message, then details and hint indented.
+pub fn checks_table(checks: &[crate::check::Check], color: bool) -> String {
+    use crate::check::Status;
+    let width = checks.iter().map(|c| c.id.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for check in checks {
+        let mark = check.status.mark();
+        let mark = match (color, check.status) {
+            (true, Status::Pass) => format!("\x1b[32m{mark}\x1b[0m"),
+            (true, Status::Warn) => format!("\x1b[33m{mark}\x1b[0m"),
+            (true, Status::Fail) => format!("\x1b[31m{mark}\x1b[0m"),
+            _ => mark.to_string(),
+        };
+        out.push_str(&format!("{mark} {:width$}  {}\n", check.id, check.message));
+        for detail in &check.details {
+            out.push_str(&format!("  {:width$}    {detail}\n", ""));
+        }
+        if let Some(hint) = &check.hint {
+            out.push_str(&format!("  {:width$}    hint: {hint}\n", ""));
+        }
+    }
+    out
+}
+
+/// A line for the person watching (banner, plan, progress): stderr, so stdout stays the report.
+pub fn note(text: &str) {
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}

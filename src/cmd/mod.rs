@@ -1,6 +1,8 @@
 //! One file per subcommand, each a plain function of resolved settings.
+mod check;
 mod completions;
 mod context;
+mod install;
 mod render;
 
 use crate::Settings;
@@ -11,6 +13,18 @@ pub fn run(command: Command, settings: &Settings) -> Result<()> {
     match command {
         Command::Render(args) => render::run(&args, settings),
         Command::Context => context::run(settings),
+        Command::Check(args) => check::run(&args, settings),
+        Command::Install(args) => install::run(&args, settings),
         Command::Completions { shell } => completions::run(shell),
     }
+}
+
+/// Runs the async part of a command: cluster calls are concurrent, the rest is plain code.
+fn block_on<T>(future: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| crate::error::Error::failed("cannot start the async runtime").with_source(e))?;
+    runtime.block_on(future)
 }

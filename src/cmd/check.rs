@@ -1,0 +1,49 @@
+//! `istioup check`: the install's preflight checks, and nothing else.
+use serde::Serialize;
+
+use crate::Settings;
+use crate::check::Check;
+use crate::cli::{OutputFormat, PreflightArgs};
+use crate::error::{Error, Kind, Result};
+use crate::output;
+use crate::preflight::{self, TargetSummary};
+use crate::target;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    target: TargetSummary,
+    checks: &'a [Check],
+    ok: bool,
+}
+
+pub fn run(args: &PreflightArgs, settings: &Settings) -> Result<()> {
+    let format = settings.output.unwrap_or(OutputFormat::Table);
+    let (iop, components) = preflight::spec(args)?;
+    let target = target::resolve(settings)?;
+    super::block_on(async {
+        let client = target.client().await?;
+        let preflight = preflight::run(args, iop, components, &client).await?;
+        let summary = TargetSummary::new(&target, &preflight.facts);
+        let report = Report {
+            target: summary.clone(),
+            checks: &preflight.checks,
+            ok: preflight.ok,
+        };
+        output::emit(format, &report, || {
+            format!(
+                "{}\n{}",
+                output::banner(&summary),
+                output::checks_table(&preflight.checks, settings.color)
+            )
+        })?;
+        if preflight.ok {
+            Ok(())
+        } else {
+            Err(Error::new(
+                Kind::ChecksFailed,
+                "the cluster is not ready for this installation",
+            )
+            .with_hint("fix what the failed checks say; --skip-check ID skips a check you know better about"))
+        }
+    })
+}

@@ -1,0 +1,236 @@
+//! The stage between the command line and any change: resolve the spec, find istioctl, read the
+//! cluster once, and judge it. `check` stops here; `install` goes on with the result.
+use k8s_openapi::api::core::v1::Namespace;
+use kube::api::{Api, ListParams};
+use kube::{Client, ResourceExt};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::check::facts::{self, Facts};
+use crate::check::rules::{self, IstioctlFacts};
+use crate::check::{Check, Desired, Status, plural};
+use crate::cli::{FailOn, InjectArgs, PreflightArgs};
+use crate::cluster::list_all;
+use crate::error::{Error, Result};
+use crate::istioctl::{self, Istioctl};
+use crate::spec::Components;
+use crate::target::Target;
+
+pub struct Preflight {
+    pub istioctl: Option<Istioctl>,
+    pub istioctl_facts: IstioctlFacts,
+    pub iop: Value,
+    pub components: Components,
+    pub desired: Desired,
+    pub facts: Facts,
+    pub checks: Vec<Check>,
+    pub ok: bool,
+}
+
+/// The target as the banner and the JSON report show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetSummary {
+    pub context: String,
+    pub cluster: String,
+    pub server: String,
+    pub kubernetes_version: String,
+    pub nodes: usize,
+}
+
+impl TargetSummary {
+    pub fn new(target: &Target, facts: &Facts) -> Self {
+        TargetSummary {
+            context: target.context.clone(),
+            cluster: target.cluster.clone(),
+            server: target.server.clone(),
+            kubernetes_version: facts.server_version.clone(),
+            nodes: facts.nodes.len(),
+        }
+    }
+}
+
+/// The spec alone, before any cluster is contacted: bad input fails before the network does.
+pub fn spec(args: &PreflightArgs) -> Result<(Value, Components)> {
+    let iop = crate::spec::desired(&args.spec, &mut std::io::stdin())?;
+    let components = Components::from_spec(&iop);
+    Ok((iop, components))
+}
+
+pub async fn run(
+    args: &PreflightArgs,
+    iop: Value,
+    components: Components,
+    client: &Client,
+) -> Result<Preflight> {
+    validate_skips(&args.skip_checks)?;
+    let found = istioctl::discover(args.istioctl.path.as_deref());
+    let istioctl_facts = match &found {
+        Ok(i) => IstioctlFacts::Found {
+            path: i.path.display().to_string(),
+            version: i.version,
+        },
+        Err(e) => IstioctlFacts::Missing(render_inline(e)),
+    };
+    let facts = facts::gather(client, facts::INSTALL_PERMISSIONS).await?;
+    let inject = inject_namespaces(&args.inject, &facts, &components, client).await?;
+    let mut preflight = Preflight {
+        istioctl: found.ok(),
+        istioctl_facts,
+        desired: Desired::from_spec(&iop, &components, vec![])?,
+        iop,
+        components,
+        facts,
+        checks: Vec::new(),
+        ok: false,
+    };
+    preflight.judge(args, inject)?;
+    Ok(preflight)
+}
+
+impl Preflight {
+    /// (Re)computes the checks for these namespaces to inject: the checks are pure, so a choice
+    /// made after gathering (an interactive pick) costs no further requests.
+    pub fn judge(&mut self, args: &PreflightArgs, inject: Vec<String>) -> Result<()> {
+        let explicit = !args.inject.namespaces.is_empty();
+        self.desired = Desired::from_spec(&self.iop, &self.components, inject)?;
+        let mut checks = rules::all(&self.facts, &self.desired, &self.istioctl_facts);
+        checks.insert(
+            3,
+            inject_check(&args.inject, explicit, &self.desired.inject, &self.facts),
+        );
+        for check in checks
+            .iter_mut()
+            .filter(|c| args.skip_checks.iter().any(|s| s == c.id))
+        {
+            check.status = Status::Skip;
+            check.message = format!("skipped by --skip-check (would have said: {})", check.message);
+            check.hint = None;
+        }
+        let worst = if args.fail_on == FailOn::Warn {
+            Status::Warn
+        } else {
+            Status::Fail
+        };
+        self.ok = checks.iter().all(|c| c.status < worst);
+        self.checks = checks;
+        Ok(())
+    }
+}
+
+/// Every check id, in report order: what `--skip-check` accepts.
+pub const CHECK_IDS: &[&str] = &[
+    "kubernetes-version",
+    "istioctl",
+    "rbac",
+    "inject-namespaces",
+    "existing-mesh",
+    "node-capacity",
+    "sidecar-overhead",
+    "node-ports",
+    "load-balancer",
+    "pod-security",
+    "ingress-controllers",
+];
+
+fn validate_skips(skips: &[String]) -> Result<()> {
+    match skips.iter().find(|s| !CHECK_IDS.contains(&s.as_str())) {
+        None => Ok(()),
+        Some(bad) => Err(Error::usage(format!("--skip-check {bad}: no check has this id"))
+            .with_hint(format!("the check ids are: {}", CHECK_IDS.join(", ")))),
+    }
+}
+
+fn render_inline(err: &Error) -> String {
+    let mut text = err.message().to_string();
+    for cause in err.causes() {
+        text.push_str(": ");
+        text.push_str(&cause);
+    }
+    text
+}
+
+/// The namespaces `--inject`, `--inject-all` or `--inject-selector` name.
+pub async fn inject_namespaces(
+    args: &InjectArgs,
+    facts: &Facts,
+    components: &Components,
+    client: &Client,
+) -> Result<Vec<String>> {
+    if args.inject_all {
+        let istio_namespace = components
+            .items
+            .first()
+            .map(|c| c.namespace.as_str())
+            .unwrap_or("istio-system");
+        return Ok(facts
+            .namespaces
+            .iter()
+            .filter(|ns| !ns.name.starts_with("kube-") && ns.name != istio_namespace)
+            .filter(|ns| ns.labels.get("istio-injection").map(String::as_str) != Some("disabled"))
+            .map(|ns| ns.name.clone())
+            .collect());
+    }
+    if let Some(selector) = &args.inject_selector {
+        let params = ListParams::default().labels(selector);
+        let found = list_all(Api::<Namespace>::all(client.clone()), &params, "namespaces")
+            .await
+            .map_err(|e| {
+                Error::usage(format!(
+                    "--inject-selector {selector:?} was rejected by the API server"
+                ))
+                .with_source(e)
+                .with_hint("write a label selector like team=shop or 'env in (prod,stage)'")
+            })?;
+        return Ok(found.iter().map(|ns| ns.name_any()).collect());
+    }
+    Ok(args.namespaces.clone())
+}
+
+/// Whether the chosen namespaces can be injected.
+fn inject_check(args: &InjectArgs, explicit: bool, chosen: &[String], facts: &Facts) -> Check {
+    const ID: &str = "inject-namespaces";
+    if chosen.is_empty() {
+        return if args.inject_all || args.inject_selector.is_some() {
+            Check::new(ID, Status::Warn, "no namespace matches: nothing will be injected")
+        } else {
+            Check::new(
+                ID,
+                Status::Skip,
+                "no namespaces to inject (--inject NS, --inject-all, --inject-selector)",
+            )
+        };
+    }
+    let missing: Vec<&str> = chosen
+        .iter()
+        .filter(|n| !facts.namespaces.iter().any(|ns| &ns.name == *n))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        return Check::new(ID, Status::Fail, format!("namespaces not found: {}", missing.join(", ")))
+            .with_hint("create them first (kubectl create namespace NAME), or check the spelling with kubectl get namespaces");
+    }
+    let never: Vec<&str> = chosen
+        .iter()
+        .filter(|n| matches!(n.as_str(), "kube-system" | "kube-public"))
+        .map(String::as_str)
+        .collect();
+    if explicit && !never.is_empty() {
+        return Check::new(
+            ID,
+            Status::Fail,
+            format!("Istio never injects {}", never.join(", ")),
+        )
+        .with_hint("remove them from --inject");
+    }
+    let details = chosen
+        .iter()
+        .filter_map(|n| facts.namespaces.iter().find(|ns| &ns.name == n))
+        .map(|ns| format!("{} ({} pods)", ns.name, ns.pod_count()))
+        .collect();
+    Check::new(
+        ID,
+        Status::Pass,
+        format!("{} to inject", plural(chosen.len(), "namespace")),
+    )
+    .with_details(details)
+}
