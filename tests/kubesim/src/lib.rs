@@ -1,3 +1,31 @@
 //! kubesim: an in-memory Kubernetes API server, and an istioctl stand-in, for istioup's tests.
+//!
+//! Start a cluster with [`Sim::builder`], point clients at [`Sim::kubeconfig`]. See README.md.
+pub mod api;
+pub mod auth;
 pub mod cli;
+pub mod controller;
+pub mod discovery;
+pub mod faults;
+pub mod inject;
 pub mod istioctl;
+pub mod kubeconfig;
+pub mod openapi;
+pub mod ops;
+pub mod patch;
+pub mod quantity;
+pub mod resources;
+pub mod scheduler;
+pub mod seed;
+pub mod selector;
+pub mod server;
+pub mod sim;
+pub mod status;
+pub mod store;
+pub mod table;
+pub mod tls;
+pub mod util;
+pub mod watch;
+
+pub use faults::{FaultConfig, Faults};
+pub use sim::{Sim, SimBuilder};

@@ -1,0 +1,628 @@
+//! The HTTP front: request routing for the Kubernetes REST paths, reading and listing with
+//! selectors and pagination, and turning results into responses. Writes go to `ops`, then
+//! the controllers run before the answer is sent.
+use crate::ops::{self, PatchKind};
+use crate::resources::Resource;
+use crate::selector::{FieldSelector, LabelSelector};
+use crate::sim::Shared;
+use crate::status::{ApiError, ApiResult};
+use crate::store::{Obj, Store};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+const MAX_BODY: usize = 64 << 20;
+
+pub fn router(shared: Arc<Shared>) -> axum::Router {
+    axum::Router::new().fallback(handle).with_state(shared)
+}
+
+pub fn json_response(code: u16, v: &Value) -> Response {
+    let body = serde_json::to_vec(v).unwrap_or_default();
+    bytes_response(code, body)
+}
+
+fn bytes_response(code: u16, body: Vec<u8>) -> Response {
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r
+}
+
+pub fn error_response(e: &ApiError) -> Response {
+    let mut r = json_response(e.code, &e.to_status());
+    if let Some(s) = e.retry_after
+        && let Ok(v) = HeaderValue::from_str(&s.to_string())
+    {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
+}
+
+/// Decodes `a=b&c=d` with percent-escapes and `+` as space.
+pub fn parse_query(q: &str) -> HashMap<String, String> {
+    fn decode(s: &str) -> String {
+        let b = s.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < b.len() => {
+                    match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                        Ok(v) => {
+                            out.push(v);
+                            i += 2;
+                        }
+                        Err(_) => out.push(b'%'),
+                    }
+                }
+                c => out.push(c),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    q.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// A resource request, parsed from the path.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub res: Arc<Resource>,
+    pub version: String,
+    pub ns: Option<String>,
+    pub name: Option<String>,
+    pub sub: Option<String>,
+    pub watch_path: bool,
+}
+
+/// Parses `/api/v1/...` and `/apis/<g>/<v>/...` resource paths. `Ok(None)` means the path
+/// is not a resource path (discovery etc.); `Err` is a 404.
+pub fn parse_target(st: &Store, path: &str) -> ApiResult<Option<Target>> {
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let (group, version, rest) = match segs.as_slice() {
+        ["api", v, rest @ ..] if !rest.is_empty() => ("", *v, rest),
+        ["apis", g, v, rest @ ..] if !rest.is_empty() => (*g, *v, rest),
+        _ => return Ok(None),
+    };
+    let (watch_path, rest) = match rest {
+        ["watch", r @ ..] => (true, r),
+        r => (false, r),
+    };
+    let (ns, plural, name, sub) = match rest {
+        ["namespaces", n, s @ ("status" | "finalize")] if group.is_empty() => {
+            (None, "namespaces", Some(*n), Some(*s))
+        }
+        ["namespaces", ns, plural, tail @ ..] if tail.len() <= 2 => {
+            (Some(*ns), *plural, tail.first().copied(), tail.get(1).copied())
+        }
+        [plural, tail @ ..] if tail.len() <= 2 => {
+            (None, *plural, tail.first().copied(), tail.get(1).copied())
+        }
+        _ => return Err(ApiError::path_not_found()),
+    };
+    let res = st
+        .find(group, version, plural)
+        .ok_or_else(ApiError::path_not_found)?;
+    if ns.is_some() && !res.namespaced {
+        return Err(ApiError::path_not_found());
+    }
+    if let Some(s) = sub {
+        let ok = (s == "status" && (res.status_sub || res.plural == "namespaces"))
+            || (s == "scale" && res.scale_sub)
+            || (s == "finalize" && res.plural == "namespaces");
+        if !ok {
+            return Err(ApiError::path_not_found());
+        }
+    }
+    Ok(Some(Target {
+        res,
+        version: version.to_string(),
+        ns: ns.map(str::to_string),
+        name: name.map(str::to_string),
+        sub: sub.map(str::to_string),
+        watch_path,
+    }))
+}
+
+/// The main handler: faults, authentication, then routing.
+pub async fn handle(State(app): State<Arc<Shared>>, req: Request) -> Response {
+    let latency = app.faults.latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_string();
+    let query = parse_query(parts.uri.query().unwrap_or(""));
+    app.log_request(parts.method.as_str(), &parts.uri.to_string());
+    let public = matches!(path.as_str(), "/version" | "/healthz" | "/livez" | "/readyz");
+    if let Some(t) = &app.token {
+        let ok = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v == format!("Bearer {t}"));
+        if !ok && !public {
+            return error_response(&crate::auth::unauthorized());
+        }
+    }
+    if let Some(code) = app.faults.take_error() {
+        return error_response(&crate::faults::error_for(code));
+    }
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(e) => return error_response(&ApiError::bad_request(format!("reading the body: {e}"))),
+    };
+    match route(&app, &parts.method, &path, &query, &parts.headers, &body).await {
+        Ok(r) => r,
+        Err(e) => error_response(&e),
+    }
+}
+
+async fn route(
+    app: &Arc<Shared>,
+    method: &Method,
+    path: &str,
+    query: &HashMap<String, String>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> ApiResult<Response> {
+    match path.trim_end_matches('/') {
+        "/version" => return Ok(json_response(200, &app.version_doc())),
+        "/healthz" | "/livez" | "/readyz" => return Ok((StatusCode::OK, "ok").into_response()),
+        "/api" => return Ok(json_response(200, &crate::discovery::api_versions(&app.addr()))),
+        "/apis" => return Ok(json_response(200, &crate::discovery::api_group_list(&app.lock()))),
+        "/openapi/v3" => return Ok(json_response(200, &crate::openapi::index(&app.lock()))),
+        _ => {}
+    }
+    if let Some(gv) = path.strip_prefix("/openapi/v3/") {
+        let doc = crate::openapi::document(&app.lock(), gv).ok_or_else(ApiError::path_not_found)?;
+        return Ok(json_response(200, &doc));
+    }
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segs.as_slice() {
+        ["api", v] => {
+            let doc =
+                crate::discovery::resource_list(&app.lock(), "", v).ok_or_else(ApiError::path_not_found)?;
+            return Ok(json_response(200, &doc));
+        }
+        ["apis", g] => {
+            let doc = crate::discovery::api_group(&app.lock(), g).ok_or_else(ApiError::path_not_found)?;
+            return Ok(json_response(200, &doc));
+        }
+        ["apis", g, v] => {
+            let doc =
+                crate::discovery::resource_list(&app.lock(), g, v).ok_or_else(ApiError::path_not_found)?;
+            return Ok(json_response(200, &doc));
+        }
+        _ => {}
+    }
+    let target = parse_target(&app.lock(), path)?.ok_or_else(ApiError::path_not_found)?;
+    let t = &target;
+    let watch = t.watch_path || query.get("watch").is_some_and(|w| w == "true" || w == "1");
+    let verb = match (method, t.name.is_some()) {
+        (&Method::GET, true) if watch => "watch",
+        (&Method::GET, true) => "get",
+        (&Method::GET, false) if watch => "watch",
+        (&Method::GET, false) => "list",
+        (&Method::POST, false) => "create",
+        (&Method::PUT, true) => "update",
+        (&Method::PATCH, true) => "patch",
+        (&Method::DELETE, true) => "delete",
+        (&Method::DELETE, false) => "deletecollection",
+        _ => return Err(ApiError::method_not_allowed()),
+    };
+    let resource_name = match &t.sub {
+        Some(s) => format!("{}/{s}", t.res.plural),
+        None => t.res.plural.clone(),
+    };
+    if !app.rbac.allowed(verb, &t.res.group, &resource_name) {
+        return Err(app.rbac.forbidden(
+            verb,
+            &t.res.group,
+            &resource_name,
+            &t.res.qualified(),
+            t.ns.as_deref().unwrap_or(""),
+            t.name.as_deref().unwrap_or(""),
+        ));
+    }
+    let ns = t.ns.clone().unwrap_or_default();
+    match verb {
+        "get" => {
+            let name = t.name.as_deref().unwrap_or("");
+            let st = app.lock();
+            let obj = st
+                .get(&t.res.group, &t.res.plural, &ns, name)
+                .ok_or_else(|| ApiError::not_found(&t.res.qualified(), &t.res.group, &t.res.plural, name))?;
+            drop(st);
+            if t.sub.as_deref() == Some("scale") {
+                return Ok(json_response(200, &scale_of(&obj)));
+            }
+            Ok(json_response(200, &versioned(t, &obj)))
+        }
+        "list" => list(app, t, query, headers),
+        "watch" => crate::watch::watch(app, t, query),
+        "create" => {
+            let obj = parse_body(body, headers)?;
+            if t.res.virtual_only {
+                return Ok(json_response(201, &app.rbac.review(obj)));
+            }
+            if dry_run(query) {
+                return Ok(json_response(201, &obj));
+            }
+            let mut st = app.lock();
+            let out = ops::create(&mut st, &t.res, &t.version, &ns, obj);
+            crate::controller::drain(&mut st);
+            let out = out?;
+            Ok(json_response(201, &versioned(t, &out)))
+        }
+        "update" => {
+            let name = t.name.clone().unwrap_or_default();
+            let mut obj = parse_body(body, headers)?;
+            let mut st = app.lock();
+            if t.sub.as_deref() == Some("scale") {
+                let replicas = obj
+                    .get("spec")
+                    .and_then(|s| s.get("replicas"))
+                    .cloned()
+                    .unwrap_or(json!(1));
+                let cur = st.get(&t.res.group, &t.res.plural, &ns, &name).ok_or_else(|| {
+                    ApiError::not_found(&t.res.qualified(), &t.res.group, &t.res.plural, &name)
+                })?;
+                obj = (*cur).clone();
+                obj["spec"]["replicas"] = replicas;
+            }
+            let sub = t.sub.as_deref().filter(|s| *s == "status");
+            let out = ops::update(&mut st, &t.res, &ns, &name, obj, sub);
+            crate::controller::drain(&mut st);
+            let out = out?;
+            if t.sub.as_deref() == Some("scale") {
+                return Ok(json_response(200, &scale_of(&out)));
+            }
+            Ok(json_response(200, &versioned(t, &out)))
+        }
+        "patch" => {
+            let name = t.name.clone().unwrap_or_default();
+            let ct = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let kind = PatchKind::from_content_type(ct).ok_or_else(|| {
+                ApiError::new(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {ct:?})"))
+            })?;
+            if kind == PatchKind::Apply && query.get("fieldManager").is_none_or(|m| m.is_empty()) {
+                return Err(ApiError::invalid(
+                    "PatchOptions",
+                    "meta.k8s.io",
+                    "",
+                    "fieldManager",
+                    "Required value: is required for apply patch",
+                ));
+            }
+            let mut patch = parse_body(body, headers)?;
+            let mut st = app.lock();
+            let res = t.res.clone();
+            if t.sub.as_deref() == Some("scale") {
+                // A Scale patch only carries spec.replicas: apply it to the object.
+                let replicas = patch.get("spec").and_then(|s| s.get("replicas")).cloned();
+                patch = json!({"spec": {"replicas": replicas}});
+            }
+            let sub = t.sub.as_deref().filter(|s| *s == "status");
+            if dry_run(query) {
+                let cur = st
+                    .get(&res.group, &res.plural, &ns, &name)
+                    .ok_or_else(|| ApiError::not_found(&res.qualified(), &res.group, &res.plural, &name))?;
+                return Ok(json_response(200, &versioned(t, &cur)));
+            }
+            let existed = st.get(&res.group, &res.plural, &ns, &name).is_some();
+            let out = ops::patch(&mut st, &res, &t.version, &ns, &name, kind, &patch, sub);
+            crate::controller::drain(&mut st);
+            let out = out?;
+            if t.sub.as_deref() == Some("scale") {
+                return Ok(json_response(200, &scale_of(&out)));
+            }
+            // Server-side apply answers 201 when it created the object.
+            Ok(json_response(
+                if existed { 200 } else { 201 },
+                &versioned(t, &out),
+            ))
+        }
+        "delete" => {
+            let name = t.name.clone().unwrap_or_default();
+            let opts = if body.is_empty() {
+                json!({})
+            } else {
+                parse_body(body, headers).unwrap_or(json!({}))
+            };
+            let orphan = opts.get("propagationPolicy").and_then(Value::as_str) == Some("Orphan")
+                || query.get("propagationPolicy").is_some_and(|p| p == "Orphan")
+                || opts.get("orphanDependents").and_then(Value::as_bool) == Some(true);
+            if dry_run(query) {
+                let st = app.lock();
+                let cur = st.get(&t.res.group, &t.res.plural, &ns, &name).ok_or_else(|| {
+                    ApiError::not_found(&t.res.qualified(), &t.res.group, &t.res.plural, &name)
+                })?;
+                return Ok(json_response(200, &versioned(t, &cur)));
+            }
+            let mut st = app.lock();
+            let out = ops::delete(&mut st, &t.res, &ns, &name, orphan);
+            crate::controller::drain(&mut st);
+            let out = out?;
+            Ok(json_response(200, &deleted_view(t, &out)))
+        }
+        "deletecollection" => {
+            let lsel = LabelSelector::parse(query.get("labelSelector").map(String::as_str).unwrap_or(""))?;
+            let fsel = FieldSelector::parse(
+                query.get("fieldSelector").map(String::as_str).unwrap_or(""),
+                &t.res.plural,
+            )?;
+            let mut st = app.lock();
+            let scope = t.ns.as_deref();
+            let names: Vec<(String, String)> = st
+                .iter_ns(&t.res.gr(), scope)
+                .filter(|(_, o)| lsel.matches(o) && fsel.matches(o))
+                .map(|(k, _)| k.clone())
+                .collect();
+            let mut items = Vec::new();
+            for (n, name) in names {
+                if let Ok(o) = ops::delete(&mut st, &t.res, &n, &name, false) {
+                    items.push(o);
+                }
+            }
+            crate::controller::drain(&mut st);
+            let rv = st.rv;
+            drop(st);
+            Ok(bytes_response(200, list_body(t, &items, rv, None, None)))
+        }
+        _ => Err(ApiError::method_not_allowed()),
+    }
+}
+
+fn dry_run(query: &HashMap<String, String>) -> bool {
+    query.get("dryRun").is_some_and(|d| d == "All")
+}
+
+/// Namespaces answer their deletion with the object in phase Terminating, like a real
+/// server; other kinds with the deleted object.
+fn deleted_view(t: &Target, obj: &Obj) -> Value {
+    let mut v = versioned(t, obj);
+    if t.res.group.is_empty() && t.res.plural == "namespaces" {
+        v["status"]["phase"] = json!("Terminating");
+        v["metadata"]["deletionTimestamp"] = json!(crate::util::now_rfc3339());
+    }
+    v
+}
+
+fn scale_of(obj: &Value) -> Value {
+    let replicas = obj
+        .get("spec")
+        .and_then(|s| s.get("replicas"))
+        .cloned()
+        .unwrap_or(json!(1));
+    let status = obj
+        .get("status")
+        .and_then(|s| s.get("replicas"))
+        .cloned()
+        .unwrap_or(json!(0));
+    let meta = obj.get("metadata").cloned().unwrap_or(json!({}));
+    json!({
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {
+            "name": meta.get("name"), "namespace": meta.get("namespace"), "uid": meta.get("uid"),
+            "resourceVersion": meta.get("resourceVersion"), "creationTimestamp": meta.get("creationTimestamp"),
+        },
+        "spec": {"replicas": replicas},
+        "status": {"replicas": status, "selector": ""},
+    })
+}
+
+/// Custom resources served in several versions carry the requested apiVersion.
+pub fn versioned(t: &Target, obj: &Obj) -> Value {
+    let want = t.res.api_version(&t.version);
+    if obj.get("apiVersion").and_then(Value::as_str) == Some(want.as_str()) {
+        return (**obj).clone();
+    }
+    let mut v = (**obj).clone();
+    v["apiVersion"] = json!(want);
+    v
+}
+
+/// Parses a JSON or YAML request body; a malformed one is a 400 like on a real server.
+pub fn parse_body(body: &[u8], headers: &HeaderMap) -> ApiResult<Value> {
+    if body.is_empty() {
+        return Err(ApiError::bad_request("the request body is empty"));
+    }
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if ct.contains("protobuf") {
+        return Err(ApiError::new(
+            415,
+            "UnsupportedMediaType",
+            "kubesim does not speak protobuf",
+        ));
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) => Ok(v),
+        Err(json_err) => {
+            let text = std::str::from_utf8(body)
+                .map_err(|_| ApiError::bad_request("the request body is not UTF-8"))?;
+            if ct.contains("yaml") {
+                serde_saphyr::from_str::<Value>(text)
+                    .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))
+            } else {
+                Err(ApiError::bad_request(format!(
+                    "couldn't get version/kind; json parse error: {json_err}"
+                )))
+            }
+        }
+    }
+}
+
+/// The continue token: where the next page starts (exclusive), and the list's version.
+fn encode_continue(rv: u64, last: &(String, String), offset: usize) -> String {
+    let tok =
+        json!({"v": "meta.k8s.io/v1", "rv": rv, "start": format!("{}\u{0}{}", last.0, last.1), "n": offset});
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(tok.to_string())
+}
+
+fn decode_continue(tok: &str) -> ApiResult<((String, String), usize)> {
+    let bad = |e: String| ApiError::bad_request(format!("continue key is not valid: {e}"));
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(tok.trim_end_matches('='))
+        .map_err(|e| bad(e.to_string()))?;
+    let v: Value = serde_json::from_slice(&raw).map_err(|e| bad(e.to_string()))?;
+    let start = v
+        .get("start")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("no start key".into()))?;
+    let (ns, name) = start
+        .split_once('\u{0}')
+        .ok_or_else(|| bad("bad start key".into()))?;
+    let n = v.get("n").and_then(Value::as_u64).unwrap_or(0) as usize;
+    Ok(((ns.to_string(), name.to_string()), n))
+}
+
+fn list_kind(t: &Target) -> String {
+    format!("{}List", t.res.kind)
+}
+
+/// Serialises a list without cloning the items into one big Value.
+fn list_body(t: &Target, items: &[Obj], rv: u64, cont: Option<String>, remaining: Option<usize>) -> Vec<u8> {
+    let mut meta = json!({"resourceVersion": rv.to_string()});
+    if let Some(c) = cont {
+        meta["continue"] = json!(c);
+    }
+    if let Some(r) = remaining {
+        meta["remainingItemCount"] = json!(r);
+    }
+    let mut out = Vec::with_capacity(256 + items.len() * 1024);
+    out.extend_from_slice(b"{\"kind\":");
+    let _ = serde_json::to_writer(&mut out, &list_kind(t));
+    out.extend_from_slice(b",\"apiVersion\":");
+    let _ = serde_json::to_writer(&mut out, &t.res.api_version(&t.version));
+    out.extend_from_slice(b",\"metadata\":");
+    let _ = serde_json::to_writer(&mut out, &meta);
+    out.extend_from_slice(b",\"items\":[");
+    let want = t.res.api_version(&t.version);
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        if t.res.crd && item.get("apiVersion").and_then(Value::as_str) != Some(want.as_str()) {
+            let _ = serde_json::to_writer(&mut out, &versioned(t, item));
+        } else {
+            let _ = serde_json::to_writer(&mut out, &**item);
+        }
+    }
+    out.extend_from_slice(b"]}");
+    out
+}
+
+fn list(
+    app: &Arc<Shared>,
+    t: &Target,
+    query: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> ApiResult<Response> {
+    let lsel = LabelSelector::parse(query.get("labelSelector").map(String::as_str).unwrap_or(""))?;
+    let fsel = FieldSelector::parse(
+        query.get("fieldSelector").map(String::as_str).unwrap_or(""),
+        &t.res.plural,
+    )?;
+    let limit: usize = match query.get("limit") {
+        Some(l) if !l.is_empty() => l
+            .parse::<i64>()
+            .map_err(|_| ApiError::bad_request(format!("invalid limit {l:?}")))?
+            .max(0) as usize,
+        _ => 0,
+    };
+    let cont = query.get("continue").filter(|c| !c.is_empty());
+    let (start, offset) = match cont {
+        Some(c) => {
+            let parsed = decode_continue(c)?;
+            if app.faults.expire_continue() {
+                return Err(ApiError::expired(
+                    "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.",
+                ));
+            }
+            (Some(parsed.0), parsed.1)
+        }
+        None => (None, 0),
+    };
+    let st = app.lock();
+    let gr = t.res.gr();
+    let Some(table) = st.table(&gr) else {
+        return Ok(bytes_response(200, list_body(t, &[], st.rv, None, None)));
+    };
+    let ns = t.ns.clone();
+    let lower = match (&start, &ns) {
+        (Some(k), _) => std::ops::Bound::Excluded(k.clone()),
+        (None, Some(n)) => std::ops::Bound::Included((n.clone(), String::new())),
+        (None, None) => std::ops::Bound::Unbounded,
+    };
+    let mut items: Vec<Obj> = Vec::new();
+    let mut more = false;
+    let mut last = None;
+    let filtering = !lsel.is_empty() || !fsel.is_empty();
+    for (k, o) in table.range((lower, std::ops::Bound::Unbounded)) {
+        if let Some(n) = &ns
+            && &k.0 != n
+        {
+            break;
+        }
+        if filtering && !(lsel.matches(o) && fsel.matches(o)) {
+            continue;
+        }
+        if limit > 0 && items.len() == limit {
+            more = true;
+            break;
+        }
+        last = Some(k.clone());
+        items.push(o.clone());
+    }
+    let rv = st.rv;
+    // remainingItemCount is only known cheaply for unfiltered lists of a whole table.
+    let remaining = if more && !filtering && ns.is_none() {
+        Some(table.len().saturating_sub(offset + items.len()))
+    } else {
+        None
+    };
+    drop(st);
+    let token = match (more, &last) {
+        (true, Some(k)) => Some(encode_continue(rv, k, offset + items.len())),
+        _ => None,
+    };
+    if wants_table(headers)
+        && let Some(tbl) = crate::table::render(t, &items, rv, token.clone())
+    {
+        return Ok(json_response(200, &tbl));
+    }
+    Ok(bytes_response(200, list_body(t, &items, rv, token, remaining)))
+}
+
+fn wants_table(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| {
+            a.split(',')
+                .next()
+                .is_some_and(|first| first.contains("as=Table"))
+        })
+}

@@ -1,0 +1,647 @@
+//! The write verbs (create, update, patch, delete) with the metadata semantics of a real
+//! API server (uid, resourceVersion, generation, creationTimestamp), per-kind admission, and
+//! the cascades (namespace contents, CRD objects, owner references). Both the REST layer and
+//! the library's direct writes go through here, followed by `controller::drain`.
+use crate::patch;
+use crate::resources::Resource;
+use crate::status::{ApiError, ApiResult};
+use crate::store::{Key, Obj, Store};
+use crate::util::{name_of, namespace_of, new_uid, now_rfc3339, obj_at, str_at};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatchKind {
+    Merge,
+    Strategic,
+    Json,
+    Apply,
+}
+
+impl PatchKind {
+    pub fn from_content_type(ct: &str) -> Option<Self> {
+        let ct = ct.split(';').next().unwrap_or("").trim();
+        Some(match ct {
+            "application/merge-patch+json" => PatchKind::Merge,
+            "application/strategic-merge-patch+json" => PatchKind::Strategic,
+            "application/json-patch+json" => PatchKind::Json,
+            "application/apply-patch+yaml" | "application/apply-patch+json" => PatchKind::Apply,
+            _ => return None,
+        })
+    }
+}
+
+fn require_namespace(st: &Store, res: &Resource, ns: &str) -> ApiResult<()> {
+    if res.namespaced && st.get("", "namespaces", "", ns).is_none() {
+        return Err(ApiError::not_found("namespaces", "", "namespaces", ns));
+    }
+    Ok(())
+}
+
+/// Creates an object. `url_ns` is the namespace of the request path ("" when cluster-scoped
+/// or when the object names its own namespace).
+pub fn create(st: &mut Store, res: &Resource, version: &str, url_ns: &str, mut obj: Value) -> ApiResult<Obj> {
+    if !obj.is_object() {
+        return Err(ApiError::bad_request(format!(
+            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (expected a {} object)",
+            res.kind
+        )));
+    }
+    if let Some(k) = obj.get("kind").and_then(Value::as_str)
+        && !k.is_empty()
+        && k != res.kind
+    {
+        return Err(ApiError::bad_request(format!(
+            "the API version in the data ({}) does not match the expected API version ({}) or kind {k} is not {}",
+            str_at(&obj, &["apiVersion"]).unwrap_or(""),
+            res.api_version(version),
+            res.kind
+        )));
+    }
+    obj["apiVersion"] = json!(res.api_version(version));
+    obj["kind"] = json!(res.kind);
+    let body_ns = namespace_of(&obj).to_string();
+    let meta = obj_at(&mut obj, &["metadata"]);
+    let ns = if res.namespaced {
+        if !url_ns.is_empty() && !body_ns.is_empty() && body_ns != url_ns {
+            return Err(ApiError::bad_request(
+                "the namespace of the provided object does not match the namespace sent on the request",
+            ));
+        }
+        let ns = if url_ns.is_empty() {
+            body_ns
+        } else {
+            url_ns.to_string()
+        };
+        let ns = if ns.is_empty() { "default".to_string() } else { ns };
+        meta.insert("namespace".into(), json!(ns));
+        ns
+    } else {
+        meta.remove("namespace");
+        String::new()
+    };
+    let mut name = meta.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+    if name.is_empty() {
+        match meta.get("generateName").and_then(Value::as_str) {
+            Some(g) if !g.is_empty() => {
+                name = format!("{g}{}", crate::util::random_suffix(5));
+                meta.insert("name".into(), json!(name));
+            }
+            _ => {
+                return Err(ApiError::invalid(
+                    &res.kind,
+                    &res.group,
+                    "",
+                    "metadata.name",
+                    "Required value: name or generateName is required",
+                ));
+            }
+        }
+    }
+    let label_only = res.plural == "namespaces" || res.plural == "services";
+    if !(crate::util::valid_name(&name, label_only) || res.plural == "nodes" || res.crd) {
+        let what = if label_only {
+            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"
+        } else {
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+        };
+        return Err(ApiError::invalid(
+            &res.kind,
+            &res.group,
+            &name,
+            "metadata.name",
+            &format!("Invalid value: \"{name}\": {what}"),
+        ));
+    }
+    meta.insert("uid".into(), json!(new_uid()));
+    meta.insert("creationTimestamp".into(), json!(now_rfc3339()));
+    meta.remove("resourceVersion");
+    meta.remove("deletionTimestamp");
+    meta.remove("selfLink");
+    if res.generation {
+        meta.insert("generation".into(), json!(1));
+    } else {
+        meta.remove("generation");
+    }
+    require_namespace(st, res, &ns)?;
+    if st.get(&res.group, &res.plural, &ns, &name).is_some() {
+        return Err(ApiError::already_exists(
+            &res.qualified(),
+            &res.group,
+            &res.plural,
+            &name,
+        ));
+    }
+    admit(st, res, &mut obj, None)?;
+    let stored = st.put(res, obj);
+    after_write(st, res, &stored);
+    Ok(stored)
+}
+
+/// Kind-specific defaults and validation before an object is stored.
+fn admit(st: &mut Store, res: &Resource, obj: &mut Value, old: Option<&Value>) -> ApiResult<()> {
+    match (res.group.as_str(), res.plural.as_str()) {
+        ("", "namespaces") => {
+            let name = name_of(obj).to_string();
+            obj_at(obj, &["metadata", "labels"]).insert("kubernetes.io/metadata.name".into(), json!(name));
+            obj_at(obj, &["spec"])
+                .entry("finalizers")
+                .or_insert(json!(["kubernetes"]));
+            obj_at(obj, &["status"]).insert("phase".into(), json!("Active"));
+        }
+        ("", "pods") if old.is_none() => crate::controller::admit_new_pod(st, obj),
+        ("", "services") => admit_service(st, obj, old)?,
+        ("", "secrets") => {
+            // stringData is write-only: fold it into base64 data.
+            if let Some(Value::Object(sd)) = obj.as_object_mut().and_then(|m| m.remove("stringData")) {
+                use base64::Engine;
+                let data = obj_at(obj, &["data"]);
+                for (k, v) in sd {
+                    let s = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+                    data.insert(k, json!(base64::engine::general_purpose::STANDARD.encode(s)));
+                }
+            }
+        }
+        ("", "nodes") => crate::seed::default_node_status(obj),
+        ("apps", "deployments" | "statefulsets" | "replicasets") => {
+            obj_at(obj, &["spec"]).entry("replicas").or_insert(json!(1));
+        }
+        ("apiextensions.k8s.io", "customresourcedefinitions") => {
+            let r = crate::resources::from_crd(obj).map_err(|m| {
+                ApiError::invalid(
+                    &res.kind,
+                    &res.group,
+                    name_of(obj),
+                    m.split(':').next().unwrap_or(""),
+                    &m,
+                )
+            })?;
+            if let Some(existing) = st.find_gr(&r.group, &r.plural)
+                && !existing.crd
+            {
+                return Err(ApiError::invalid(
+                    &res.kind,
+                    &res.group,
+                    name_of(obj),
+                    "spec.names.plural",
+                    "Invalid value: conflicts with a built-in resource",
+                ));
+            }
+            let names = obj
+                .get("spec")
+                .and_then(|s| s.get("names"))
+                .cloned()
+                .unwrap_or(json!({}));
+            let storage: Vec<Value> = obj
+                .get("spec")
+                .and_then(|s| s.get("versions"))
+                .and_then(Value::as_array)
+                .map(|vs| {
+                    vs.iter()
+                        .filter(|v| v.get("storage").and_then(Value::as_bool) == Some(true))
+                        .filter_map(|v| v.get("name").cloned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let now = now_rfc3339();
+            obj["status"] = json!({
+                "acceptedNames": names,
+                "conditions": [
+                    {"type": "NamesAccepted", "status": "True", "reason": "NoConflicts", "message": "no conflicts found", "lastTransitionTime": now},
+                    {"type": "Established", "status": "True", "reason": "InitialNamesAccepted", "message": "the initial names have been accepted", "lastTransitionTime": now}
+                ],
+                "storedVersions": storage,
+            });
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn admit_service(st: &mut Store, obj: &mut Value, old: Option<&Value>) -> ApiResult<()> {
+    let name = name_of(obj).to_string();
+    let ns = namespace_of(obj).to_string();
+    let ty = str_at(obj, &["spec", "type"]).unwrap_or("ClusterIP").to_string();
+    let old_ip = old
+        .and_then(|o| str_at(o, &["spec", "clusterIP"]))
+        .map(str::to_string);
+    let spec = obj_at(obj, &["spec"]);
+    spec.entry("type").or_insert(json!("ClusterIP"));
+    if spec
+        .get("clusterIP")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
+        let ip = old_ip.unwrap_or_else(|| st.alloc_ip("10.96"));
+        spec.insert("clusterIP".into(), json!(ip.clone()));
+        spec.insert("clusterIPs".into(), json!([ip]));
+    }
+    if ty != "NodePort" && ty != "LoadBalancer" {
+        return Ok(());
+    }
+    // Node ports are a cluster-wide resource: collisions are a 422, as on a real server.
+    let mut taken = std::collections::HashSet::new();
+    let gr = (String::new(), "services".to_string());
+    for (k, svc) in st.iter_ns(&gr, None) {
+        if k.0 == ns && k.1 == name {
+            continue;
+        }
+        for p in svc
+            .get("spec")
+            .and_then(|s| s.get("ports"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(n) = p.get("nodePort").and_then(Value::as_i64) {
+                taken.insert(n);
+            }
+        }
+    }
+    let Some(Value::Array(ports)) = obj_at(obj, &["spec"]).get_mut("ports") else {
+        return Ok(());
+    };
+    for (i, p) in ports.iter_mut().enumerate() {
+        match p.get("nodePort").and_then(Value::as_i64) {
+            Some(n) if taken.contains(&n) => {
+                return Err(ApiError::invalid(
+                    "Service",
+                    "",
+                    &name,
+                    &format!("spec.ports[{i}].nodePort"),
+                    &format!("Invalid value: {n}: provided port is already allocated"),
+                ));
+            }
+            Some(n) if !(30000..=32767).contains(&n) => {
+                return Err(ApiError::invalid(
+                    "Service",
+                    "",
+                    &name,
+                    &format!("spec.ports[{i}].nodePort"),
+                    &format!(
+                        "Invalid value: {n}: provided port is not in the valid range. The range of valid ports is 30000-32767"
+                    ),
+                ));
+            }
+            Some(n) => {
+                taken.insert(n);
+            }
+            None => {
+                let free = (30000..=32767i64).find(|n| !taken.contains(n)).unwrap_or(30000);
+                taken.insert(free);
+                if let Some(m) = p.as_object_mut() {
+                    m.insert("nodePort".into(), json!(free));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Side effects of a stored write that are part of the API server itself (not controllers).
+fn after_write(st: &mut Store, res: &Resource, obj: &Obj) {
+    if res.group == "apiextensions.k8s.io"
+        && res.plural == "customresourcedefinitions"
+        && let Ok(r) = crate::resources::from_crd(obj)
+    {
+        st.register(r);
+    }
+}
+
+/// Whether anything but metadata and status differs (what bumps `generation`).
+fn spec_changed(old: &Value, new: &Value) -> bool {
+    let strip = |v: &Value| {
+        let mut m = v.as_object().cloned().unwrap_or_default();
+        m.remove("metadata");
+        m.remove("status");
+        m
+    };
+    strip(old) != strip(new)
+}
+
+/// Stores `new` as the next version of `old`: keeps identity fields, bumps generation,
+/// skips no-op writes (no new resourceVersion, as on a real server).
+fn replace(st: &mut Store, res: &Resource, old: &Obj, mut new: Value, sub: Option<&str>) -> ApiResult<Obj> {
+    if !new.is_object() {
+        return Err(ApiError::bad_request("the body must be an object"));
+    }
+    let keep = |k: &str| old.get("metadata").and_then(|m| m.get(k)).cloned();
+    {
+        let meta = obj_at(&mut new, &["metadata"]);
+        for k in [
+            "uid",
+            "creationTimestamp",
+            "name",
+            "namespace",
+            "generation",
+            "deletionTimestamp",
+        ] {
+            match keep(k) {
+                Some(v) => {
+                    meta.insert(k.into(), v);
+                }
+                None => {
+                    meta.remove(k);
+                }
+            }
+        }
+    }
+    if let Some(m) = new.as_object_mut() {
+        m.insert(
+            "apiVersion".into(),
+            old.get("apiVersion").cloned().unwrap_or(Value::Null),
+        );
+        m.insert("kind".into(), json!(res.kind));
+    }
+    match sub {
+        Some("status") => {
+            // Only status changes through /status.
+            let status = new.get("status").cloned();
+            let mut merged = (**old).clone();
+            match status {
+                Some(s) => merged["status"] = s,
+                None => {
+                    if let Some(m) = merged.as_object_mut() {
+                        m.remove("status");
+                    }
+                }
+            }
+            new = merged;
+        }
+        _ if res.status_sub => match old.get("status") {
+            Some(s) => new["status"] = s.clone(),
+            None => {
+                if let Some(m) = new.as_object_mut() {
+                    m.remove("status");
+                }
+            }
+        },
+        _ => {}
+    }
+    if res.generation && spec_changed(old, &new) {
+        let g = old
+            .get("metadata")
+            .and_then(|m| m.get("generation"))
+            .and_then(Value::as_i64)
+            .unwrap_or(1);
+        obj_at(&mut new, &["metadata"]).insert("generation".into(), json!(g + 1));
+    }
+    admit(st, res, &mut new, Some(old))?;
+    // A no-op write keeps the resourceVersion.
+    let mut cmp = new.clone();
+    obj_at(&mut cmp, &["metadata"]).insert(
+        "resourceVersion".into(),
+        old.get("metadata")
+            .and_then(|m| m.get("resourceVersion"))
+            .cloned()
+            .unwrap_or(Value::Null),
+    );
+    if cmp == **old {
+        return Ok(old.clone());
+    }
+    let stored = st.put(res, new);
+    after_write(st, res, &stored);
+    Ok(stored)
+}
+
+fn existing(st: &Store, res: &Resource, ns: &str, name: &str) -> ApiResult<Obj> {
+    st.get(&res.group, &res.plural, ns, name)
+        .ok_or_else(|| ApiError::not_found(&res.qualified(), &res.group, &res.plural, name))
+}
+
+fn rv_of(v: &Value) -> Option<&str> {
+    str_at(v, &["metadata", "resourceVersion"]).filter(|s| !s.is_empty())
+}
+
+/// PUT: replaces an object; a stale `metadata.resourceVersion` is a 409 Conflict.
+pub fn update(
+    st: &mut Store,
+    res: &Resource,
+    ns: &str,
+    name: &str,
+    body: Value,
+    sub: Option<&str>,
+) -> ApiResult<Obj> {
+    let old = existing(st, res, ns, name)?;
+    let body_name = name_of(&body);
+    if !body_name.is_empty() && body_name != name {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({body_name}) does not match the name on the URL ({name})"
+        )));
+    }
+    if let Some(rv) = rv_of(&body)
+        && Some(rv) != rv_of(&old)
+    {
+        return Err(ApiError::conflict(
+            &res.qualified(),
+            &res.group,
+            &res.plural,
+            name,
+        ));
+    }
+    replace(st, res, &old, body, sub)
+}
+
+/// PATCH in one of the four patch formats. Server-side apply creates missing objects.
+#[allow(clippy::too_many_arguments)]
+pub fn patch(
+    st: &mut Store,
+    res: &Resource,
+    version: &str,
+    ns: &str,
+    name: &str,
+    kind: PatchKind,
+    body: &Value,
+    sub: Option<&str>,
+) -> ApiResult<Obj> {
+    let old = match st.get(&res.group, &res.plural, ns, name) {
+        Some(o) => o,
+        None if kind == PatchKind::Apply && sub.is_none() => {
+            let body_name = name_of(body);
+            if !body_name.is_empty() && body_name != name {
+                return Err(ApiError::bad_request(format!(
+                    "the name of the object ({body_name}) does not match the name on the URL ({name})"
+                )));
+            }
+            let mut obj = body.clone();
+            obj_at(&mut obj, &["metadata"]).insert("name".into(), json!(name));
+            return create(st, res, version, ns, obj);
+        }
+        None => {
+            return Err(ApiError::not_found(
+                &res.qualified(),
+                &res.group,
+                &res.plural,
+                name,
+            ));
+        }
+    };
+    let mut new = (*old).clone();
+    match kind {
+        PatchKind::Merge => patch::merge_patch(&mut new, body),
+        PatchKind::Strategic | PatchKind::Apply => {
+            if !body.is_object() {
+                return Err(ApiError::bad_request("the patch must be an object"));
+            }
+            patch::strategic_merge(&mut new, body)
+        }
+        PatchKind::Json => patch::json_patch(&mut new, body).map_err(|e| {
+            ApiError::new(
+                422,
+                "Invalid",
+                format!("the server rejected our request due to an error in our request: {e}"),
+            )
+        })?,
+    }
+    if rv_of(&new) != rv_of(&old) && rv_of(&new).is_some() {
+        return Err(ApiError::conflict(
+            &res.qualified(),
+            &res.group,
+            &res.plural,
+            name,
+        ));
+    }
+    if name_of(&new) != name {
+        return Err(ApiError::bad_request(
+            "metadata.name cannot be changed by a patch",
+        ));
+    }
+    // A patch of the main resource may carry status for kinds without a status subresource;
+    // through /status only status counts.
+    replace(st, res, &old, new, sub)
+}
+
+/// Namespaces a real cluster refuses to delete.
+const PROTECTED_NS: &[&str] = &["default", "kube-system", "kube-public"];
+
+/// DELETE, with the cascades. `orphan` skips garbage collection of dependents.
+pub fn delete(st: &mut Store, res: &Resource, ns: &str, name: &str, orphan: bool) -> ApiResult<Obj> {
+    if res.group.is_empty() && res.plural == "namespaces" && PROTECTED_NS.contains(&name) {
+        return Err(ApiError::new(
+            403,
+            "Forbidden",
+            format!("namespaces \"{name}\" is forbidden: this namespace may not be deleted"),
+        )
+        .with_details(name, "", "namespaces"));
+    }
+    existing(st, res, ns, name)?;
+    let key: Key = (ns.to_string(), name.to_string());
+    let Some(gone) = st.remove(res, &key) else {
+        return Err(ApiError::not_found(
+            &res.qualified(),
+            &res.group,
+            &res.plural,
+            name,
+        ));
+    };
+    cascade(st, res, &gone, orphan);
+    Ok(gone)
+}
+
+fn cascade(st: &mut Store, res: &Resource, gone: &Value, orphan: bool) {
+    match (res.group.as_str(), res.plural.as_str()) {
+        ("", "namespaces") => {
+            let ns = name_of(gone).to_string();
+            let namespaced: Vec<Arc<Resource>> = st
+                .resources
+                .iter()
+                .filter(|r| r.namespaced && !r.virtual_only)
+                .cloned()
+                .collect();
+            for r in namespaced {
+                let keys: Vec<Key> = st.iter_ns(&r.gr(), Some(&ns)).map(|(k, _)| k.clone()).collect();
+                for k in keys {
+                    st.remove(&r, &k);
+                }
+            }
+            return;
+        }
+        ("apiextensions.k8s.io", "customresourcedefinitions") => {
+            if let Ok(r) = crate::resources::from_crd(gone)
+                && let Some(served) = st.find_gr(&r.group, &r.plural).filter(|s| s.crd)
+            {
+                let keys: Vec<Key> = st.iter_ns(&served.gr(), None).map(|(k, _)| k.clone()).collect();
+                for k in keys {
+                    st.remove(&served, &k);
+                }
+                st.unregister(&served.gr());
+                st.tables.remove(&served.gr());
+            }
+        }
+        _ => {}
+    }
+    if !orphan {
+        collect_garbage(st, gone);
+    }
+}
+
+/// Deletes the objects whose ownerReferences name the deleted object's uid (recursively,
+/// through `delete`). Namespaced owners only own objects of their own namespace.
+fn collect_garbage(st: &mut Store, owner: &Value) {
+    let Some(uid) = str_at(owner, &["metadata", "uid"]) else {
+        return;
+    };
+    let ns = namespace_of(owner);
+    let mut victims: Vec<(Arc<Resource>, Key)> = Vec::new();
+    for r in st.resources.iter().filter(|r| !r.virtual_only) {
+        let scope = if ns.is_empty() { None } else { Some(ns) };
+        if !ns.is_empty() && !r.namespaced {
+            continue;
+        }
+        for (k, o) in st.iter_ns(&r.gr(), scope) {
+            let owned = o
+                .get("metadata")
+                .and_then(|m| m.get("ownerReferences"))
+                .and_then(Value::as_array)
+                .is_some_and(|refs| refs.iter().any(|x| str_at(x, &["uid"]) == Some(uid)));
+            if owned {
+                victims.push((r.clone(), k.clone()));
+            }
+        }
+    }
+    for (r, k) in victims {
+        if let Some(gone) = st.remove(&r, &k) {
+            cascade(st, &r, &gone, false);
+        }
+    }
+}
+
+/// Create, or replace an existing object (keeping its status when the new one has none):
+/// what `Sim::apply_yaml` and seeding use.
+pub fn create_or_replace(st: &mut Store, obj: Value) -> ApiResult<Obj> {
+    let api_version = str_at(&obj, &["apiVersion"]).unwrap_or("").to_string();
+    let kind = str_at(&obj, &["kind"]).unwrap_or("").to_string();
+    let Some((res, version)) = st.find_kind(&api_version, &kind) else {
+        return Err(ApiError::new(
+            404,
+            "NotFound",
+            format!("no matches for kind \"{kind}\" in version \"{api_version}\""),
+        ));
+    };
+    let ns = if res.namespaced {
+        let n = namespace_of(&obj);
+        if n.is_empty() {
+            "default".to_string()
+        } else {
+            n.to_string()
+        }
+    } else {
+        String::new()
+    };
+    let name = name_of(&obj).to_string();
+    match st.get(&res.group, &res.plural, &ns, &name) {
+        Some(old) if !name.is_empty() => {
+            let status = obj.get("status").cloned();
+            let out = replace(st, &res, &old, obj, None)?;
+            match status {
+                Some(s) if res.status_sub => {
+                    let mut with = (*out).clone();
+                    with["status"] = s;
+                    replace(st, &res, &out, with, Some("status"))
+                }
+                _ => Ok(out),
+            }
+        }
+        _ => create(st, &res, &version, &ns, obj),
+    }
+}

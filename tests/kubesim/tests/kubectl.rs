@@ -1,0 +1,303 @@
+//! The real kubectl against kubesim. Skipped (with a note) when kubectl is missing, unless
+//! ISTIOUP_REQUIRE_KUBECTL=1 makes that a failure.
+use kubesim::Sim;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+fn kubectl_path() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join("kubectl"))
+        .find(|p| p.is_file())
+}
+
+/// kubectl, or None to skip the test.
+fn kubectl() -> Option<PathBuf> {
+    match kubectl_path() {
+        Some(p) => Some(p),
+        None if std::env::var("ISTIOUP_REQUIRE_KUBECTL").is_ok_and(|v| v == "1") => {
+            panic!("kubectl not found on PATH and ISTIOUP_REQUIRE_KUBECTL=1")
+        }
+        None => {
+            eprintln!("note: kubectl not found on PATH; skipping this kubectl fidelity test");
+            None
+        }
+    }
+}
+
+struct Kubectl {
+    bin: PathBuf,
+    home: tempfile::TempDir,
+    kubeconfig: PathBuf,
+    context: String,
+}
+
+impl Kubectl {
+    fn new(bin: PathBuf, sim: &Sim) -> Kubectl {
+        Kubectl {
+            bin,
+            home: tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")),
+            kubeconfig: sim.kubeconfig().to_path_buf(),
+            context: sim.context_name().to_string(),
+        }
+    }
+
+    /// Runs kubectl with its own HOME and cache dir so discovery never leaks between tests.
+    fn run(&self, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+        let cache = self.home.path().join("cache");
+        let mut cmd = Command::new(&self.bin);
+        cmd.env("HOME", self.home.path())
+            .env_remove("KUBECONFIG")
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .arg("--context")
+            .arg(&self.context)
+            .arg("--cache-dir")
+            .arg(&cache)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("kubectl: {e}"));
+        if let (Some(text), Some(mut si)) = (stdin, child.stdin.take()) {
+            use std::io::Write;
+            let _ = si.write_all(text.as_bytes());
+        }
+        drop(child.stdin.take());
+        let out = child
+            .wait_with_output()
+            .unwrap_or_else(|e| panic!("kubectl: {e}"));
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let (ok, out, err) = self.run(args, None);
+        assert!(ok, "kubectl {args:?} failed:\n{out}\n{err}");
+        out
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut a = args.to_vec();
+        a.extend(["-o", "json"]);
+        let out = self.ok(&a);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+    }
+
+    fn apply(&self, yaml: &str) -> String {
+        let (ok, out, err) = self.run(&["apply", "-f", "-"], Some(yaml));
+        assert!(ok, "kubectl apply failed:\n{out}\n{err}");
+        assert!(!err.contains("warning"), "{err}");
+        out
+    }
+}
+
+fn names(list: &Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|i| i["metadata"]["name"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+const CLUSTER: &str = r#"
+nodes:
+  - {name: worker-1, labels: {zone: a}}
+  - {name: worker-2, labels: {zone: b}}
+namespaces:
+  - {name: shop, labels: {team: web}}
+pods:
+  - {namespace: shop, name: p1, node: worker-1, labels: {app: a}}
+  - {namespace: shop, name: p2, node: worker-2, labels: {app: b}}
+"#;
+
+#[test]
+fn get_list_selectors_and_raw() {
+    let Some(bin) = kubectl() else { return };
+    let sim = Sim::builder()
+        .cluster_yaml(CLUSTER)
+        .k8s_version("v1.31.3")
+        .start()
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let k = Kubectl::new(bin, &sim);
+    let v: Value = serde_json::from_str(&k.ok(&["get", "--raw", "/version"])).unwrap_or_default();
+    assert_eq!(v["gitVersion"], "v1.31.3");
+    assert_eq!(names(&k.json(&["get", "nodes"])), ["worker-1", "worker-2"]);
+    assert_eq!(names(&k.json(&["get", "nodes", "-l", "zone=b"])), ["worker-2"]);
+    assert_eq!(
+        names(&k.json(&["get", "pods", "-A", "--field-selector", "spec.nodeName=worker-1"])),
+        ["p1"]
+    );
+    assert_eq!(
+        names(&k.json(&["get", "pods", "-n", "shop", "-l", "app in (a,b),app!=b"])),
+        ["p1"]
+    );
+    let one = k.json(&["get", "ns", "shop"]);
+    assert_eq!(one["metadata"]["labels"]["team"], "web");
+    // Table output for the human-readable form.
+    let out = k.ok(&["get", "pods", "-n", "shop"]);
+    assert!(
+        out.contains("READY") && out.contains("p1") && out.contains("Running"),
+        "{out}"
+    );
+    let out = k.ok(&["get", "nodes"]);
+    assert!(out.contains("worker-1") && out.contains("Ready"), "{out}");
+    // Paging through kubectl's chunking.
+    let out = k.ok(&["get", "pods", "-A", "--chunk-size=1", "-o", "name"]);
+    assert_eq!(out.lines().count(), 2);
+    // A missing object.
+    let (ok, _, err) = k.run(&["get", "ns", "nope"], None);
+    assert!(!ok);
+    assert!(err.contains("namespaces \"nope\" not found"), "{err}");
+}
+
+#[test]
+fn label_annotate_apply_delete() {
+    let Some(bin) = kubectl() else { return };
+    let sim = Sim::builder()
+        .cluster_yaml(CLUSTER)
+        .ready_delay(Duration::ZERO)
+        .start()
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let k = Kubectl::new(bin, &sim);
+    k.ok(&["label", "ns", "shop", "istio-injection=enabled"]);
+    k.ok(&["annotate", "ns", "shop", "owner=me"]);
+    let ns = sim.get("/api/v1/namespaces/shop").unwrap_or_default();
+    assert_eq!(ns["metadata"]["labels"]["istio-injection"], "enabled");
+    assert_eq!(ns["metadata"]["annotations"]["owner"], "me");
+    k.ok(&["label", "ns", "shop", "istio-injection-"]);
+    assert!(
+        sim.get("/api/v1/namespaces/shop").unwrap_or_default()["metadata"]["labels"]
+            .get("istio-injection")
+            .is_none()
+    );
+
+    let yaml = r#"
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: shop}
+data: {a: "1"}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: servicemonitors.monitoring.coreos.com}
+spec:
+  group: monitoring.coreos.com
+  scope: Namespaced
+  names: {plural: servicemonitors, singular: servicemonitor, kind: ServiceMonitor, listKind: ServiceMonitorList}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+"#;
+    let out = k.apply(yaml);
+    assert!(out.contains("configmap/settings created"), "{out}");
+    let cm = sim
+        .get("/api/v1/namespaces/shop/configmaps/settings")
+        .unwrap_or_default();
+    assert!(cm["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"].is_string());
+    let out = k.apply(&yaml.replace("a: \"1\"", "a: \"2\""));
+    assert!(out.contains("configmap/settings configured"), "{out}");
+    assert_eq!(
+        sim.get("/api/v1/namespaces/shop/configmaps/settings")
+            .unwrap_or_default()["data"]["a"],
+        "2"
+    );
+    let out = k.apply(yaml.replace("a: \"1\"", "a: \"2\"").as_str());
+    assert!(out.contains("configmap/settings unchanged"), "{out}");
+    // A custom resource of the new CRD (a fresh discovery is needed for it).
+    k.apply("apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: sm, namespace: shop}\nspec: {endpoints: []}\n");
+    assert!(
+        sim.get("/apis/monitoring.coreos.com/v1/namespaces/shop/servicemonitors/sm")
+            .is_some()
+    );
+    k.apply("apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: sm, namespace: shop}\nspec: {endpoints: [{port: http}]}\n");
+    assert_eq!(
+        sim.get("/apis/monitoring.coreos.com/v1/namespaces/shop/servicemonitors/sm")
+            .unwrap_or_default()["spec"]["endpoints"][0]["port"],
+        "http"
+    );
+
+    k.ok(&["delete", "configmap", "settings", "-n", "shop"]);
+    assert!(sim.get("/api/v1/namespaces/shop/configmaps/settings").is_none());
+    k.ok(&["delete", "crd", "servicemonitors.monitoring.coreos.com"]);
+    assert!(
+        sim.list("/apis/monitoring.coreos.com/v1/servicemonitors")
+            .is_empty()
+    );
+    k.ok(&["delete", "ns", "shop"]);
+    assert!(sim.get("/api/v1/namespaces/shop").is_none());
+    assert!(sim.list("/api/v1/namespaces/shop/pods").is_empty());
+}
+
+#[test]
+fn rollout_restart_and_status() {
+    let Some(bin) = kubectl() else { return };
+    let sim = Sim::builder()
+        .cluster_yaml(CLUSTER)
+        .ready_delay(Duration::from_millis(200))
+        .start()
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let k = Kubectl::new(bin, &sim);
+    k.apply(
+        r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - {name: web, image: "nginx:1.27", resources: {requests: {cpu: 100m, memory: 64Mi}}}
+"#,
+    );
+    let out = k.ok(&[
+        "rollout",
+        "status",
+        "deployment/web",
+        "-n",
+        "shop",
+        "--timeout=30s",
+    ]);
+    assert!(out.contains("successfully rolled out"), "{out}");
+    let before: Vec<String> = names(&k.json(&["get", "pods", "-n", "shop", "-l", "app=web"]));
+    assert_eq!(before.len(), 2);
+    k.ok(&["rollout", "restart", "deployment/web", "-n", "shop"]);
+    let out = k.ok(&[
+        "rollout",
+        "status",
+        "deployment/web",
+        "-n",
+        "shop",
+        "--timeout=30s",
+    ]);
+    assert!(out.contains("successfully rolled out"), "{out}");
+    let after = names(&k.json(&["get", "pods", "-n", "shop", "-l", "app=web"]));
+    assert_eq!(after.len(), 2);
+    assert!(
+        after.iter().all(|p| !before.contains(p)),
+        "{before:?} vs {after:?}"
+    );
+    let d = k.json(&["get", "deploy", "web", "-n", "shop"]);
+    assert!(
+        d["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"].is_string()
+    );
+    // Scale through the scale subresource.
+    k.ok(&["scale", "deployment/web", "-n", "shop", "--replicas=3"]);
+    assert_eq!(
+        names(&k.json(&["get", "pods", "-n", "shop", "-l", "app=web"])).len(),
+        3
+    );
+}
