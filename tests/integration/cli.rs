@@ -13,9 +13,15 @@ fn help_lists_only_built_commands_and_the_exit_codes() {
         .and_then(|rest| rest.split("\n\n").next())
         .unwrap_or_default()
         .lines()
+        // A command starts at column 2; deeper lines continue a wrapped description.
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    assert_eq!(commands, ["render", "context", "completions", "help"], "{help}");
+    assert_eq!(
+        commands,
+        ["render", "context", "check", "install", "completions", "help"],
+        "{help}"
+    );
     for line in [
         "0    success",
         "2    usage error",
@@ -30,7 +36,13 @@ fn help_lists_only_built_commands_and_the_exit_codes() {
 #[test]
 fn global_flags_are_accepted_by_every_command() {
     let home = tempfile::tempdir().unwrap();
-    for cmd in [["render"].as_slice(), &["context"], &["completions", "bash"]] {
+    for cmd in [
+        ["render"].as_slice(),
+        &["context"],
+        &["check"],
+        &["install"],
+        &["completions", "bash"],
+    ] {
         let out = istioup(home.path())
             .args(cmd)
             .args(["--color", "never", "--no-input", "-y", "-v", "--help"])
