@@ -18,6 +18,7 @@ pub mod progress;
 pub mod quantity;
 pub mod restart;
 pub mod spec;
+pub mod suggest;
 pub mod target;
 pub mod verify;
 

@@ -265,7 +265,7 @@ fn write(node: &mut Value, path: &[Segment], value: Value, shown: &str) -> std::
             let Value::Array(items) = node else {
                 return Err(format!("{shown} is {}, so {first} does not apply", kind(node)));
             };
-            let matches = |item: &Value| item.get(key).is_some_and(|v| scalar_text(v) == *wanted);
+            let matches = |item: &Value| item.get(key).is_some_and(|v| validate::scalar_text(v) == *wanted);
             items
                 .iter_mut()
                 .find(|item| matches(item))
@@ -292,13 +292,6 @@ fn kind(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "a map",
-    }
-}
-
-fn scalar_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }
 

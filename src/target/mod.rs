@@ -473,25 +473,10 @@ fn quoted<'a>(names: impl Iterator<Item = &'a String>) -> String {
 fn nearest<'a>(typed: &str, names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (typed.chars().count() / 3).max(2);
     names
-        .map(|name| (edit_distance(typed, name), name))
+        .map(|name| (crate::suggest::edit_distance(typed, name), name))
         .filter(|(distance, name)| *distance <= limit || name.contains(typed))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, name)| name)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 impl std::fmt::Debug for Target {
