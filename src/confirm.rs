@@ -1,9 +1,12 @@
 //! Asking the user. Prompts only ever go to a terminal: without one (CI), a needed answer is an
 //! error with exit 5 and nothing changes; `--yes` answers yes, `--no-input` forbids asking.
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::Settings;
 use crate::error::{Error, Kind, Result};
+use crate::interrupt;
 
 fn can_ask(settings: &Settings) -> bool {
     !settings.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
@@ -17,13 +20,58 @@ fn no_terminal(what: &str) -> Error {
     .with_hint("re-run with --yes to proceed without a prompt")
 }
 
+fn interrupted_at_prompt() -> Error {
+    Error::new(
+        Kind::Interrupted,
+        "interrupted at the prompt; nothing was changed",
+    )
+}
+
+/// Runs a blocking prompt so that Ctrl-C ends it cleanly. The terminal sends SIGINT while
+/// dialoguer waits for a key; the default action would kill istioup with the cursor still hidden.
+/// Inside the runtime, the interrupt is caught instead: the cursor comes back and istioup exits
+/// 130 at once (a prompt comes before any change, so there is nothing to undo or clean up). The
+/// read may also end with EINTR; whichever side sees the interrupt first reports it, once.
+fn asking<T>(prompt: impl FnOnce() -> dialoguer::Result<T>) -> Result<T> {
+    let done = Arc::new(AtomicBool::new(false));
+    let guard = tokio::runtime::Handle::try_current().ok().map(|runtime| {
+        interrupt::watch();
+        let done = done.clone();
+        runtime.spawn(async move {
+            interrupt::signalled().await;
+            if done.swap(true, Ordering::SeqCst) {
+                return;
+            }
+            show_cursor();
+            crate::output::print_error(&interrupted_at_prompt(), false);
+            std::process::exit(i32::from(Kind::Interrupted.code()));
+        })
+    });
+    let answer = prompt();
+    if let Some(task) = guard {
+        task.abort();
+    }
+    if done.swap(true, Ordering::SeqCst) {
+        // The interrupt handler is ending the process.
+        loop {
+            std::thread::park();
+        }
+    }
+    answer.map_err(|e| {
+        show_cursor();
+        prompt_failed(e)
+    })
+}
+
+/// dialoguer hides the cursor while it waits for a key and shows it again only when it returns.
+fn show_cursor() {
+    let _ = std::io::stderr().write_all(b"\x1b[?25h\n");
+}
+
 fn prompt_failed(err: dialoguer::Error) -> Error {
     let dialoguer::Error::IO(io) = err;
     if io.kind() == std::io::ErrorKind::Interrupted {
-        Error::new(
-            Kind::Interrupted,
-            "interrupted at the prompt; nothing was changed",
-        )
+        interrupted_at_prompt()
     } else {
         Error::failed("cannot read the answer from the terminal").with_source(io)
     }
@@ -37,11 +85,12 @@ pub fn yes_no(settings: &Settings, what: &str, question: &str) -> Result<()> {
     if !can_ask(settings) {
         return Err(no_terminal(what));
     }
-    let answer = dialoguer::Confirm::new()
-        .with_prompt(question)
-        .default(false)
-        .interact()
-        .map_err(prompt_failed)?;
+    let answer = asking(|| {
+        dialoguer::Confirm::new()
+            .with_prompt(question)
+            .default(false)
+            .interact()
+    })?;
     if answer {
         Ok(())
     } else {
@@ -60,11 +109,12 @@ pub fn typed(settings: &Settings, what: &str, question: &str, expected: &str) ->
     if !can_ask(settings) {
         return Err(no_terminal(what));
     }
-    let answer: String = dialoguer::Input::new()
-        .with_prompt(question)
-        .allow_empty(true)
-        .interact_text()
-        .map_err(prompt_failed)?;
+    let answer: String = asking(|| {
+        dialoguer::Input::new()
+            .with_prompt(question)
+            .allow_empty(true)
+            .interact_text()
+    })?;
     if answer.trim() == expected {
         Ok(())
     } else {
@@ -86,11 +136,12 @@ pub fn pick(settings: &Settings, question: &str, items: &[(String, bool)]) -> Re
     }
     let labels: Vec<&str> = items.iter().map(|(l, _)| l.as_str()).collect();
     let defaults: Vec<bool> = items.iter().map(|(_, d)| *d).collect();
-    dialoguer::MultiSelect::new()
-        .with_prompt(question)
-        .items(&labels)
-        .defaults(&defaults)
-        .interact()
-        .map(Some)
-        .map_err(prompt_failed)
+    asking(|| {
+        dialoguer::MultiSelect::new()
+            .with_prompt(question)
+            .items(&labels)
+            .defaults(&defaults)
+            .interact()
+    })
+    .map(Some)
 }

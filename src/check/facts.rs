@@ -70,6 +70,19 @@ pub struct MeshFacts {
     pub injector_webhooks: Vec<String>,
     pub validating_webhooks: Vec<String>,
     pub crds: Vec<String>,
+    /// Running pods of istiod and the gateways (any revision).
+    pub pods: Vec<IstioPod>,
+}
+
+/// A pod of an installed Istio component, where it runs and what it requests: a re-install
+/// replaces it, so it does not compete with its own replacement for room.
+#[derive(Debug, Clone, Serialize)]
+pub struct IstioPod {
+    pub namespace: String,
+    pub name: String,
+    pub node: String,
+    pub revision: String,
+    pub requests: Resources,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -163,6 +176,7 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
             injector_webhooks: names(&mutating).filter(|n| n.starts_with("istio-")).collect(),
             validating_webhooks: names(&validating).filter(|n| n.starts_with("istio")).collect(),
             crds: names(&crds).filter(|n| n.ends_with(".istio.io")).collect(),
+            pods: live.iter().filter_map(|p| istio_pod(p)).collect(),
         },
         ingress_controllers: ingress
             .iter()
@@ -330,6 +344,27 @@ fn control_plane(deploy: &Deployment) -> ControlPlane {
             .unwrap_or_else(|| "default".into()),
         version: labels.get("operator.istio.io/version").cloned().or(image_tag),
     }
+}
+
+/// Components whose pods istioctl replaces on a re-install (DaemonSets are per node, not placed).
+const PLACED_COMPONENTS: &[&str] = &["Pilot", "IngressGateways", "EgressGateways"];
+
+fn istio_pod(pod: &Pod) -> Option<IstioPod> {
+    let labels = pod.labels();
+    let component = labels.get("operator.istio.io/component")?;
+    if !PLACED_COMPONENTS.contains(&component.as_str()) {
+        return None;
+    }
+    Some(IstioPod {
+        namespace: pod.namespace().unwrap_or_default(),
+        name: pod.name_any(),
+        node: pod.spec.as_ref()?.node_name.clone()?,
+        revision: labels
+            .get("istio.io/rev")
+            .cloned()
+            .unwrap_or_else(|| "default".into()),
+        requests: pod_requests(pod),
+    })
 }
 
 /// Asks the API server, one SelfSubjectAccessReview per permission (concurrently), which of

@@ -1,24 +1,82 @@
 //! The checks themselves: pure functions of `Facts` and `Desired`.
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::capacity::{self, Placement, Resources};
-use super::facts::Facts;
+use super::facts::{Facts, IstioPod};
 use super::versions::{self, Verdict, Version};
 use super::{Check, Desired, Status, plural};
 
 pub fn all(facts: &Facts, desired: &Desired, istioctl: &IstioctlFacts) -> Vec<Check> {
+    let (placement, replaced) = for_placement(facts, desired, istioctl);
     vec![
         kubernetes_version(facts, istioctl),
         istioctl_found(istioctl),
         rbac(facts),
         existing_mesh(facts, desired, istioctl),
-        node_capacity(facts, desired),
-        sidecar_overhead(facts, desired),
+        rolling_note(node_capacity(&placement, desired), facts, desired, &replaced),
+        sidecar_overhead(&placement, desired),
         node_ports(facts, desired),
         load_balancer(facts, desired),
         pod_security(facts, desired),
         ingress_controllers(facts),
     ]
+}
+
+/// The nodes as the new pods will find them, and the running Istio pods left out. Re-installing
+/// the same version leaves unchanged pods in place and replaces the others, so the running istiod
+/// and gateways of the revision do not compete with themselves for room (a re-run after a failure
+/// on a full cluster must pass). An upgrade rolls every pod, and istiod's new pod starts next to
+/// the old one (maxSurge 100%), so there the running pods still count.
+fn for_placement<'a>(
+    facts: &'a Facts,
+    desired: &Desired,
+    istioctl: &IstioctlFacts,
+) -> (Cow<'a, Facts>, Vec<String>) {
+    let version = istioctl.version().map(|v| v.to_string());
+    let reinstall = version.is_some()
+        && facts
+            .mesh
+            .control_planes
+            .iter()
+            .any(|cp| cp.revision == desired.revision && cp.version == version);
+    let replaced: Vec<&IstioPod> = facts
+        .mesh
+        .pods
+        .iter()
+        .filter(|p| reinstall && p.revision == desired.revision)
+        .collect();
+    if replaced.is_empty() {
+        return (Cow::Borrowed(facts), Vec::new());
+    }
+    let mut view = facts.clone();
+    for node in &mut view.nodes {
+        for pod in replaced.iter().filter(|p| p.node == node.name) {
+            node.requested = node.requested.minus(pod.requests);
+        }
+    }
+    let names = replaced
+        .iter()
+        .map(|p| format!("{}/{}", p.namespace, p.name))
+        .collect();
+    (Cow::Owned(view), names)
+}
+
+/// Says which running pods the capacity check left out, or, for an upgrade that does not fit,
+/// that the old pods stay until their replacements are Ready.
+fn rolling_note(mut check: Check, facts: &Facts, desired: &Desired, replaced: &[String]) -> Check {
+    if !replaced.is_empty() {
+        check.details.push(format!(
+            "not counted, as this re-install replaces them: {}",
+            replaced.join(", ")
+        ));
+    } else if check.status == Status::Fail && facts.mesh.pods.iter().any(|p| p.revision == desired.revision) {
+        check.details.push(format!(
+            "the running pods of revision {} keep their room until their replacements are Ready: an upgrade needs room for both",
+            desired.revision
+        ));
+    }
+    check
 }
 
 /// What istioup found out about istioctl before looking at the cluster.

@@ -131,6 +131,50 @@ fn existing_mesh_names_the_upgrade_and_leftovers() {
     assert_eq!(check.details, ["revision default (istio-system/istiod, 1.27.2)"]);
 }
 
+/// One node holding a running istiod (500m of its 600m): a re-install of the same version
+/// replaces it in place, an upgrade needs room for the old and the new pod.
+#[test]
+fn capacity_on_reinstall_does_not_count_the_running_istiod() {
+    use crate::check::facts::IstioPod;
+    let mut f = facts();
+    let mut full = node("only", 600, 4 * GI);
+    full.requested = Resources::new(500, 2 * GI);
+    f.nodes = vec![full];
+    f.mesh.pods = vec![IstioPod {
+        namespace: "istio-system".into(),
+        name: "istiod-1".into(),
+        node: "only".into(),
+        revision: "default".into(),
+        requests: Resources::new(500, 2 * GI),
+    }];
+    f.mesh.control_planes = vec![ControlPlane {
+        namespace: "istio-system".into(),
+        name: "istiod".into(),
+        revision: "default".into(),
+        version: Some("1.28.0".into()),
+    }];
+    let find = |checks: Vec<Check>| checks.into_iter().find(|c| c.id == "node-capacity").unwrap();
+    let check = find(all(&f, &desired(), &istioctl("1.28.0")));
+    assert_eq!(check.status, Status::Pass, "{check:?}");
+    assert_eq!(
+        check.details.last().unwrap(),
+        "not counted, as this re-install replaces them: istio-system/istiod-1"
+    );
+    let check = find(all(&f, &desired(), &istioctl("1.29.0")));
+    assert_eq!(check.status, Status::Fail, "{check:?}");
+    assert!(
+        check
+            .details
+            .last()
+            .unwrap()
+            .contains("an upgrade needs room for both"),
+        "{check:?}"
+    );
+    let mut canary = desired();
+    canary.revision = "canary".into();
+    assert_eq!(find(all(&f, &canary, &istioctl("1.28.0"))).status, Status::Fail);
+}
+
 #[test]
 fn capacity_fails_per_node_and_reports_totals() {
     let mut f = facts();

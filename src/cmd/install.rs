@@ -38,7 +38,8 @@ struct Report {
     istio_version: Option<String>,
     previous_version: Option<String>,
     revision: String,
-    /// `dry-run`, `installed`, `checks-failed`, `istioctl-failed`, `not-verified`.
+    /// `dry-run`, `installed`, `checks-failed`, `not-confirmed`, `istioctl-failed`, `not-verified`,
+    /// `interrupted`. `installed` with a failed exit: Istio is in, labelling or restarting failed.
     result: &'static str,
     checks: Vec<Check>,
     components: Vec<PlannedComponent>,
@@ -103,11 +104,25 @@ async fn install(
         } else {
             "Install"
         },
-        istioctl.version,
+        versions(&report),
         target.context,
         target.server
     );
-    confirm::yes_no(settings, "install", &question)?;
+    let confirmed = confirm::yes_no(settings, "install", &question).and_then(|()| {
+        if interrupt::interrupted() {
+            Err(Error::new(Kind::Interrupted, "interrupted; nothing was changed"))
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(e) = confirmed {
+        report.result = if e.kind() == Kind::Interrupted {
+            "interrupted"
+        } else {
+            "not-confirmed"
+        };
+        return finish(format, &report, Err(e));
+    }
     interrupt::watch();
 
     let kubeconfig = target.kubeconfig_for_istioctl()?;
@@ -135,6 +150,10 @@ async fn install(
     display.finish();
     let outcome = match outcome {
         Ok(o) => o,
+        Err(e) if e.kind() == Kind::Interrupted => {
+            report.result = "interrupted";
+            return finish(format, &report, Err(e));
+        }
         Err(e) => {
             report.result = "istioctl-failed";
             report.problems = diagnosis(&client, &pf.components).await;
@@ -160,7 +179,13 @@ async fn install(
         ));
         return finish(format, &report, Err(err));
     }
-    let problems = verify::problems(&client, &pf.components).await?;
+    let problems = match verify::problems(&client, &pf.components).await {
+        Ok(problems) => problems,
+        Err(e) => {
+            report.result = "not-verified";
+            return finish(format, &report, Err(e));
+        }
+    };
     if !problems.is_empty() {
         report.result = "not-verified";
         report.problems = problems;
@@ -174,12 +199,28 @@ async fn install(
         return finish(format, &report, Err(err));
     }
     report.result = "installed";
-    report.namespaces =
-        inject::enable(&client, &pf.desired.inject, pf.components.revision.as_deref()).await?;
+    if let Err(e) = label_and_restart(args, &client, &pf, &mut report).await {
+        if e.kind() == Kind::Interrupted {
+            report.result = "interrupted";
+        }
+        report.problems.push(e.message().to_string());
+        return finish(format, &report, Err(e));
+    }
+    output::emit(format, &report, || summary_text(&report))
+}
+
+/// After a verified install: the injection labels, then (with `--restart`) the restarts.
+async fn label_and_restart(
+    args: &InstallArgs,
+    client: &kube::Client,
+    pf: &Preflight,
+    report: &mut Report,
+) -> Result<()> {
+    report.namespaces = inject::enable(client, &pf.desired.inject, pf.components.revision.as_deref()).await?;
     if args.restart && !report.restart_pending.is_empty() {
         let mut say = |line: String| output::note(&format!("[{}] {line}\n", crate::progress::clock()));
         report.restarted = restart::restart(
-            &client,
+            client,
             &report.restart_pending,
             args.rollout.batch_size as usize,
             args.rollout.timeout,
@@ -188,7 +229,7 @@ async fn install(
         .await?;
         report.restart_pending.clear();
     }
-    output::emit(format, &report, || summary_text(&report))
+    Ok(())
 }
 
 impl Report {
@@ -381,16 +422,20 @@ fn show_problems(problems: &[String]) {
     }
 }
 
+/// `1.28.0`, or `1.27.2 → 1.28.0` for an upgrade.
+fn versions(report: &Report) -> String {
+    let version = report.istio_version.as_deref().unwrap_or("?");
+    match (report.action, &report.previous_version) {
+        ("upgrade", Some(previous)) => format!("{previous} → {version}"),
+        _ => version.to_string(),
+    }
+}
+
 fn plan_text(report: &Report) -> String {
     let mut out = format!(
-        "\nPlan: {} Istio {}{} (revision {})\n",
+        "\nPlan: {} Istio {} (revision {})\n",
         report.action,
-        report.istio_version.as_deref().unwrap_or("?"),
-        report
-            .previous_version
-            .as_ref()
-            .map(|p| format!(", upgrading from {p}"))
-            .unwrap_or_default(),
+        versions(report),
         report.revision
     );
     for c in &report.components {

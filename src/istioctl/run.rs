@@ -50,7 +50,8 @@ impl Outcome {
 }
 
 /// Runs `istioctl args...` with stdin closed. `deadline` bounds the whole run (istioctl's own
-/// readiness timeout is per component, and a stuck istioctl must not hang CI forever).
+/// readiness timeout is per component, and a stuck istioctl must not hang CI forever). A Ctrl-C
+/// stops istioctl when the caller called `interrupt::watch` first.
 pub async fn run(
     istioctl: &Path,
     args: &[OsString],
@@ -82,7 +83,7 @@ pub async fn run(
     let mut events = Vec::new();
     let timeout = tokio::time::sleep(deadline);
     tokio::pin!(timeout);
-    let interrupt = tokio::signal::ctrl_c();
+    let interrupt = crate::interrupt::signalled();
     tokio::pin!(interrupt);
     loop {
         tokio::select! {
@@ -101,7 +102,7 @@ pub async fn run(
                 return Err(Error::new(Kind::Istioctl, format!(
                     "istioctl did not finish within {}s and was stopped", deadline.as_secs()
                 ))
-                .with_hint(format!("its output is in {}; raise --timeout if the cluster is slow", log_path.display())));
+                .with_hint(format!("its output is in {}; raise --istioctl-timeout if the cluster is slow", log_path.display())));
             }
             _ = &mut interrupt => {
                 let _ = child.kill().await;

@@ -122,13 +122,13 @@ impl Cluster {
             .collect()
     }
 
-    /// Namespaces (outside kube-*) that carry an injection label.
+    /// Namespaces labelled for injection (`istio-injection=enabled` or `istio.io/rev`).
     pub fn labelled_namespaces(&self) -> Vec<String> {
         self.list("/api/v1/namespaces")
             .iter()
             .filter(|ns| {
                 let labels = &ns["metadata"]["labels"];
-                labels.get("istio-injection").is_some() || labels.get("istio.io/rev").is_some()
+                labels["istio-injection"] == "enabled" || labels.get("istio.io/rev").is_some()
             })
             .filter_map(|ns| ns["metadata"]["name"].as_str().map(String::from))
             .collect()
