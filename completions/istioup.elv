@@ -34,6 +34,12 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand --version 'Print version'
             cand render 'Print the merged IstioOperator (base + overlays + --set); needs no cluster'
             cand context 'Show which cluster istioup would act on, and where each part came from'
+            cand check 'Check that the cluster is ready for Istio, and change nothing'
+            cand install 'Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection'
+            cand enable 'Turn sidecar injection on for namespaces or a workload'
+            cand disable 'Turn sidecar injection off for namespaces or a workload, or remove Istio from the cluster'
+            cand uninstall 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
+            cand status 'Show whether the mesh is healthy and who is in it'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -75,6 +81,281 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'istioup;check'= {
+            cand -f 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)'
+            cand --overlay 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)'
+            cand --filename 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)'
+            cand --set 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)'
+            cand --profile 'Istio profile (shortcut for --set profile=NAME)'
+            cand --revision 'Control plane revision (shortcut for --set revision=NAME)'
+            cand --inject 'Namespace to enable sidecar injection in (repeatable)'
+            cand --inject-selector 'Inject the namespaces matching this label selector (e.g. team=shop)'
+            cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
+            cand --fail-on 'Treat warnings as failures (for CI)'
+            cand --skip-check 'Skip a check by its id (repeatable), for an admin who knows better'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --inject-all 'Inject every namespace except kube-*, the Istio namespace, and those labelled istio-injection=disabled'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;install'= {
+            cand -f 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)'
+            cand --overlay 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)'
+            cand --filename 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)'
+            cand --set 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)'
+            cand --profile 'Istio profile (shortcut for --set profile=NAME)'
+            cand --revision 'Control plane revision (shortcut for --set revision=NAME)'
+            cand --inject 'Namespace to enable sidecar injection in (repeatable)'
+            cand --inject-selector 'Inject the namespaces matching this label selector (e.g. team=shop)'
+            cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
+            cand --fail-on 'Treat warnings as failures (for CI)'
+            cand --skip-check 'Skip a check by its id (repeatable), for an admin who knows better'
+            cand --batch-size 'How many workloads restart at once'
+            cand --timeout 'How long each batch of restarted workloads may take to become Available'
+            cand --readiness-timeout 'How long istioctl waits for each component to become ready (passed as --readiness-timeout)'
+            cand --istioctl-timeout 'Stop istioctl if the whole run takes longer than this'
+            cand --istioctl-arg 'Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --inject-all 'Inject every namespace except kube-*, the Istio namespace, and those labelled istio-injection=disabled'
+            cand --dry-run 'Print the plan and the rendered IstioOperator, and change nothing'
+            cand --restart 'Restart the workloads of injected namespaces so their pods get a sidecar'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;enable'= {
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand namespace 'Label namespaces for sidecar injection (istio-injection=enabled, or istio.io/rev=REV)'
+            cand workload 'Opt one workload in: pod template label sidecar.istio.io/inject="true" (rolls its pods)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'istioup;enable;namespace'= {
+            cand -l 'The namespaces matching this label selector (e.g. team=shop)'
+            cand --selector 'The namespaces matching this label selector (e.g. team=shop)'
+            cand --revision 'Inject with this control plane revision (istio.io/rev=REV) instead of the default one'
+            cand --batch-size 'How many workloads restart at once'
+            cand --timeout 'How long each batch of restarted workloads may take to become Available'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --all 'Every namespace except kube-* and the Istio namespaces'
+            cand --restart 'Restart the workloads whose pods lack a sidecar, batch by batch'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;enable;workload'= {
+            cand -n 'The workload''s namespace (default: the context''s namespace)'
+            cand --namespace 'The workload''s namespace (default: the context''s namespace)'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;enable;help'= {
+            cand namespace 'Label namespaces for sidecar injection (istio-injection=enabled, or istio.io/rev=REV)'
+            cand workload 'Opt one workload in: pod template label sidecar.istio.io/inject="true" (rolls its pods)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'istioup;enable;help;namespace'= {
+        }
+        &'istioup;enable;help;workload'= {
+        }
+        &'istioup;enable;help;help'= {
+        }
+        &'istioup;disable'= {
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand namespace 'Remove the injection labels istioup set on namespaces (or set istio-injection=disabled)'
+            cand workload 'Opt one workload out: pod template label sidecar.istio.io/inject="false" (rolls its pods)'
+            cand cluster 'Remove Istio from the cluster, keeping every user object (alias: istioup uninstall)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'istioup;disable;namespace'= {
+            cand -l 'The namespaces matching this label selector (e.g. team=shop)'
+            cand --selector 'The namespaces matching this label selector (e.g. team=shop)'
+            cand --batch-size 'How many workloads restart at once'
+            cand --timeout 'How long each batch of restarted workloads may take to become Available'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --all 'Every namespace except kube-* and the Istio namespaces'
+            cand --force 'Also remove injection labels istioup did not set'
+            cand --explicit 'Set istio-injection=disabled instead of removing the label, so a mesh-wide default cannot inject'
+            cand --restart 'Restart the workloads whose pods still carry a sidecar, batch by batch'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;disable;workload'= {
+            cand -n 'The workload''s namespace (default: the context''s namespace)'
+            cand --namespace 'The workload''s namespace (default: the context''s namespace)'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;disable;cluster'= {
+            cand --backup 'With --purge: first write every Istio custom resource to DIR (restore: kubectl apply -f DIR)'
+            cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
+            cand --istioctl-timeout 'Stop istioctl if it takes longer than this'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --force 'Go on although pods still carry sidecars (they lose the proxy when restarted)'
+            cand --purge 'Also delete the Istio CRDs, and with them every user Istio object; needs --backup DIR or --no-backup'
+            cand --no-backup 'With --purge: delete the user Istio objects without a backup'
+            cand --delete-namespace 'Also delete the Istio namespace (istio-system)'
+            cand --dry-run 'Show what would be removed and kept, and change nothing'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;disable;help'= {
+            cand namespace 'Remove the injection labels istioup set on namespaces (or set istio-injection=disabled)'
+            cand workload 'Opt one workload out: pod template label sidecar.istio.io/inject="false" (rolls its pods)'
+            cand cluster 'Remove Istio from the cluster, keeping every user object (alias: istioup uninstall)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'istioup;disable;help;namespace'= {
+        }
+        &'istioup;disable;help;workload'= {
+        }
+        &'istioup;disable;help;cluster'= {
+        }
+        &'istioup;disable;help;help'= {
+        }
+        &'istioup;uninstall'= {
+            cand --backup 'With --purge: first write every Istio custom resource to DIR (restore: kubectl apply -f DIR)'
+            cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
+            cand --istioctl-timeout 'Stop istioctl if it takes longer than this'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --force 'Go on although pods still carry sidecars (they lose the proxy when restarted)'
+            cand --purge 'Also delete the Istio CRDs, and with them every user Istio object; needs --backup DIR or --no-backup'
+            cand --no-backup 'With --purge: delete the user Istio objects without a backup'
+            cand --delete-namespace 'Also delete the Istio namespace (istio-system)'
+            cand --dry-run 'Show what would be removed and kept, and change nothing'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;status'= {
+            cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'istioup;completions'= {
             cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
             cand --context 'The kubeconfig context to use (beats current-context)'
@@ -94,12 +375,45 @@ set edit:completion:arg-completer[istioup] = {|@words|
         &'istioup;help'= {
             cand render 'Print the merged IstioOperator (base + overlays + --set); needs no cluster'
             cand context 'Show which cluster istioup would act on, and where each part came from'
+            cand check 'Check that the cluster is ready for Istio, and change nothing'
+            cand install 'Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection'
+            cand enable 'Turn sidecar injection on for namespaces or a workload'
+            cand disable 'Turn sidecar injection off for namespaces or a workload, or remove Istio from the cluster'
+            cand uninstall 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
+            cand status 'Show whether the mesh is healthy and who is in it'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'istioup;help;render'= {
         }
         &'istioup;help;context'= {
+        }
+        &'istioup;help;check'= {
+        }
+        &'istioup;help;install'= {
+        }
+        &'istioup;help;enable'= {
+            cand namespace 'Label namespaces for sidecar injection (istio-injection=enabled, or istio.io/rev=REV)'
+            cand workload 'Opt one workload in: pod template label sidecar.istio.io/inject="true" (rolls its pods)'
+        }
+        &'istioup;help;enable;namespace'= {
+        }
+        &'istioup;help;enable;workload'= {
+        }
+        &'istioup;help;disable'= {
+            cand namespace 'Remove the injection labels istioup set on namespaces (or set istio-injection=disabled)'
+            cand workload 'Opt one workload out: pod template label sidecar.istio.io/inject="false" (rolls its pods)'
+            cand cluster 'Remove Istio from the cluster, keeping every user object (alias: istioup uninstall)'
+        }
+        &'istioup;help;disable;namespace'= {
+        }
+        &'istioup;help;disable;workload'= {
+        }
+        &'istioup;help;disable;cluster'= {
+        }
+        &'istioup;help;uninstall'= {
+        }
+        &'istioup;help;status'= {
         }
         &'istioup;help;completions'= {
         }

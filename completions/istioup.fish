@@ -39,6 +39,12 @@ complete -c istioup -n "__fish_istioup_needs_command" -s h -l help -d 'Print hel
 complete -c istioup -n "__fish_istioup_needs_command" -s V -l version -d 'Print version'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "render" -d 'Print the merged IstioOperator (base + overlays + --set); needs no cluster'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "context" -d 'Show which cluster istioup would act on, and where each part came from'
+complete -c istioup -n "__fish_istioup_needs_command" -f -a "check" -d 'Check that the cluster is ready for Istio, and change nothing'
+complete -c istioup -n "__fish_istioup_needs_command" -f -a "install" -d 'Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection'
+complete -c istioup -n "__fish_istioup_needs_command" -f -a "enable" -d 'Turn sidecar injection on for namespaces or a workload'
+complete -c istioup -n "__fish_istioup_needs_command" -f -a "disable" -d 'Turn sidecar injection off for namespaces or a workload, or remove Istio from the cluster'
+complete -c istioup -n "__fish_istioup_needs_command" -f -a "uninstall" -d 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
+complete -c istioup -n "__fish_istioup_needs_command" -f -a "status" -d 'Show whether the mesh is healthy and who is in it'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioup -n "__fish_istioup_using_subcommand render" -s f -l overlay -l filename -d 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)' -r -F
@@ -71,6 +77,224 @@ complete -c istioup -n "__fish_istioup_using_subcommand context" -l no-input -d 
 complete -c istioup -n "__fish_istioup_using_subcommand context" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
 complete -c istioup -n "__fish_istioup_using_subcommand context" -s h -l help -d 'Print help'
 complete -c istioup -n "__fish_istioup_using_subcommand context" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand check" -s f -l overlay -l filename -d 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l set -d 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l profile -d 'Istio profile (shortcut for --set profile=NAME)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l revision -d 'Control plane revision (shortcut for --set revision=NAME)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l inject -d 'Namespace to enable sidecar injection in (repeatable)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l inject-selector -d 'Inject the namespaces matching this label selector (e.g. team=shop)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l fail-on -d 'Treat warnings as failures (for CI)' -r -f -a "fail\t''
+warn\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l skip-check -d 'Skip a check by its id (repeatable), for an admin who knows better' -r
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand check" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l inject-all -d 'Inject every namespace except kube-*, the Istio namespace, and those labelled istio-injection=disabled'
+complete -c istioup -n "__fish_istioup_using_subcommand check" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand check" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand check" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand check" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand install" -s f -l overlay -l filename -d 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l set -d 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l profile -d 'Istio profile (shortcut for --set profile=NAME)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l revision -d 'Control plane revision (shortcut for --set revision=NAME)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l inject -d 'Namespace to enable sidecar injection in (repeatable)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l inject-selector -d 'Inject the namespaces matching this label selector (e.g. team=shop)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l fail-on -d 'Treat warnings as failures (for CI)' -r -f -a "fail\t''
+warn\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l skip-check -d 'Skip a check by its id (repeatable), for an admin who knows better' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l batch-size -d 'How many workloads restart at once' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l timeout -d 'How long each batch of restarted workloads may take to become Available' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l readiness-timeout -d 'How long istioctl waits for each component to become ready (passed as --readiness-timeout)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l istioctl-timeout -d 'Stop istioctl if the whole run takes longer than this' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l istioctl-arg -d 'Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l inject-all -d 'Inject every namespace except kube-*, the Istio namespace, and those labelled istio-injection=disabled'
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l dry-run -d 'Print the plan and the rendered IstioOperator, and change nothing'
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l restart -d 'Restart the workloads of injected namespaces so their pods get a sidecar'
+complete -c istioup -n "__fish_istioup_using_subcommand install" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand install" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand install" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand install" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and not __fish_seen_subcommand_from namespace workload help" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and not __fish_seen_subcommand_from namespace workload help" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and not __fish_seen_subcommand_from namespace workload help" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and not __fish_seen_subcommand_from namespace workload help" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and not __fish_seen_subcommand_from namespace workload help" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and not __fish_seen_subcommand_from namespace workload help" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and not __fish_seen_subcommand_from namespace workload help" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and not __fish_seen_subcommand_from namespace workload help" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and not __fish_seen_subcommand_from namespace workload help" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and not __fish_seen_subcommand_from namespace workload help" -f -a "namespace" -d 'Label namespaces for sidecar injection (istio-injection=enabled, or istio.io/rev=REV)'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and not __fish_seen_subcommand_from namespace workload help" -f -a "workload" -d 'Opt one workload in: pod template label sidecar.istio.io/inject="true" (rolls its pods)'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and not __fish_seen_subcommand_from namespace workload help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -s l -l selector -d 'The namespaces matching this label selector (e.g. team=shop)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l revision -d 'Inject with this control plane revision (istio.io/rev=REV) instead of the default one' -r
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l batch-size -d 'How many workloads restart at once' -r
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l timeout -d 'How long each batch of restarted workloads may take to become Available' -r
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l all -d 'Every namespace except kube-* and the Istio namespaces'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l restart -d 'Restart the workloads whose pods lack a sidecar, batch by batch'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from workload" -s n -l namespace -d 'The workload\'s namespace (default: the context\'s namespace)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from workload" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from workload" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from workload" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from workload" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from workload" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from workload" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from workload" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from workload" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from workload" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from help" -f -a "namespace" -d 'Label namespaces for sidecar injection (istio-injection=enabled, or istio.io/rev=REV)'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from help" -f -a "workload" -d 'Opt one workload in: pod template label sidecar.istio.io/inject="true" (rolls its pods)'
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -f -a "namespace" -d 'Remove the injection labels istioup set on namespaces (or set istio-injection=disabled)'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -f -a "workload" -d 'Opt one workload out: pod template label sidecar.istio.io/inject="false" (rolls its pods)'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -f -a "cluster" -d 'Remove Istio from the cluster, keeping every user object (alias: istioup uninstall)'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -s l -l selector -d 'The namespaces matching this label selector (e.g. team=shop)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l batch-size -d 'How many workloads restart at once' -r
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l timeout -d 'How long each batch of restarted workloads may take to become Available' -r
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l all -d 'Every namespace except kube-* and the Istio namespaces'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l force -d 'Also remove injection labels istioup did not set'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l explicit -d 'Set istio-injection=disabled instead of removing the label, so a mesh-wide default cannot inject'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l restart -d 'Restart the workloads whose pods still carry a sidecar, batch by batch'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from workload" -s n -l namespace -d 'The workload\'s namespace (default: the context\'s namespace)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from workload" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from workload" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from workload" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from workload" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from workload" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from workload" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from workload" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from workload" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from workload" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l backup -d 'With --purge: first write every Istio custom resource to DIR (restore: kubectl apply -f DIR)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l istioctl-timeout -d 'Stop istioctl if it takes longer than this' -r
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l force -d 'Go on although pods still carry sidecars (they lose the proxy when restarted)'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l purge -d 'Also delete the Istio CRDs, and with them every user Istio object; needs --backup DIR or --no-backup'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l no-backup -d 'With --purge: delete the user Istio objects without a backup'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l delete-namespace -d 'Also delete the Istio namespace (istio-system)'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l dry-run -d 'Show what would be removed and kept, and change nothing'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from help" -f -a "namespace" -d 'Remove the injection labels istioup set on namespaces (or set istio-injection=disabled)'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from help" -f -a "workload" -d 'Opt one workload out: pod template label sidecar.istio.io/inject="false" (rolls its pods)'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from help" -f -a "cluster" -d 'Remove Istio from the cluster, keeping every user object (alias: istioup uninstall)'
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l backup -d 'With --purge: first write every Istio custom resource to DIR (restore: kubectl apply -f DIR)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l istioctl-timeout -d 'Stop istioctl if it takes longer than this' -r
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l force -d 'Go on although pods still carry sidecars (they lose the proxy when restarted)'
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l purge -d 'Also delete the Istio CRDs, and with them every user Istio object; needs --backup DIR or --no-backup'
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l no-backup -d 'With --purge: delete the user Istio objects without a backup'
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l delete-namespace -d 'Also delete the Istio namespace (istio-system)'
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l dry-run -d 'Show what would be removed and kept, and change nothing'
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand status" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand status" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand status" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand status" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand status" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand status" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand status" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand status" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand status" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand status" -s V -l version -d 'Print version'
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -l context -d 'The kubeconfig context to use (beats current-context)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
@@ -84,7 +308,18 @@ complete -c istioup -n "__fish_istioup_using_subcommand completions" -l no-input
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context completions help" -f -a "render" -d 'Print the merged IstioOperator (base + overlays + --set); needs no cluster'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context completions help" -f -a "context" -d 'Show which cluster istioup would act on, and where each part came from'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "render" -d 'Print the merged IstioOperator (base + overlays + --set); needs no cluster'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "context" -d 'Show which cluster istioup would act on, and where each part came from'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "check" -d 'Check that the cluster is ready for Istio, and change nothing'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "install" -d 'Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "enable" -d 'Turn sidecar injection on for namespaces or a workload'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "disable" -d 'Turn sidecar injection off for namespaces or a workload, or remove Istio from the cluster'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "uninstall" -d 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "status" -d 'Show whether the mesh is healthy and who is in it'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from enable" -f -a "namespace" -d 'Label namespaces for sidecar injection (istio-injection=enabled, or istio.io/rev=REV)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from enable" -f -a "workload" -d 'Opt one workload in: pod template label sidecar.istio.io/inject="true" (rolls its pods)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from disable" -f -a "namespace" -d 'Remove the injection labels istioup set on namespaces (or set istio-injection=disabled)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from disable" -f -a "workload" -d 'Opt one workload out: pod template label sidecar.istio.io/inject="false" (rolls its pods)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from disable" -f -a "cluster" -d 'Remove Istio from the cluster, keeping every user object (alias: istioup uninstall)'

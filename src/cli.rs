@@ -43,6 +43,7 @@ pub struct Cli {
 
 /// Flags every command accepts, kubectl-style.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Path to the kubeconfig file (beats KUBECONFIG)
     #[arg(long, global = true, value_name = "PATH")]
@@ -103,6 +104,22 @@ pub enum Command {
     /// Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection
     #[command(after_help = INSTALL_HELP)]
     Install(InstallArgs),
+
+    /// Turn sidecar injection on for namespaces or a workload
+    #[command(subcommand)]
+    Enable(EnableScope),
+
+    /// Turn sidecar injection off for namespaces or a workload, or remove Istio from the cluster
+    #[command(subcommand)]
+    Disable(DisableScope),
+
+    /// Remove Istio from the cluster, keeping every user object (same as `disable cluster`)
+    #[command(after_help = UNINSTALL_HELP)]
+    Uninstall(UninstallArgs),
+
+    /// Show whether the mesh is healthy and who is in it
+    #[command(after_help = STATUS_HELP)]
+    Status(StatusArgs),
 
     /// Print a shell completion script
     Completions {
@@ -217,6 +234,199 @@ pub struct InstallArgs {
     #[arg(long = "istioctl-arg", value_name = "ARG", allow_hyphen_values = true)]
     pub istioctl_args: Vec<String>,
 }
+
+/// `istioup enable SCOPE`.
+#[derive(Debug, Subcommand)]
+pub enum EnableScope {
+    /// Label namespaces for sidecar injection (istio-injection=enabled, or istio.io/rev=REV)
+    #[command(after_help = ENABLE_NAMESPACE_HELP)]
+    Namespace(EnableNamespaceArgs),
+
+    /// Opt one workload in: pod template label sidecar.istio.io/inject="true" (rolls its pods)
+    #[command(after_help = WORKLOAD_HELP)]
+    Workload(WorkloadArgs),
+}
+
+/// `istioup disable SCOPE`.
+#[derive(Debug, Subcommand)]
+pub enum DisableScope {
+    /// Remove the injection labels istioup set on namespaces (or set istio-injection=disabled)
+    #[command(after_help = DISABLE_NAMESPACE_HELP)]
+    Namespace(DisableNamespaceArgs),
+
+    /// Opt one workload out: pod template label sidecar.istio.io/inject="false" (rolls its pods)
+    #[command(after_help = WORKLOAD_HELP)]
+    Workload(WorkloadArgs),
+
+    /// Remove Istio from the cluster, keeping every user object (alias: istioup uninstall)
+    #[command(after_help = UNINSTALL_HELP)]
+    Cluster(UninstallArgs),
+}
+
+/// Which namespaces a namespace-scope command acts on: names, --all or --selector.
+#[derive(Debug, Clone, Args)]
+#[group(id = "namespaces_choice", required = true, multiple = false)]
+pub struct NamespaceSelection {
+    /// The namespaces (at least one, unless --all or --selector)
+    #[arg(value_name = "NS")]
+    pub namespaces: Vec<String>,
+
+    /// Every namespace except kube-* and the Istio namespaces
+    #[arg(long)]
+    pub all: bool,
+
+    /// The namespaces matching this label selector (e.g. team=shop)
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+}
+
+/// `istioup enable namespace`.
+#[derive(Debug, Clone, Args)]
+pub struct EnableNamespaceArgs {
+    #[command(flatten)]
+    pub selection: NamespaceSelection,
+
+    /// Inject with this control plane revision (istio.io/rev=REV) instead of the default one
+    #[arg(long, value_name = "REV")]
+    pub revision: Option<String>,
+
+    /// Restart the workloads whose pods lack a sidecar, batch by batch
+    #[arg(long)]
+    pub restart: bool,
+
+    #[command(flatten)]
+    pub rollout: RolloutArgs,
+}
+
+/// `istioup disable namespace`.
+#[derive(Debug, Clone, Args)]
+pub struct DisableNamespaceArgs {
+    #[command(flatten)]
+    pub selection: NamespaceSelection,
+
+    /// Also remove injection labels istioup did not set
+    #[arg(long)]
+    pub force: bool,
+
+    /// Set istio-injection=disabled instead of removing the label, so a mesh-wide default cannot inject
+    #[arg(long)]
+    pub explicit: bool,
+
+    /// Restart the workloads whose pods still carry a sidecar, batch by batch
+    #[arg(long)]
+    pub restart: bool,
+
+    #[command(flatten)]
+    pub rollout: RolloutArgs,
+}
+
+/// `istioup enable workload` / `disable workload`.
+#[derive(Debug, Clone, Args)]
+pub struct WorkloadArgs {
+    /// KIND/NAME: deployment (deploy), statefulset (sts), daemonset (ds) or cronjob (cj), e.g. deploy/web
+    #[arg(value_name = "KIND/NAME")]
+    pub workload: String,
+
+    /// The workload's namespace (default: the context's namespace)
+    #[arg(short = 'n', long, value_name = "NS")]
+    pub namespace: Option<String>,
+}
+
+/// `istioup uninstall` / `istioup disable cluster`.
+#[derive(Debug, Clone, Args)]
+pub struct UninstallArgs {
+    /// Go on although pods still carry sidecars (they lose the proxy when restarted)
+    #[arg(long)]
+    pub force: bool,
+
+    /// Also delete the Istio CRDs, and with them every user Istio object; needs --backup DIR or --no-backup
+    #[arg(long)]
+    pub purge: bool,
+
+    /// With --purge: first write every Istio custom resource to DIR (restore: kubectl apply -f DIR)
+    #[arg(long, value_name = "DIR", conflicts_with = "no_backup")]
+    pub backup: Option<PathBuf>,
+
+    /// With --purge: delete the user Istio objects without a backup
+    #[arg(long)]
+    pub no_backup: bool,
+
+    /// Also delete the Istio namespace (istio-system)
+    #[arg(long)]
+    pub delete_namespace: bool,
+
+    /// Show what would be removed and kept, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub istioctl: IstioctlArgs,
+
+    /// Stop istioctl if it takes longer than this
+    #[arg(long = "istioctl-timeout", value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    pub istioctl_timeout: std::time::Duration,
+}
+
+/// `istioup status`.
+#[derive(Debug, Clone, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub istioctl: IstioctlArgs,
+}
+
+const ENABLE_NAMESPACE_HELP: &str = "\
+Labels each namespace the way `install --inject` does and records that istioup set the label
+(annotation istioup.io/injection-label), so `disable namespace` removes only what istioup added.
+A namespace labelled istio-injection by someone else is left alone and reported. Running pods
+get a sidecar only when recreated: they are listed, and --restart rolls their Deployments,
+StatefulSets and DaemonSets --batch-size at a time, waiting for each batch to be Available.
+
+Exit codes: 0 done; 1 a namespace is missing, the API failed, or a restarted workload did not
+become Available within --timeout (named; the rollout stops there); 2 bad arguments; 130 interrupted.";
+
+const DISABLE_NAMESPACE_HELP: &str = "\
+Removes the injection label istioup set (istio-injection or istio.io/rev). A label someone else
+set is left alone and reported, unless --force. --explicit sets istio-injection=disabled instead,
+which also beats a mesh-wide default (enableNamespacesByDefault). Running pods keep their sidecar
+until recreated: they are listed, and --restart rolls their workloads in batches.
+
+Exit codes: 0 done; 1 a namespace is missing, the API failed, or a restarted workload did not
+become Available within --timeout; 2 bad arguments; 130 interrupted.";
+
+const WORKLOAD_HELP: &str = "\
+Sets the pod template label sidecar.istio.io/inject on a Deployment, StatefulSet, DaemonSet, or
+the Job template of a CronJob. Changing a pod template rolls the workload: its pods are replaced
+(a CronJob's next Jobs get the label). \"true\" opts pods in from an unlabelled namespace;
+\"false\" opts them out of any injection.
+
+Exit codes: 0 done (or already so); 1 the workload does not exist, or the API failed; 2 bad
+KIND/NAME or an unsupported kind.";
+
+const UNINSTALL_HELP: &str = "\
+Steps: show the target and what is installed (revisions, injected namespaces, pods with
+sidecars, user Istio objects by kind); refuse while pods carry sidecars (exit 3; --force goes on);
+ask you to type the context name (-y skips; without a terminal and without -y: exit 5, nothing
+changed); istioctl uninstall per revision (keeps the CRDs and every VirtualService,
+DestinationRule, Gateway, ...), or with --purge everything including the CRDs, after writing
+--backup DIR; remove the injection labels istioup set (every injection label with --purge);
+delete the leftovers (validator and revision-tag webhooks, istio-ca-root-cert and
+leader-election ConfigMaps); delete istio-system only with --delete-namespace. Re-running after a
+failure finishes the job; on a cluster without Istio it says so and exits 0.
+
+Exit codes: 0 removed, or nothing to remove; 1 error; 2 bad arguments, including --purge without
+--backup DIR or --no-backup; 3 pods still carry sidecars (without --force); 4 istioctl failed;
+5 not confirmed; 130 interrupted.";
+
+const STATUS_HELP: &str = "\
+Shows the istioctl version (when found), each control plane and gateway with its ready/desired
+pods, the injector webhooks, and per namespace its injection (enabled, disabled, a revision, the
+mesh-wide default, none), pods with a sidecar, pods that need a restart to gain or lose one, and
+pods whose sidecar is older than their control plane; and what an earlier uninstall left behind.
+-o json prints one document: state (healthy | degraded | absent), control_planes, components,
+namespaces, leftovers, problems, warnings.
+
+Exit codes: 0 healthy, or Istio not installed; 1 degraded (a component not ready, no injector for
+a running revision, a namespace selecting a revision nobody serves) or an error.";
 
 /// How restarts roll.
 #[derive(Debug, Clone, Args)]

@@ -12,14 +12,17 @@ pub mod error;
 pub mod inject;
 pub mod interrupt;
 pub mod istioctl;
+pub mod mesh;
 pub mod output;
 pub mod preflight;
 pub mod progress;
 pub mod quantity;
 pub mod restart;
 pub mod spec;
+pub mod status;
 pub mod suggest;
 pub mod target;
+pub mod uninstall;
 pub mod verify;
 
 use std::io::IsTerminal;

@@ -244,7 +244,7 @@ async fn rollout_state(client: &Client, w: &Workload) -> Result<(bool, String)> 
             );
             Ok((
                 fresh && updated == want && available == want && total == want,
-                format!("{available}/{want} available, {updated} updated"),
+                format!("{available}/{want} available, {updated} updated, {total} pods in all"),
             ))
         }
         "StatefulSet" => {
@@ -279,4 +279,32 @@ async fn rollout_state(client: &Client, w: &Workload) -> Result<(bool, String)> 
         }
         other => Err(Error::failed(format!("istioup does not restart a {other}"))),
     }
+}
+
+/// Restarts `workloads` with one timestamped line per step on stderr: the progress display of
+/// every command that rolls workloads.
+pub async fn restart_with_progress(
+    client: &Client,
+    workloads: &[Workload],
+    rollout: &crate::cli::RolloutArgs,
+) -> Result<Vec<String>> {
+    let mut say = |line: String| crate::output::note(&format!("[{}] {line}\n", crate::progress::clock()));
+    restart(
+        client,
+        workloads,
+        rollout.batch_size as usize,
+        rollout.timeout,
+        &mut say,
+    )
+    .await
+}
+
+/// `kubectl -n shop rollout restart deployment/web`, for a report's hint lines.
+pub fn restart_command(w: &Workload) -> String {
+    format!(
+        "kubectl -n {} rollout restart {}/{}",
+        w.namespace,
+        w.kind.to_lowercase(),
+        w.name
+    )
 }

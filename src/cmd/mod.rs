@@ -2,8 +2,12 @@
 mod check;
 mod completions;
 mod context;
+mod disable;
+mod enable;
 mod install;
 mod render;
+mod status;
+mod uninstall;
 
 use crate::Settings;
 use crate::cli::Command;
@@ -15,6 +19,10 @@ pub fn run(command: Command, settings: &Settings) -> Result<()> {
         Command::Context => context::run(settings),
         Command::Check(args) => check::run(&args, settings),
         Command::Install(args) => install::run(&args, settings),
+        Command::Enable(scope) => enable::run(scope, settings),
+        Command::Disable(scope) => disable::run(scope, settings),
+        Command::Uninstall(args) => uninstall::run(&args, settings),
+        Command::Status(args) => status::run(&args, settings),
         Command::Completions { shell } => completions::run(shell),
     }
 }

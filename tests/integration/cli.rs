@@ -19,7 +19,18 @@ fn help_lists_only_built_commands_and_the_exit_codes() {
         .collect();
     assert_eq!(
         commands,
-        ["render", "context", "check", "install", "completions", "help"],
+        [
+            "render",
+            "context",
+            "check",
+            "install",
+            "enable",
+            "disable",
+            "uninstall",
+            "status",
+            "completions",
+            "help"
+        ],
         "{help}"
     );
     for line in [
@@ -41,6 +52,13 @@ fn global_flags_are_accepted_by_every_command() {
         &["context"],
         &["check"],
         &["install"],
+        &["enable", "namespace"],
+        &["enable", "workload"],
+        &["disable", "namespace"],
+        &["disable", "workload"],
+        &["disable", "cluster"],
+        &["uninstall"],
+        &["status"],
         &["completions", "bash"],
     ] {
         let out = istioup(home.path())

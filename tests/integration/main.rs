@@ -3,9 +3,14 @@
 mod cluster;
 mod support;
 
+mod check;
 mod cli;
 mod completions;
 mod context;
+mod disable;
+mod enable;
 mod install;
 mod overlays;
 mod render;
+mod status;
+mod uninstall;

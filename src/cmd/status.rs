@@ -1,0 +1,37 @@
+//! `istioup status`: one screen (or one JSON document) saying whether the mesh is healthy and
+//! who is in it. Exit 1 when degraded, after the report.
+use crate::Settings;
+use crate::cli::{OutputFormat, StatusArgs};
+use crate::error::{Error, Result};
+use crate::status::{self, IstioctlInfo, State};
+use crate::{istioctl, mesh, output, target};
+
+pub fn run(args: &StatusArgs, settings: &Settings) -> Result<()> {
+    let format = settings.output.unwrap_or(OutputFormat::Table);
+    let target = target::resolve(settings)?;
+    // Status works without istioctl: it only reports the client version when there is one.
+    let istioctl = istioctl::discover(args.istioctl.path.as_deref())
+        .ok()
+        .map(|i| IstioctlInfo {
+            path: i.path.display().to_string(),
+            version: i.version.to_string(),
+        });
+    let report = super::block_on(async {
+        let client = target.client().await?;
+        let (summary, inventory) = tokio::try_join!(
+            mesh::target_summary(&target, &client),
+            mesh::gather(&client, true)
+        )?;
+        output::note(&output::banner(&summary));
+        Ok(status::judge(summary, istioctl, &inventory))
+    })?;
+    output::emit(format, &report, || status::render(&report))?;
+    if report.state == State::Degraded {
+        return Err(Error::failed(format!(
+            "the mesh is degraded: {}",
+            report.problems.join("; ")
+        ))
+        .with_hint("the report above names each problem; `kubectl -n istio-system get pods` and `describe` show why"));
+    }
+    Ok(())
+}

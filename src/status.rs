@@ -1,0 +1,436 @@
+//! Where the mesh stands, as plain data judged from an [`Inventory`]: who runs, who is injected,
+//! who needs a restart, and what an earlier uninstall left. Pure: tested without a cluster.
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::Namespace;
+use kube::ResourceExt;
+use serde::Serialize;
+
+use crate::inject::{INJECTION_LABEL, OWNER_ANNOTATION, REVISION_LABEL};
+use crate::mesh::{self, Component, Inventory, KindCount, NEVER_INJECTED, ObjectRef};
+use crate::preflight::TargetSummary;
+
+/// The JSON document of `istioup status`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub target: TargetSummary,
+    /// `healthy`, `degraded` or `absent` (no control plane).
+    pub state: State,
+    pub istioctl: Option<IstioctlInfo>,
+    pub control_planes: Vec<Component>,
+    /// Gateways and node agents (istiod is in `control_planes`).
+    pub components: Vec<Component>,
+    pub injector_webhooks: Vec<String>,
+    /// `sidecarInjectorWebhook.enableNamespacesByDefault`.
+    pub enabled_by_default: bool,
+    pub namespaces: Vec<NamespaceStatus>,
+    pub crds: usize,
+    pub istio_objects: Vec<KindCount>,
+    pub leftovers: Vec<ObjectRef>,
+    /// What makes the mesh degraded.
+    pub problems: Vec<String>,
+    /// Worth knowing, but the mesh works: restarts pending, old sidecars, leftovers.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    Healthy,
+    Degraded,
+    Absent,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IstioctlInfo {
+    pub path: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Injection {
+    /// `istio-injection=enabled`: the default revision.
+    Enabled,
+    /// `istio-injection=disabled`.
+    Disabled,
+    /// `istio.io/rev=<revision>`.
+    Revision,
+    /// No label, but the mesh injects every namespace by default.
+    MeshDefault,
+    /// No label: only pods that opt in get a sidecar.
+    None,
+    /// kube-system, kube-public: never injected.
+    Never,
+}
+
+impl Injection {
+    fn as_str(self) -> &'static str {
+        match self {
+            Injection::Enabled => "enabled",
+            Injection::Disabled => "disabled",
+            Injection::Revision => "revision",
+            Injection::MeshDefault => "mesh default",
+            Injection::None => "none",
+            Injection::Never => "never",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NamespaceStatus {
+    pub name: String,
+    pub injection: Injection,
+    /// The revision that injects here, when one does.
+    pub revision: Option<String>,
+    /// Whether istioup set the injection label (so `disable namespace` removes it).
+    pub labelled_by_istioup: bool,
+    /// Running (non-terminated) pods.
+    pub pods: usize,
+    pub with_sidecar: usize,
+    /// Pods that would get a sidecar if recreated, but have none: they need a restart.
+    pub missing_sidecar: Vec<String>,
+    /// Pods with a sidecar that would not get one now: they need a restart to lose it.
+    pub unwanted_sidecar: Vec<String>,
+    /// Pods whose proxy is older than (or differs from) their control plane.
+    pub outdated_sidecar: Vec<OutdatedPod>,
+}
+
+impl NamespaceStatus {
+    fn interesting(&self) -> bool {
+        self.injection != Injection::None && self.injection != Injection::Never
+            || self.with_sidecar > 0
+            || !self.missing_sidecar.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutdatedPod {
+    pub pod: String,
+    pub revision: String,
+    pub proxy_version: Option<String>,
+    /// None when the revision no longer runs.
+    pub control_plane_version: Option<String>,
+}
+
+pub fn judge(target: TargetSummary, istioctl: Option<IstioctlInfo>, inv: &Inventory) -> Status {
+    let control_planes: Vec<Component> = inv.control_planes().cloned().collect();
+    let components: Vec<Component> = inv
+        .components
+        .iter()
+        .filter(|c| !c.is_control_plane())
+        .cloned()
+        .collect();
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+    for c in &inv.components {
+        if !c.healthy() {
+            problems.push(format!("{} has {}/{} pods ready", c.id(), c.ready, c.desired));
+        }
+    }
+    for cp in &control_planes {
+        if !inv.injects(&cp.revision) {
+            problems.push(format!(
+                "no sidecar injector webhook for revision {} ({}): new pods get no sidecar",
+                cp.revision,
+                cp.id()
+            ));
+        }
+    }
+    let mut by_namespace: BTreeMap<String, Vec<&k8s_openapi::api::core::v1::Pod>> = BTreeMap::new();
+    for pod in inv.pods.iter().filter(|p| mesh::is_live(p)) {
+        by_namespace
+            .entry(pod.namespace().unwrap_or_default())
+            .or_default()
+            .push(pod);
+    }
+    let istio_namespaces = inv.istio_namespaces();
+    let mut namespaces = Vec::new();
+    for ns in &inv.namespaces {
+        let name = ns.name_any();
+        let pods = by_namespace.get(&name).map(Vec::as_slice).unwrap_or_default();
+        let (injection, revision) = injection_of(ns, inv.enabled_by_default);
+        let mut status = NamespaceStatus {
+            name: name.clone(),
+            injection,
+            revision: revision.clone(),
+            labelled_by_istioup: ns.annotations().contains_key(OWNER_ANNOTATION),
+            pods: pods.len(),
+            with_sidecar: 0,
+            missing_sidecar: Vec::new(),
+            unwanted_sidecar: Vec::new(),
+            outdated_sidecar: Vec::new(),
+        };
+        if let Some(rev) = &revision
+            && !control_planes.is_empty()
+            && !inv.injects(rev)
+            && matches!(injection, Injection::Enabled | Injection::Revision)
+        {
+            problems.push(format!(
+                "namespace {name} selects revision {rev}, which no control plane serves: new pods get no sidecar"
+            ));
+        }
+        for pod in pods {
+            let pod_name = pod.name_any();
+            let has = mesh::carries_sidecar(pod);
+            if has {
+                status.with_sidecar += 1;
+            }
+            // Istio's own pods are not judged by the injection rules.
+            if istio_namespaces.contains(&name) && !has {
+                continue;
+            }
+            let wanted = mesh::wanted_revision(pod, ns, inv.enabled_by_default);
+            match (&wanted, has) {
+                (Some(rev), false) if inv.injects(rev) => status.missing_sidecar.push(pod_name.clone()),
+                (None, true) => status.unwanted_sidecar.push(pod_name.clone()),
+                _ => {}
+            }
+            if has && let Some(outdated) = outdated(pod, inv) {
+                status.outdated_sidecar.push(outdated);
+            }
+        }
+        namespaces.push(status);
+    }
+    let restarts: usize = namespaces
+        .iter()
+        .map(|n| n.missing_sidecar.len() + n.unwanted_sidecar.len())
+        .sum();
+    if restarts > 0 {
+        warnings.push(format!(
+            "{restarts} pod(s) need a restart to match their namespace's injection (istioup enable/disable namespace NS --restart)"
+        ));
+    }
+    let old: usize = namespaces.iter().map(|n| n.outdated_sidecar.len()).sum();
+    if old > 0 {
+        warnings.push(format!(
+            "{old} pod(s) run a sidecar that does not match their control plane: restart them to update the proxy"
+        ));
+    }
+    let leftovers = inv.leftovers(false);
+    if !leftovers.is_empty() {
+        warnings.push(format!(
+            "{} object(s) left from an earlier uninstall (istioup uninstall cleans them)",
+            leftovers.len()
+        ));
+    }
+    let state = if control_planes.is_empty() {
+        State::Absent
+    } else if problems.is_empty() {
+        State::Healthy
+    } else {
+        State::Degraded
+    };
+    Status {
+        target,
+        state,
+        istioctl,
+        control_planes,
+        components,
+        injector_webhooks: inv
+            .webhooks
+            .iter()
+            .filter(|w| w.injects())
+            .map(|w| w.name.clone())
+            .collect(),
+        enabled_by_default: inv.enabled_by_default,
+        namespaces,
+        crds: inv.crds.len(),
+        istio_objects: inv.object_counts(),
+        leftovers,
+        problems,
+        warnings,
+    }
+}
+
+fn injection_of(ns: &Namespace, by_default: bool) -> (Injection, Option<String>) {
+    let labels = ns.labels();
+    if NEVER_INJECTED.contains(&ns.name_any().as_str()) {
+        return (Injection::Never, None);
+    }
+    match labels.get(INJECTION_LABEL).map(String::as_str) {
+        Some("disabled") => return (Injection::Disabled, None),
+        Some("enabled") => return (Injection::Enabled, Some("default".into())),
+        _ => {}
+    }
+    if let Some(rev) = labels.get(REVISION_LABEL) {
+        return (Injection::Revision, Some(rev.clone()));
+    }
+    if by_default {
+        (Injection::MeshDefault, Some("default".into()))
+    } else {
+        (Injection::None, None)
+    }
+}
+
+/// A sidecar whose proxy image tag differs from its control plane's version, or, when either is
+/// unknown, a pod created before its control plane was.
+fn outdated(pod: &k8s_openapi::api::core::v1::Pod, inv: &Inventory) -> Option<OutdatedPod> {
+    let revision = mesh::injected_revision(pod).unwrap_or_else(|| "default".into());
+    let proxy = mesh::proxy_version(pod);
+    let result = |control_plane_version: Option<String>| OutdatedPod {
+        pod: pod.name_any(),
+        revision: revision.clone(),
+        proxy_version: proxy.clone(),
+        control_plane_version,
+    };
+    let Some(cp) = inv.version_of(&revision) else {
+        // A control plane still runs, but not this pod's revision.
+        return (inv.control_planes().next().is_some()).then(|| result(None));
+    };
+    match (&proxy, &cp.version) {
+        (Some(p), Some(v)) => (p != v && !p.starts_with(&format!("{v}-"))).then(|| result(Some(v.clone()))),
+        _ => {
+            let born = pod.metadata.creation_timestamp.as_ref().map(|t| t.0);
+            (born.is_some() && cp.created.is_some() && born < cp.created).then(|| result(cp.version.clone()))
+        }
+    }
+}
+
+/// The screen `istioup status` prints.
+pub fn render(s: &Status) -> String {
+    let mut out = String::new();
+    let state = match s.state {
+        State::Healthy => "✔ healthy",
+        State::Degraded => "✘ degraded",
+        State::Absent => "- Istio is not installed",
+    };
+    out.push_str(&format!("Mesh: {state}\n"));
+    match &s.istioctl {
+        Some(i) => out.push_str(&format!("istioctl: {} ({})\n", i.version, i.path)),
+        None => out.push_str("istioctl: not found\n"),
+    }
+    if !s.control_planes.is_empty() || !s.components.is_empty() {
+        out.push_str("\nComponents:\n");
+        out.push_str(&format!(
+            "  {:<34} {:<16} {:<10} {:<10} {}\n",
+            "NAME", "COMPONENT", "REVISION", "VERSION", "READY"
+        ));
+        for c in s.control_planes.iter().chain(&s.components) {
+            out.push_str(&format!(
+                "  {:<34} {:<16} {:<10} {:<10} {}/{}{}\n",
+                format!("{}/{}", c.namespace, c.name),
+                c.component,
+                c.revision,
+                c.version.as_deref().unwrap_or("?"),
+                c.ready,
+                c.desired,
+                if c.healthy() { "" } else { "  ✘" }
+            ));
+        }
+        out.push_str(&format!(
+            "  injector webhooks: {}\n",
+            if s.injector_webhooks.is_empty() {
+                "none".to_string()
+            } else {
+                s.injector_webhooks.join(", ")
+            }
+        ));
+        if s.enabled_by_default {
+            out.push_str("  every namespace not labelled istio-injection=disabled is injected (enableNamespacesByDefault)\n");
+        }
+    }
+    let shown: Vec<&NamespaceStatus> = s.namespaces.iter().filter(|n| n.interesting()).collect();
+    if !shown.is_empty() {
+        out.push_str("\nNamespaces:\n");
+        out.push_str(&format!(
+            "  {:<24} {:<22} {:>5} {:>8} {:>14} {:>9}\n",
+            "NAME", "INJECTION", "PODS", "SIDECAR", "NEED RESTART", "OUTDATED"
+        ));
+        for n in &shown {
+            let injection = match (&n.injection, &n.revision) {
+                (Injection::Revision, Some(rev)) => format!("revision {rev}"),
+                (i, _) => i.as_str().to_string(),
+            };
+            let injection = if n.labelled_by_istioup {
+                format!("{injection} (istioup)")
+            } else {
+                injection
+            };
+            out.push_str(&format!(
+                "  {:<24} {:<22} {:>5} {:>8} {:>14} {:>9}\n",
+                n.name,
+                injection,
+                n.pods,
+                n.with_sidecar,
+                n.missing_sidecar.len() + n.unwanted_sidecar.len(),
+                n.outdated_sidecar.len()
+            ));
+        }
+    }
+    let hidden = s.namespaces.len() - shown.len();
+    if hidden > 0 {
+        out.push_str(&format!(
+            "  ({hidden} other namespaces: no injection, no sidecars)\n"
+        ));
+    }
+    if !s.istio_objects.is_empty() || s.crds > 0 {
+        let objects: Vec<String> = s
+            .istio_objects
+            .iter()
+            .map(|k| format!("{} {}", k.count, k.kind))
+            .collect();
+        out.push_str(&format!(
+            "\nIstio CRDs: {}; objects: {}\n",
+            s.crds,
+            if objects.is_empty() {
+                "none".to_string()
+            } else {
+                objects.join(", ")
+            }
+        ));
+    }
+    if !s.leftovers.is_empty() {
+        out.push_str("\nLeft from an earlier uninstall:\n");
+        for l in &s.leftovers {
+            out.push_str(&format!("  {l}\n"));
+        }
+    }
+    for p in &s.problems {
+        out.push_str(&format!("✘ {p}\n"));
+    }
+    for w in &s.warnings {
+        out.push_str(&format!("‼ {w}\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ns(name: &str, labels: &[(&str, &str)]) -> Namespace {
+        let mut n = Namespace::default();
+        n.metadata.name = Some(name.into());
+        n.metadata.labels = Some(
+            labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        );
+        n
+    }
+
+    #[test]
+    fn namespace_injection_states() {
+        assert_eq!(
+            injection_of(&ns("a", &[("istio-injection", "enabled")]), false).0,
+            Injection::Enabled
+        );
+        assert_eq!(
+            injection_of(
+                &ns("a", &[("istio-injection", "disabled"), ("istio.io/rev", "x")]),
+                true
+            )
+            .0,
+            Injection::Disabled
+        );
+        assert_eq!(
+            injection_of(&ns("a", &[("istio.io/rev", "canary")]), false),
+            (Injection::Revision, Some("canary".into()))
+        );
+        assert_eq!(injection_of(&ns("a", &[]), true).0, Injection::MeshDefault);
+        assert_eq!(injection_of(&ns("a", &[]), false).0, Injection::None);
+        assert_eq!(injection_of(&ns("kube-system", &[]), true).0, Injection::Never);
+    }
+}

@@ -1,0 +1,272 @@
+//! `istioup enable namespace|workload` end to end on kubesim; each test asserts the cluster
+//! state afterwards.
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::cluster::{CLUSTER, Cluster};
+use crate::status::install;
+use crate::support::{code, text};
+
+fn all_have_sidecar(c: &Cluster, ns: &str, want: bool) -> bool {
+    let pods = c.pod_containers(ns);
+    !pods.is_empty()
+        && pods
+            .iter()
+            .all(|cs| cs.iter().any(|n| n == "istio-proxy") == want)
+}
+
+#[test]
+fn enable_namespace_labels_records_ownership_and_restarts() {
+    let c = Cluster::start(CLUSTER);
+    install(&c, &[]);
+    let out = c
+        .istioup()
+        .args(["enable", "namespace", "blog", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["namespaces"][0]["change"], "labelled");
+    assert_eq!(report["restart_pending"][0]["name"], "api");
+    assert_eq!(c.namespace_labels("blog")["istio-injection"], "enabled");
+    let ns = c.get("/api/v1/namespaces/blog").unwrap();
+    assert_eq!(
+        ns["metadata"]["annotations"]["istioup.io/injection-label"],
+        "istio-injection"
+    );
+    assert!(all_have_sidecar(&c, "blog", false), "no restart yet");
+
+    let out = c
+        .istioup()
+        .args(["enable", "namespace", "blog", "--restart", "--batch-size", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("namespace blog: already labelled istio-injection=enabled"));
+    assert!(
+        text(&out.stdout).contains("restarted blog/deployment/api"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains("restarting batch 1"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        c.sim
+            .wait_for(Duration::from_secs(10), |_| all_have_sidecar(&c, "blog", true))
+    );
+    assert!(all_have_sidecar(&c, "shop", false), "shop was not touched");
+}
+
+#[test]
+fn enable_namespace_with_a_revision_and_by_selector() {
+    let c = Cluster::start(&CLUSTER.replace("  - name: blog\n", "  - name: blog\n    labels: {team: b}\n"));
+    let out = c
+        .istioup()
+        .args(["enable", "namespace", "-l", "team=b", "--revision", "canary"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert_eq!(c.namespace_labels("blog")["istio.io/rev"], "canary");
+    assert!(c.namespace_labels("shop").get("istio.io/rev").is_none());
+    assert!(
+        text(&out.stdout).contains("no sidecar injector serves revision canary"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn enable_namespace_refuses_missing_and_never_injected_namespaces() {
+    let c = Cluster::start(CLUSTER);
+    let out = c
+        .istioup()
+        .args(["enable", "namespace", "shop", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1);
+    assert!(
+        text(&out.stderr).contains("namespace not found: nope; nothing was changed"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(c.namespace_labels("shop").get("istio-injection").is_none());
+    let out = c
+        .istioup()
+        .args(["enable", "namespace", "kube-system"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2, "{}", text(&out.stderr));
+    let out = c.istioup().args(["enable", "namespace"]).output().unwrap();
+    assert_eq!(code(&out), 2, "a namespace, --all or --selector is required");
+}
+
+const WORKLOADS: &str = "
+namespaces:
+  - name: shop
+workloads:
+  - {kind: Deployment, namespace: shop, name: web, replicas: 1}
+  - {kind: StatefulSet, namespace: shop, name: db, replicas: 1}
+  - {kind: DaemonSet, namespace: shop, name: agent}
+objects:
+  - apiVersion: batch/v1
+    kind: CronJob
+    metadata: {name: nightly, namespace: shop}
+    spec:
+      schedule: '0 3 * * *'
+      jobTemplate:
+        spec:
+          template:
+            spec:
+              restartPolicy: OnFailure
+              containers: [{name: job, image: busybox}]
+";
+
+fn template_label(c: &Cluster, path: &str, pointer: &str) -> Value {
+    c.get(path)
+        .and_then(|o| o.pointer(pointer).cloned())
+        .and_then(|l| l.get("sidecar.istio.io/inject").cloned())
+        .unwrap_or(Value::Null)
+}
+
+#[test]
+fn workload_enable_and_disable_across_kinds() {
+    let c = Cluster::start(WORKLOADS);
+    let kinds = [
+        (
+            "Deployment/web",
+            "/apis/apps/v1/namespaces/shop/deployments/web",
+            "/spec/template/metadata/labels",
+        ),
+        (
+            "sts/db",
+            "/apis/apps/v1/namespaces/shop/statefulsets/db",
+            "/spec/template/metadata/labels",
+        ),
+        (
+            "DS/agent",
+            "/apis/apps/v1/namespaces/shop/daemonsets/agent",
+            "/spec/template/metadata/labels",
+        ),
+        (
+            "cj/nightly",
+            "/apis/batch/v1/namespaces/shop/cronjobs/nightly",
+            "/spec/jobTemplate/spec/template/metadata/labels",
+        ),
+    ];
+    for (workload, path, pointer) in kinds {
+        let out = c
+            .istioup()
+            .args(["enable", "workload", workload, "-n", "shop", "-o", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 0, "{workload}: {}", text(&out.stderr));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["change"], "set", "{report:#}");
+        assert_eq!(report["rolls"], !workload.starts_with("cj"));
+        assert_eq!(template_label(&c, path, pointer), "true", "{workload}");
+
+        let out = c
+            .istioup()
+            .args(["disable", "workload", workload, "-n", "shop"])
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 0, "{workload}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains("sidecar.istio.io/inject=false"),
+            "{}",
+            text(&out.stdout)
+        );
+        assert_eq!(template_label(&c, path, pointer), "false", "{workload}");
+    }
+    // Running it again changes nothing.
+    let out = c
+        .istioup()
+        .args(["disable", "workload", "deploy/web", "-n", "shop"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0);
+    assert!(
+        text(&out.stdout).contains("already labelled"),
+        "{}",
+        text(&out.stdout)
+    );
+    // The Deployment rolled: its pods carry the label now.
+    assert!(c.sim.wait_for(Duration::from_secs(10), |_| {
+        let pods = c.list("/api/v1/namespaces/shop/pods");
+        pods.iter()
+            .filter(|p| {
+                p["metadata"]["name"]
+                    .as_str()
+                    .is_some_and(|n| n.starts_with("web-"))
+            })
+            .all(|p| p["metadata"]["labels"]["sidecar.istio.io/inject"] == "false")
+    }));
+}
+
+#[test]
+fn workload_errors_are_clear() {
+    let c = Cluster::start(WORKLOADS);
+    let out = c
+        .istioup()
+        .args(["enable", "workload", "deploy/nope", "-n", "shop"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1);
+    assert!(
+        text(&out.stderr).contains("deployment/nope in namespace shop not found"),
+        "{}",
+        text(&out.stderr)
+    );
+    for bad in ["job/x", "svc/web", "web", "deploy/"] {
+        let out = c
+            .istioup()
+            .args(["enable", "workload", bad, "-n", "shop"])
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 2, "{bad}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("deployment (deploy)"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_workload_that_never_becomes_available_stops_the_rollout() {
+    let c = Cluster::start(CLUSTER);
+    install(&c, &[]);
+    // Restarted pods never turn Ready.
+    c.sim.set_ready_delay(Duration::from_secs(3600));
+    let out = c
+        .istioup()
+        .args([
+            "enable",
+            "namespace",
+            "shop",
+            "blog",
+            "--restart",
+            "--batch-size",
+            "1",
+            "--timeout",
+            "1s",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("shop/deployment/web did not become Available within 1s"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("restarting batch 2"),
+        "the rollout stops at the first failure: {stderr}"
+    );
+    // The labels were written before the rollout.
+    assert_eq!(c.namespace_labels("shop")["istio-injection"], "enabled");
+}

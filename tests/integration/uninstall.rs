@@ -1,0 +1,467 @@
+//! `istioup uninstall` / `disable cluster` end to end on kubesim with the istioctl stand-in:
+//! nothing a user made is lost by accident. Each test asserts the cluster state afterwards.
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::cluster::{CLUSTER, Cluster};
+use crate::status::install;
+use crate::support::{code, text};
+
+const USER_OBJECTS: &str = r#"
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: web
+  namespace: shop
+  labels: {team: shop}
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{"stale": true}'
+    owner: team-shop
+spec:
+  hosts: [web.shop.svc.cluster.local]
+  http:
+    - route:
+        - destination: {host: web.shop.svc.cluster.local, subset: v1}
+          weight: 90
+        - destination: {host: web.shop.svc.cluster.local, subset: v2}
+          weight: 10
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: web, namespace: shop}
+spec:
+  host: web.shop.svc.cluster.local
+  subsets:
+    - {name: v1, labels: {version: v1}}
+    - {name: v2, labels: {version: v2}}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: deny-all, namespace: blog}
+spec: {}
+"#;
+
+fn istioctl_uninstalls(c: &Cluster) -> Vec<Vec<String>> {
+    c.istioctl_calls()
+        .iter()
+        .filter(|call| call["argv"][0] == "uninstall")
+        .map(|call| {
+            call["argv"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|a| a.as_str().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+const ISTIOD: &str = "/apis/apps/v1/namespaces/istio-system/deployments/istiod";
+const VS_CRD: &str =
+    "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/virtualservices.networking.istio.io";
+const VS: &str = "/apis/networking.istio.io/v1/namespaces/shop/virtualservices/web";
+
+#[test]
+fn refused_while_pods_carry_sidecars() {
+    let c = Cluster::start(CLUSTER);
+    let out = c
+        .istioup()
+        .args(["install", "--inject", "shop", "--restart", "-y"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let out = c
+        .istioup()
+        .args(["uninstall", "-y", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("pods still carry sidecars in shop (2 pods)"),
+        "{}",
+        text(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["result"], "refused");
+    assert_eq!(report["found"]["sidecar_pods"]["shop"], 2);
+    assert!(c.get(ISTIOD).is_some());
+    assert!(istioctl_uninstalls(&c).is_empty());
+    assert_eq!(c.namespace_labels("shop")["istio-injection"], "enabled");
+
+    // --force goes on.
+    let out = c
+        .istioup()
+        .args(["disable", "cluster", "-y", "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(c.get(ISTIOD).is_none());
+}
+
+#[test]
+fn default_uninstall_keeps_crds_and_user_objects_and_cleans_leftovers() {
+    let c = Cluster::start(&CLUSTER.replace(
+        "  - name: blog\n",
+        "  - name: blog\n    labels: {istio-injection: enabled}\n",
+    ));
+    install(&c, &["--inject", "shop"]);
+    c.sim.apply_yaml(USER_OBJECTS).unwrap();
+    assert!(
+        c.get("/api/v1/namespaces/shop/configmaps/istio-ca-root-cert")
+            .is_some()
+    );
+    assert!(
+        c.get(
+            "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/istio-revision-tag-default"
+        )
+        .is_some()
+    );
+
+    let out = c
+        .istioup()
+        .args(["uninstall", "-y", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["result"], "removed");
+    assert_eq!(report["mode"], "keep-crds");
+    assert_eq!(report["found"]["control_planes"][0]["version"], "1.28.0");
+    let kinds: Vec<(&str, u64)> = report["found"]["istio_objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| (k["kind"].as_str().unwrap(), k["count"].as_u64().unwrap()))
+        .collect();
+    assert!(
+        kinds.contains(&("VirtualService", 1)) && kinds.contains(&("DestinationRule", 1)),
+        "{kinds:?}"
+    );
+    assert!(
+        report["removed"]["istioctl"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "Deployment/istiod.istio-system")
+    );
+    assert_eq!(report["removed"]["labels"][0], "shop: istio-injection=enabled");
+    assert!(
+        report["kept"]["labels"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("blog: istio-injection=enabled (not set by istioup)")
+    );
+
+    // istioctl got the revision and the exact target.
+    let calls = istioctl_uninstalls(&c);
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(calls[0][..4], ["uninstall", "-r", "default", "-y"]);
+    assert!(
+        calls[0]
+            .windows(2)
+            .any(|w| w == ["--context", c.sim.context_name()]),
+        "{calls:?}"
+    );
+    // Control plane gone; CRDs and user objects kept.
+    assert!(c.get(ISTIOD).is_none());
+    assert!(c.get(VS_CRD).is_some());
+    assert_eq!(c.get(VS).unwrap()["spec"]["http"][0]["route"][1]["weight"], 10);
+    assert!(
+        c.get("/apis/security.istio.io/v1/namespaces/blog/authorizationpolicies/deny-all")
+            .is_some()
+    );
+    // Leftovers cleaned; labels: istioup's gone, the other kept; istio-system kept.
+    assert!(
+        c.list("/api/v1/configmaps")
+            .iter()
+            .all(|cm| cm["metadata"]["name"] != "istio-ca-root-cert")
+    );
+    assert!(
+        c.get("/api/v1/namespaces/istio-system/configmaps/istio-leader")
+            .is_none()
+    );
+    assert!(
+        c.get(
+            "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/istio-revision-tag-default"
+        )
+        .is_none()
+    );
+    assert!(
+        c.get(
+            "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/istiod-default-validator"
+        )
+        .is_none()
+    );
+    assert!(c.namespace_labels("shop").get("istio-injection").is_none());
+    assert_eq!(c.namespace_labels("blog")["istio-injection"], "enabled");
+    assert!(c.get("/api/v1/namespaces/istio-system").is_some());
+
+    // Running it again: nothing left to do.
+    let out = c.istioup().args(["uninstall"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("nothing to remove"),
+        "{}",
+        text(&out.stdout)
+    );
+    let stdout = text(&out.stdout);
+    for kept in [
+        "kept: 14 CRDs",
+        "1 VirtualService",
+        "1 DestinationRule",
+        "1 AuthorizationPolicy",
+    ] {
+        assert!(stdout.contains(kept), "{kept}: {stdout}");
+    }
+    assert_eq!(istioctl_uninstalls(&c).len(), 1);
+}
+
+#[test]
+fn purge_needs_a_backup_decision() {
+    let c = Cluster::start(CLUSTER);
+    install(&c, &[]);
+    let out = c.istioup().args(["uninstall", "--purge", "-y"]).output().unwrap();
+    assert_eq!(code(&out), 2, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--backup DIR or --no-backup"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(istioctl_uninstalls(&c).is_empty());
+    assert!(c.get(VS_CRD).is_some());
+
+    let out = c
+        .istioup()
+        .args(["uninstall", "--purge", "--no-backup", "--delete-namespace", "-y"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert_eq!(istioctl_uninstalls(&c)[0][..3], ["uninstall", "--purge", "-y"]);
+    assert!(c.get(VS_CRD).is_none());
+    assert!(c.get("/api/v1/namespaces/istio-system").is_none());
+    assert!(
+        text(&out.stdout).contains("deleted namespace istio-system"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+fn kubectl() -> Option<&'static str> {
+    let path = "/usr/bin/kubectl";
+    if Path::new(path).exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("ISTIOUP_REQUIRE_KUBECTL").as_deref() != Ok("1"),
+        "kubectl is required (ISTIOUP_REQUIRE_KUBECTL=1) but {path} is missing"
+    );
+    eprintln!("note: skipping the kubectl restore check: {path} is missing");
+    None
+}
+
+#[test]
+fn purge_with_backup_restores_with_kubectl_apply() {
+    let c = Cluster::start(CLUSTER);
+    install(&c, &[]);
+    c.sim.apply_yaml(USER_OBJECTS).unwrap();
+    let backup = c.dir.path().join("backup");
+    let out = c
+        .istioup()
+        .args(["uninstall", "--purge", "--backup"])
+        .arg(&backup)
+        .args(["-y", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["backup"]["objects"], 3);
+    assert!(c.get(VS_CRD).is_none(), "purged");
+    assert!(c.get(VS).is_none());
+    let files: Vec<String> = std::fs::read_dir(&backup)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        files.contains(&"virtualservices.networking.istio.io.yaml".to_string()),
+        "{files:?}"
+    );
+    let vs = std::fs::read_to_string(backup.join("virtualservices.networking.istio.io.yaml")).unwrap();
+    for gone in [
+        "uid:",
+        "resourceVersion",
+        "creationTimestamp",
+        "managedFields",
+        "generation",
+        "last-applied",
+        "status:",
+    ] {
+        assert!(!vs.contains(gone), "{gone} in the backup:\n{vs}");
+    }
+    // A backup dir that is not empty is refused before anything happens.
+    let out = c
+        .istioup()
+        .args(["uninstall", "--purge", "--backup"])
+        .arg(&backup)
+        .arg("-y")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2, "{}", text(&out.stderr));
+
+    let Some(kubectl) = kubectl() else { return };
+    let fresh = Cluster::start(CLUSTER);
+    install(&fresh, &[]);
+    let home = fresh.dir.path().join("kubectl-home");
+    std::fs::create_dir_all(&home).unwrap();
+    let out = std::process::Command::new(kubectl)
+        .env_clear()
+        .env("HOME", &home)
+        .arg("--kubeconfig")
+        .arg(fresh.sim.kubeconfig())
+        .arg("--cache-dir")
+        .arg(home.join("cache"))
+        .arg("apply")
+        .arg("-f")
+        .arg(&backup)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "kubectl apply: {}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let sources: Vec<Value> = serde_saphyr::from_multiple(USER_OBJECTS).unwrap();
+    for (source, path) in sources.iter().zip([
+        VS,
+        "/apis/networking.istio.io/v1/namespaces/shop/destinationrules/web",
+        "/apis/security.istio.io/v1/namespaces/blog/authorizationpolicies/deny-all",
+    ]) {
+        let restored = fresh.get(path).unwrap_or_else(|| panic!("{path} restored"));
+        assert_eq!(restored["kind"], source["kind"], "{path}");
+        assert_eq!(restored["spec"], source["spec"], "{path}");
+        assert_eq!(
+            restored["metadata"]["labels"], source["metadata"]["labels"],
+            "{path}"
+        );
+    }
+    let vs = fresh.get(VS).unwrap();
+    assert_eq!(vs["metadata"]["annotations"]["owner"], "team-shop");
+}
+
+#[test]
+fn without_a_terminal_and_without_yes_nothing_changes() {
+    let c = Cluster::start(CLUSTER);
+    install(&c, &[]);
+    let out = c.istioup().args(["uninstall"]).output().unwrap();
+    assert_eq!(code(&out), 5, "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("no terminal"), "{}", text(&out.stderr));
+    assert!(istioctl_uninstalls(&c).is_empty());
+    assert!(c.get(ISTIOD).is_some());
+}
+
+#[test]
+fn nothing_to_remove_without_istio() {
+    let c = Cluster::start(CLUSTER);
+    let out = c.istioup().args(["uninstall"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("nothing to remove: Istio is not installed"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(c.istioctl_calls().is_empty());
+}
+
+#[test]
+fn rerun_after_an_istioctl_failure_finishes_the_job() {
+    let c = Cluster::start(CLUSTER);
+    install(&c, &["--inject", "shop"]);
+    // istioctl answers `version`, then does the uninstall's work but exits 1.
+    let failing = c.dir.path().join("failing-istioctl");
+    let real = c.dir.path().join("bin/istioctl");
+    std::fs::write(
+        &failing,
+        format!(
+            "#!/bin/sh\nif [ \"$1\" = uninstall ]; then ISTIOCTL_STANDIN_EXIT=1 exec {real} \"$@\"; fi\nexec {real} \"$@\"\n",
+            real = real.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&failing, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = c
+        .istioup()
+        .args(["uninstall", "-y", "--istioctl"])
+        .arg(&failing)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 4, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("istioctl uninstall -r default -y failed (exit 1)"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Labels and leftovers are only touched once istioctl succeeded.
+    assert_eq!(c.namespace_labels("shop")["istio-injection"], "enabled");
+    let out = c.istioup().args(["uninstall", "-y"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(c.namespace_labels("shop").get("istio-injection").is_none());
+    assert!(
+        c.get("/api/v1/namespaces/shop/configmaps/istio-ca-root-cert")
+            .is_none()
+    );
+    assert!(c.get(ISTIOD).is_none());
+}
+
+#[cfg(unix)]
+#[test]
+fn typed_confirmation_in_a_terminal() {
+    use expectrl::session::OsSession;
+    use expectrl::{Eof, Expect, Session};
+
+    let c = Cluster::start(CLUSTER);
+    install(&c, &[]);
+    let spawn = || {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("istioup"));
+        cmd.env_clear()
+            .env(
+                "PATH",
+                format!("{}:/usr/bin:/bin", c.dir.path().join("bin").display()),
+            )
+            .env("HOME", c.home())
+            .env("NO_COLOR", "1")
+            .env("TERM", "dumb")
+            .env("KUBECONFIG", c.sim.kubeconfig())
+            .env("ISTIOCTL_STANDIN_LOG", c.istioctl_log())
+            .env("ISTIOCTL_STANDIN_POLL", "50ms")
+            .arg("uninstall");
+        let mut session = Session::spawn(cmd).expect("a pseudo-terminal");
+        session.set_expect_timeout(Some(Duration::from_secs(60)));
+        session
+    };
+    let exit_code = |session: &OsSession| match session.get_process().wait() {
+        Ok(expectrl::process::unix::WaitStatus::Exited(_, code)) => code,
+        other => panic!("istioup did not exit normally: {other:?}"),
+    };
+
+    let mut wrong = spawn();
+    wrong.expect("Type the context name to proceed").unwrap();
+    wrong.send_line("production").unwrap();
+    wrong.expect(Eof).unwrap();
+    assert_eq!(exit_code(&wrong), 5);
+    assert!(c.get(ISTIOD).is_some());
+    assert!(istioctl_uninstalls(&c).is_empty());
+
+    let mut right = spawn();
+    right.expect("Type the context name to proceed").unwrap();
+    right.send_line(c.sim.context_name()).unwrap();
+    right.expect("Istio removed from").unwrap();
+    right.expect(Eof).unwrap();
+    assert_eq!(exit_code(&right), 0);
+    assert!(c.get(ISTIOD).is_none());
+}
