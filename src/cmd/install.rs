@@ -127,7 +127,7 @@ async fn install(
 
     let kubeconfig = target.kubeconfig_for_istioctl()?;
     let spec_file = write_spec(&pf.iop)?;
-    let log = log_path("install")?;
+    let log = istioctl_run::log_path("install")?;
     let mut argv: Vec<OsString> = vec![
         "install".into(),
         "-y".into(),
@@ -146,7 +146,15 @@ async fn install(
     report.istioctl_log = Some(log.clone());
 
     let mut display = Display::new(&istioctl_components(&pf.components));
-    let outcome = istioctl_run::run(&istioctl.path, &argv, &log, args.istioctl_timeout, &mut display).await;
+    let outcome = istioctl_run::run(
+        &istioctl.path,
+        &argv,
+        &log,
+        args.istioctl_timeout,
+        &mut display,
+        settings.verbose > 0,
+    )
+    .await;
     display.finish();
     let outcome = match outcome {
         Ok(o) => o,
@@ -218,15 +226,8 @@ async fn label_and_restart(
 ) -> Result<()> {
     report.namespaces = inject::enable(client, &pf.desired.inject, pf.components.revision.as_deref()).await?;
     if args.restart && !report.restart_pending.is_empty() {
-        let mut say = |line: String| output::note(&format!("[{}] {line}\n", crate::progress::clock()));
-        report.restarted = restart::restart(
-            client,
-            &report.restart_pending,
-            args.rollout.batch_size as usize,
-            args.rollout.timeout,
-            &mut say,
-        )
-        .await?;
+        report.restarted =
+            restart::restart_with_progress(client, &report.restart_pending, &args.rollout).await?;
         report.restart_pending.clear();
     }
     Ok(())
@@ -382,24 +383,6 @@ fn write_spec(iop: &serde_json::Value) -> Result<tempfile::NamedTempFile> {
     Ok(file)
 }
 
-/// Where istioctl's output is kept: `$XDG_STATE_HOME/istioup` or `~/.local/state/istioup`.
-fn log_path(what: &str) -> Result<PathBuf> {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
-        .unwrap_or_else(std::env::temp_dir)
-        .join("istioup");
-    std::fs::create_dir_all(&base).map_err(|e| {
-        Error::failed(format!("cannot create the log directory {}", base.display())).with_source(e)
-    })?;
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or(0);
-    Ok(base.join(format!("{what}-{stamp}.log")))
-}
-
 async fn diagnosis(client: &kube::Client, components: &Components) -> Vec<String> {
     let namespace = components
         .items
@@ -494,12 +477,7 @@ fn summary_text(report: &Report) -> String {
     if !report.restart_pending.is_empty() {
         out.push_str("  pods without a sidecar until restarted (or re-run with --restart):\n");
         for w in &report.restart_pending {
-            out.push_str(&format!(
-                "    kubectl -n {} rollout restart {}/{}\n",
-                w.namespace,
-                w.kind.to_lowercase(),
-                w.name
-            ));
+            out.push_str(&format!("    {}\n", restart::restart_command(w)));
         }
     }
     for pod in &report.unmanaged_pods {

@@ -182,7 +182,7 @@ async fn remove(args: &UninstallArgs, settings: &Settings, target: &Target) -> R
         });
     }
     if let Some(istioctl) = &istioctl
-        && let Err(e) = run_istioctl(istioctl, target, &plan.istioctl_runs, args, &mut report).await
+        && let Err(e) = run_istioctl(istioctl, target, &plan.istioctl_runs, args, settings, &mut report).await
     {
         report.result = "istioctl-failed";
         return finish(format, &report, Err(e));
@@ -394,6 +394,7 @@ async fn run_istioctl(
     target: &Target,
     runs: &[Vec<OsString>],
     args: &UninstallArgs,
+    settings: &Settings,
     report: &mut Report,
 ) -> Result<()> {
     let kubeconfig = target.kubeconfig_for_istioctl()?;
@@ -406,11 +407,18 @@ async fn run_istioctl(
         }
         let mut argv = run.clone();
         argv.extend(kubeconfig.args());
-        let log = log_path()?;
+        let log = istioctl_run::log_path("uninstall")?;
         report.istioctl_logs.push(log.clone());
         let mut display = Display::new(&[]);
-        let outcome =
-            istioctl_run::run(&istioctl.path, &argv, &log, args.istioctl_timeout, &mut display).await;
+        let outcome = istioctl_run::run(
+            &istioctl.path,
+            &argv,
+            &log,
+            args.istioctl_timeout,
+            &mut display,
+            settings.verbose > 0,
+        )
+        .await;
         display.finish();
         let outcome = outcome?;
         report
@@ -457,24 +465,6 @@ fn finish(format: OutputFormat, report: &Report, result: Result<()>) -> Result<(
         output::emit(format, report, String::new)?;
     }
     result
-}
-
-/// Where istioctl's output is kept: `$XDG_STATE_HOME/istioup` or `~/.local/state/istioup`.
-fn log_path() -> Result<PathBuf> {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
-        .unwrap_or_else(std::env::temp_dir)
-        .join("istioup");
-    std::fs::create_dir_all(&base).map_err(|e| {
-        Error::failed(format!("cannot create the log directory {}", base.display())).with_source(e)
-    })?;
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or(0);
-    Ok(base.join(format!("uninstall-{stamp}.log")))
 }
 
 fn kinds_text(kinds: &[KindCount]) -> String {

@@ -51,18 +51,29 @@ impl Outcome {
 
 /// Runs `istioctl args...` with stdin closed. `deadline` bounds the whole run (istioctl's own
 /// readiness timeout is per component, and a stuck istioctl must not hang CI forever). A Ctrl-C
-/// stops istioctl when the caller called `interrupt::watch` first.
+/// stops istioctl when the caller called `interrupt::watch` first. `verbose` (-v) shows the
+/// command line and where its output is logged.
 pub async fn run(
     istioctl: &Path,
     args: &[OsString],
     log_path: &Path,
     deadline: Duration,
     observer: &mut dyn Observer,
+
+    verbose: bool,
 ) -> Result<Outcome> {
     let mut log = std::fs::File::create(log_path).map_err(|e| {
         Error::failed(format!("cannot write the istioctl log {}", log_path.display())).with_source(e)
     })?;
     let _ = writeln!(log, "$ {} {}", istioctl.display(), shell_words(args));
+    if verbose {
+        crate::output::note(&format!(
+            "$ {} {}\n  (istioctl's output goes to {})\n",
+            istioctl.display(),
+            shell_words(args),
+            log_path.display()
+        ));
+    }
     let mut child = tokio::process::Command::new(istioctl)
         .args(args)
         .stdin(Stdio::null())
@@ -154,4 +165,22 @@ fn shell_words(args: &[OsString]) -> String {
         .map(|a| a.to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Where istioctl's output is kept: `$XDG_STATE_HOME/istioup` or `~/.local/state/istioup`.
+pub fn log_path(what: &str) -> Result<PathBuf> {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("istioup");
+    std::fs::create_dir_all(&base).map_err(|e| {
+        Error::failed(format!("cannot create the log directory {}", base.display())).with_source(e)
+    })?;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    Ok(base.join(format!("{what}-{stamp}.log")))
 }

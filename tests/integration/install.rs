@@ -1013,3 +1013,24 @@ mod interactive {
         assert_eq!(c.labelled_namespaces(), ["shop"]);
     }
 }
+
+#[test]
+fn verbose_shows_the_istioctl_command_line_and_its_log() {
+    let c = Cluster::start(CLUSTER);
+    let quiet = c.istioup().args(["install", "-y"]).output().unwrap();
+    assert_eq!(code(&quiet), 0, "{}", text(&quiet.stderr));
+    assert!(!text(&quiet.stderr).contains("$ "), "{}", text(&quiet.stderr));
+    let out = c.istioup().args(["install", "-y", "-v"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("$ "))
+        .unwrap_or_else(|| panic!("no command line:\n{stderr}"));
+    assert!(line.contains("istioctl install -y -f "), "{line}");
+    assert!(
+        line.contains(&format!("--context {}", c.sim.context_name())),
+        "{line}"
+    );
+    assert!(stderr.contains("istioctl's output goes to "), "{stderr}");
+}
