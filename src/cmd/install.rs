@@ -56,6 +56,7 @@ struct Report {
 
 pub fn run(args: &InstallArgs, settings: &Settings) -> Result<()> {
     let (iop, components) = preflight::spec(&args.preflight)?;
+    let settings = &pick_context(settings)?;
     let target = target::resolve(settings)?;
     super::block_on(install(args, settings, &target, iop, components))
 }
@@ -306,6 +307,21 @@ fn existing(pf: &Preflight) -> Vec<String> {
         .filter(|n| pf.facts.namespaces.iter().any(|ns| &ns.name == *n))
         .cloned()
         .collect()
+}
+
+/// An interactive user who named no context, and has several, picks one (the current one
+/// preselected) before anything is read from a cluster.
+fn pick_context(settings: &Settings) -> Result<Settings> {
+    if settings.context.is_some() {
+        return Ok(settings.clone());
+    }
+    let (names, current) = target::contexts(settings)?;
+    let default = current.and_then(|c| names.iter().position(|n| *n == c)).unwrap_or(0);
+    let mut settings = settings.clone();
+    if let Some(i) = confirm::choose(&settings, "Kubernetes context to install into", &names, default)? {
+        settings.context = names.get(i).cloned();
+    }
+    Ok(settings)
 }
 
 /// An interactive user who named no namespaces picks them from a list.

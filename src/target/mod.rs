@@ -193,6 +193,22 @@ pub fn resolve(settings: &Settings) -> Result<Target> {
     )
 }
 
+/// The contexts the kubeconfig files define, in file order, and the current one: what an
+/// interactive user may pick from. Empty when there is no kubeconfig (in-cluster).
+pub fn contexts(settings: &Settings) -> Result<(Vec<String>, Option<String>)> {
+    let env = Environment::from_process();
+    let kubeconfig = settings.kubeconfig.as_deref().filter(|p| !p.as_os_str().is_empty());
+    match kubeconfig::load(kubeconfig, &env) {
+        Ok(loaded) => Ok((
+            loaded.merged.contexts.iter().map(|c| c.name.clone()).collect(),
+            loaded.current_context.map(|(name, _)| name),
+        )),
+        // No kubeconfig at all: resolve() decides between in-cluster and a clear error.
+        Err(_) if kubeconfig.is_none() => Ok((Vec::new(), None)),
+        Err(e) => Err(e),
+    }
+}
+
 pub(crate) fn resolve_in(
     env: &Environment,
     kubeconfig: Option<&Path>,

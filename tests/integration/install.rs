@@ -1012,6 +1012,43 @@ mod interactive {
         assert_eq!(code, 0, "{rest}");
         assert_eq!(c.labelled_namespaces(), ["shop"]);
     }
+
+    #[test]
+    fn with_several_contexts_and_no_context_flag_the_context_is_picked_first() {
+        let c = Cluster::start(CLUSTER);
+        // A first file whose current context points nowhere: the pick must come before any
+        // request, or istioup would fail on it.
+        let other = c.dir.path().join("other-kubeconfig");
+        std::fs::write(
+            &other,
+            "apiVersion: v1\nkind: Config\ncurrent-context: elsewhere\nclusters:\n- name: nowhere\n  cluster: {server: 'https://127.0.0.1:1'}\ncontexts:\n- name: elsewhere\n  context: {cluster: nowhere, user: nobody}\nusers:\n- name: nobody\n  user: {token: t}\n",
+        )
+        .unwrap();
+        let mut cmd = c.command();
+        let list = format!("{}:{}", other.display(), c.sim.kubeconfig().display());
+        cmd.env("TERM", "xterm")
+            .env("KUBECONFIG", list)
+            .args(["install", "--inject", "shop"]);
+        let mut session = Session::spawn(cmd).expect("istioup starts in a pseudo-terminal");
+        session.set_expect_timeout(Some(Duration::from_secs(90)));
+        session
+            .expect("Kubernetes context to install into")
+            .expect("the context list");
+        session.send("j").unwrap();
+        session.send("\r").unwrap();
+        let question = format!(
+            "Install Istio 1.28.0 on context {} ({})?",
+            c.sim.context_name(),
+            c.sim.url()
+        );
+        session
+            .expect(question.as_str())
+            .expect("the y/N prompt names the picked context");
+        session.send("n").unwrap();
+        let (code, rest) = exit_code(session);
+        assert_eq!(code, 5, "{rest}");
+        assert!(c.install_calls().is_empty());
+    }
 }
 
 #[test]
