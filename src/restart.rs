@@ -52,39 +52,63 @@ pub fn has_sidecar(pod: &Pod) -> bool {
     })
 }
 
-/// Pods in `namespaces` whose sidecar state differs from `want_sidecar`, grouped by workload.
-pub async fn pending(client: &Client, namespaces: &[String], want_sidecar: bool) -> Result<Pending> {
-    let per_namespace =
-        try_join_all(namespaces.iter().map(|ns| pending_in(client, ns, want_sidecar))).await?;
-    let mut all = Pending::default();
-    for p in per_namespace {
-        all.workloads.extend(p.workloads);
-        all.unmanaged_pods.extend(p.unmanaged_pods);
-    }
-    Ok(all)
-}
+/// Above this many namespaces, one cluster-wide list is cheaper than one list per namespace.
+const PER_NAMESPACE_LISTS: usize = 4;
 
-async fn pending_in(client: &Client, namespace: &str, want_sidecar: bool) -> Result<Pending> {
+/// Pods in `namespaces` whose sidecar state differs from `want_sidecar`, grouped by workload.
+/// A few namespaces are listed one by one; more are read with one cluster-wide (paginated) list
+/// of pods and of ReplicaSets, never one request per namespace.
+pub async fn pending(client: &Client, namespaces: &[String], want_sidecar: bool) -> Result<Pending> {
+    if namespaces.is_empty() {
+        return Ok(Pending::default());
+    }
     let params = ListParams::default();
-    let (pods, replicasets) = tokio::try_join!(
-        list_all(Api::<Pod>::namespaced(client.clone(), namespace), &params, "pods"),
-        list_all(
-            Api::<ReplicaSet>::namespaced(client.clone(), namespace),
-            &params,
-            "replicasets"
-        ),
-    )?;
+    let (pods, replicasets) = if namespaces.len() <= PER_NAMESPACE_LISTS {
+        let lists = try_join_all(namespaces.iter().map(|ns| async {
+            tokio::try_join!(
+                list_all(Api::<Pod>::namespaced(client.clone(), ns), &params, "pods"),
+                list_all(
+                    Api::<ReplicaSet>::namespaced(client.clone(), ns),
+                    &params,
+                    "replicasets"
+                ),
+            )
+        }))
+        .await?;
+        lists
+            .into_iter()
+            .fold((Vec::new(), Vec::new()), |(mut pods, mut sets), (p, r)| {
+                pods.extend(p);
+                sets.extend(r);
+                (pods, sets)
+            })
+    } else {
+        tokio::try_join!(
+            list_all(Api::<Pod>::all(client.clone()), &params, "pods"),
+            list_all(Api::<ReplicaSet>::all(client.clone()), &params, "replicasets"),
+        )?
+    };
+    let wanted = |ns: Option<String>| ns.is_some_and(|ns| namespaces.contains(&ns));
     // A Deployment's pods are owned by its ReplicaSets.
-    let rs_owner: BTreeMap<String, String> = replicasets
+    let rs_owner: BTreeMap<(String, String), String> = replicasets
         .iter()
+        .filter(|rs| wanted(rs.namespace()))
         .filter_map(|rs| {
             let owner = rs.owner_references().iter().find(|o| o.kind == "Deployment")?;
-            Some((rs.name_any(), owner.name.clone()))
+            Some((
+                (rs.namespace().unwrap_or_default(), rs.name_any()),
+                owner.name.clone(),
+            ))
         })
         .collect();
-    let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
+    // Keyed by the namespace's place in `namespaces`: the report follows the order asked for.
+    let mut counts: BTreeMap<(usize, String, String), usize> = BTreeMap::new();
     let mut unmanaged = Vec::new();
-    for pod in pods.iter().filter(|p| is_stale(p, want_sidecar)) {
+    for pod in pods
+        .iter()
+        .filter(|p| wanted(p.namespace()) && is_stale(p, want_sidecar))
+    {
+        let namespace = pod.namespace().unwrap_or_default();
         let owner = pod
             .owner_references()
             .iter()
@@ -92,7 +116,7 @@ async fn pending_in(client: &Client, namespace: &str, want_sidecar: bool) -> Res
             .or(pod.owner_references().first());
         let workload = match owner {
             Some(o) if o.kind == "ReplicaSet" => rs_owner
-                .get(&o.name)
+                .get(&(namespace.clone(), o.name.clone()))
                 .map(|d| ("Deployment".to_string(), d.clone())),
             Some(o) if o.kind == "StatefulSet" || o.kind == "DaemonSet" => {
                 Some((o.kind.clone(), o.name.clone()))
@@ -100,16 +124,23 @@ async fn pending_in(client: &Client, namespace: &str, want_sidecar: bool) -> Res
             _ => None,
         };
         match workload {
-            Some(key) => *counts.entry(key).or_default() += 1,
+            Some((kind, name)) => {
+                let place = namespaces
+                    .iter()
+                    .position(|n| *n == namespace)
+                    .unwrap_or(usize::MAX);
+                *counts.entry((place, kind, name)).or_default() += 1
+            }
             None => unmanaged.push(format!("{namespace}/{}", pod.name_any())),
         }
     }
+    unmanaged.sort();
     Ok(Pending {
         workloads: counts
             .into_iter()
-            .map(|((kind, name), pods)| Workload {
+            .map(|((place, kind, name), pods)| Workload {
                 kind,
-                namespace: namespace.to_string(),
+                namespace: namespaces.get(place).cloned().unwrap_or_default(),
                 name,
                 pods,
             })

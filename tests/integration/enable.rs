@@ -270,3 +270,44 @@ fn a_workload_that_never_becomes_available_stops_the_rollout() {
     // The labels were written before the rollout.
     assert_eq!(c.namespace_labels("shop")["istio-injection"], "enabled");
 }
+
+#[test]
+fn many_namespaces_are_read_with_one_cluster_wide_list_not_one_per_namespace() {
+    let mut yaml =
+        String::from("nodes:\n  - {name: worker-1, capacity: {cpu: '16', memory: 32Gi}}\nnamespaces:\n");
+    let names: Vec<String> = (1..=6).map(|i| format!("team-{i}")).collect();
+    for ns in &names {
+        yaml.push_str(&format!("  - name: {ns}\n"));
+    }
+    yaml.push_str("workloads:\n");
+    for ns in &names {
+        yaml.push_str(&format!(
+            "  - {{kind: Deployment, namespace: {ns}, name: app, replicas: 1, cpu: 10m, memory: 16Mi}}\n"
+        ));
+    }
+    let c = Cluster::start(&yaml);
+    install(&c, &[]);
+    c.sim.clear_requests();
+    let mut args = vec!["enable", "namespace", "-o", "json"];
+    args.extend(names.iter().map(String::as_str));
+    let out = c.istioup().args(&args).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pending: Vec<&str> = report["restart_pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["namespace"].as_str())
+        .collect();
+    assert_eq!(pending, names.iter().map(String::as_str).collect::<Vec<_>>());
+    let pod_lists: Vec<String> = c
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.starts_with("GET ") && r.contains("/pods"))
+        .collect();
+    assert!(
+        pod_lists.iter().all(|r| r.starts_with("GET /api/v1/pods")),
+        "pods were listed per namespace: {pod_lists:?}"
+    );
+}
