@@ -28,6 +28,34 @@ where
     }
 }
 
+/// Folds every object of `api` matching `params` into `acc`, one page at a time: for lists too
+/// big to hold (150,000 pods), only what `fold` keeps stays in memory.
+pub async fn fold_all<K, A>(
+    api: Api<K>,
+    params: &ListParams,
+    what: &str,
+    mut acc: A,
+    mut fold: impl FnMut(&mut A, K),
+) -> Result<A>
+where
+    K: Clone + DeserializeOwned + std::fmt::Debug,
+{
+    let mut params = params.clone().limit(PAGE);
+    loop {
+        let page = api
+            .list(&params)
+            .await
+            .map_err(|e| api_error(e, &format!("cannot list {what}")))?;
+        for item in page.items {
+            fold(&mut acc, item);
+        }
+        match page.metadata.continue_.filter(|t| !t.is_empty()) {
+            Some(token) => params = params.continue_token(&token),
+            None => return Ok(acc),
+        }
+    }
+}
+
 /// Turns a kube-rs error into ours, with a hint for the failures users meet most.
 pub fn api_error(err: kube::Error, what: &str) -> Error {
     let hint = match &err {

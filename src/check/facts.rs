@@ -1,6 +1,6 @@
 //! Everything the checks need to know about a cluster, read once: concurrent, paginated lists,
 //! never one request per node or namespace.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::admissionregistration::v1::{
     MutatingWebhookConfiguration, ValidatingWebhookConfiguration,
@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::capacity::{Node, Resources, Taint};
 use super::versions::Version;
-use crate::cluster::{api_error, list_all};
+use crate::cluster::{api_error, fold_all, list_all};
 use crate::error::{Error, Result};
 use crate::quantity;
 
@@ -136,7 +136,13 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
     let ingress_controllers = ListParams::default().labels(INGRESS_CONTROLLERS);
     let (nodes, pods, namespaces, services, istiods, ingress, mutating, validating, crds, denied) = tokio::try_join!(
         list_all(Api::<KubeNode>::all(client.clone()), &all, "nodes"),
-        list_all(Api::<Pod>::all(client.clone()), &all, "pods"),
+        fold_all(
+            Api::<Pod>::all(client.clone()),
+            &all,
+            "pods",
+            PodSummary::default(),
+            PodSummary::add
+        ),
         list_all(Api::<Namespace>::all(client.clone()), &all, "namespaces"),
         list_all(Api::<Service>::all(client.clone()), &all, "services"),
         list_all(Api::<Deployment>::all(client.clone()), &istiod, "deployments"),
@@ -162,21 +168,20 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
         ),
         denied(client, permissions),
     )?;
-    let live: Vec<&Pod> = pods.iter().filter(|p| !is_terminated(p)).collect();
     Ok(Facts {
         server_version: version.git_version,
         nodes: nodes
             .iter()
-            .map(|n| node_facts(n, &live))
+            .map(|n| node_facts(n, &pods))
             .collect::<Result<_>>()?,
-        namespaces: namespaces.iter().map(|ns| namespace_facts(ns, &live)).collect(),
+        namespaces: namespaces.iter().map(|ns| namespace_facts(ns, &pods)).collect(),
         services: services.iter().map(service_facts).collect(),
         mesh: MeshFacts {
             control_planes: istiods.iter().map(control_plane).collect(),
             injector_webhooks: names(&mutating).filter(|n| n.starts_with("istio-")).collect(),
             validating_webhooks: names(&validating).filter(|n| n.starts_with("istio")).collect(),
             crds: names(&crds).filter(|n| n.ends_with(".istio.io")).collect(),
-            pods: live.iter().filter_map(|p| istio_pod(p)).collect(),
+            pods: pods.istio,
         },
         ingress_controllers: ingress
             .iter()
@@ -197,7 +202,43 @@ fn is_terminated(pod: &Pod) -> bool {
     )
 }
 
-fn node_facts(node: &KubeNode, pods: &[&Pod]) -> Result<Node> {
+/// What the checks keep of the cluster's pods, built page by page: requests per node, pods per
+/// namespace and node, and Istio's own pods. One pass, whatever the cluster's size.
+#[derive(Debug, Default)]
+struct PodSummary {
+    requested: HashMap<String, Resources>,
+    by_namespace: HashMap<String, BTreeMap<String, usize>>,
+    istio: Vec<IstioPod>,
+}
+
+impl PodSummary {
+    fn add(&mut self, pod: Pod) {
+        if is_terminated(&pod) {
+            return;
+        }
+        let node = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.clone())
+            .unwrap_or_default();
+        if !node.is_empty() {
+            let requested = self.requested.entry(node.clone()).or_default();
+            *requested = requested.plus(pod_requests(&pod));
+        }
+        let namespace = pod.namespace().unwrap_or_default();
+        *self
+            .by_namespace
+            .entry(namespace)
+            .or_default()
+            .entry(node)
+            .or_insert(0) += 1;
+        if let Some(istio) = istio_pod(&pod) {
+            self.istio.push(istio);
+        }
+    }
+}
+
+fn node_facts(node: &KubeNode, pods: &PodSummary) -> Result<Node> {
     let name = node.name_any();
     let status = node.status.as_ref();
     let allocatable = status.and_then(|s| s.allocatable.as_ref().or(s.capacity.as_ref()));
@@ -214,11 +255,7 @@ fn node_facts(node: &KubeNode, pods: &[&Pod]) -> Result<Node> {
         quantity::cpu_millis(get("cpu")).map_err(|e| bad("cpu", e))?,
         quantity::memory_bytes(get("memory")).map_err(|e| bad("memory", e))?,
     );
-    let requested = pods
-        .iter()
-        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(name.as_str()))
-        .map(|p| pod_requests(p))
-        .fold(Resources::default(), Resources::plus);
+    let requested = pods.requested.get(&name).copied().unwrap_or_default();
     let ready = status
         .and_then(|s| s.conditions.as_ref())
         .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
@@ -282,20 +319,9 @@ fn requests(resources: Option<&ResourceRequirements>) -> Resources {
     )
 }
 
-fn namespace_facts(ns: &Namespace, pods: &[&Pod]) -> NamespaceFacts {
+fn namespace_facts(ns: &Namespace, pods: &PodSummary) -> NamespaceFacts {
     let name = ns.name_any();
-    let mut pods_by_node = BTreeMap::new();
-    for pod in pods
-        .iter()
-        .filter(|p| p.namespace().as_deref() == Some(name.as_str()))
-    {
-        let node = pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.node_name.clone())
-            .unwrap_or_default();
-        *pods_by_node.entry(node).or_insert(0) += 1;
-    }
+    let pods_by_node = pods.by_namespace.get(&name).cloned().unwrap_or_default();
     NamespaceFacts {
         name,
         labels: ns.labels().clone(),
