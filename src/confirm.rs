@@ -148,9 +148,21 @@ pub fn pick(settings: &Settings, question: &str, items: &[(String, bool)]) -> Re
 
 /// Lets an interactive user choose one of `items`, `default` preselected; `None` when nobody
 /// can be asked.
-pub fn choose(settings: &Settings, question: &str, items: &[String], default: usize) -> Result<Option<usize>> {
+pub fn choose(
+    settings: &Settings,
+    question: &str,
+    items: &[String],
+    default: usize,
+) -> Result<Option<usize>> {
     if settings.yes || !can_ask(settings) || items.len() < 2 {
         return Ok(None);
     }
-    asking(|| dialoguer::Select::new().with_prompt(question).items(items).default(default).interact()).map(Some)
+    asking(|| {
+        dialoguer::Select::new()
+            .with_prompt(question)
+            .items(items)
+            .default(default)
+            .interact()
+    })
+    .map(Some)
 }

@@ -21,7 +21,7 @@ pub fn run(args: &PreflightArgs, settings: &Settings) -> Result<()> {
     let (iop, components) = preflight::spec(args)?;
     let target = target::resolve(settings)?;
     super::block_on(async {
-        let client = target.client().await?;
+        let client = target.connect().await?;
         let preflight = preflight::run(args, iop, components, &client).await?;
         let summary = TargetSummary::new(&target, &preflight.facts);
         let report = Report {

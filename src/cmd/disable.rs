@@ -34,7 +34,7 @@ pub fn run(scope: DisableScope, settings: &Settings) -> Result<()> {
 async fn namespace(args: &DisableNamespaceArgs, settings: &Settings) -> Result<()> {
     let format = settings.output.unwrap_or(OutputFormat::Table);
     let target = target::resolve(settings)?;
-    let client = target.client().await?;
+    let client = target.connect().await?;
     let (summary, inv) = tokio::try_join!(
         mesh::target_summary(&target, &client),
         mesh::control_planes(&client)

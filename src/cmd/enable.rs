@@ -50,7 +50,7 @@ pub(super) fn istio_namespaces(inv: &mesh::Inventory) -> std::collections::BTree
 async fn namespace(args: &EnableNamespaceArgs, settings: &Settings) -> Result<()> {
     let format = settings.output.unwrap_or(OutputFormat::Table);
     let target = target::resolve(settings)?;
-    let client = target.client().await?;
+    let client = target.connect().await?;
     let (summary, inv) = tokio::try_join!(
         mesh::target_summary(&target, &client),
         mesh::control_planes(&client)
@@ -179,7 +179,7 @@ pub(super) fn workload(args: &WorkloadArgs, settings: &Settings, inject: bool) -
     let namespace = args.namespace.clone().unwrap_or_else(|| target.namespace.clone());
     super::block_on(async {
         let format = settings.output.unwrap_or(OutputFormat::Table);
-        let client = target.client().await?;
+        let client = target.connect().await?;
         let summary = mesh::target_summary(&target, &client).await?;
         output::note(&output::banner(&summary));
         crate::interrupt::watch();

@@ -69,7 +69,7 @@ async fn install(
     components: Components,
 ) -> Result<()> {
     let format = settings.output.unwrap_or(OutputFormat::Table);
-    let client = target.client().await?;
+    let client = target.connect().await?;
     let mut pf = preflight::run(&args.preflight, iop, components, &client).await?;
     let summary = TargetSummary::new(target, &pf.facts);
     output::note(&output::banner(&summary));
@@ -316,7 +316,9 @@ fn pick_context(settings: &Settings) -> Result<Settings> {
         return Ok(settings.clone());
     }
     let (names, current) = target::contexts(settings)?;
-    let default = current.and_then(|c| names.iter().position(|n| *n == c)).unwrap_or(0);
+    let default = current
+        .and_then(|c| names.iter().position(|n| *n == c))
+        .unwrap_or(0);
     let mut settings = settings.clone();
     if let Some(i) = confirm::choose(&settings, "Kubernetes context to install into", &names, default)? {
         settings.context = names.get(i).cloned();

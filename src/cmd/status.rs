@@ -17,7 +17,7 @@ pub fn run(args: &StatusArgs, settings: &Settings) -> Result<()> {
             version: i.version.to_string(),
         });
     let report = super::block_on(async {
-        let client = target.client().await?;
+        let client = target.connect().await?;
         let (summary, inventory) = tokio::try_join!(
             mesh::target_summary(&target, &client),
             mesh::gather(&client, true)

@@ -102,7 +102,7 @@ pub fn run(args: &UninstallArgs, settings: &Settings) -> Result<()> {
 
 async fn remove(args: &UninstallArgs, settings: &Settings, target: &Target) -> Result<()> {
     let format = settings.output.unwrap_or(OutputFormat::Table);
-    let client = target.client().await?;
+    let client = target.connect().await?;
     let (summary, inv) =
         tokio::try_join!(mesh::target_summary(target, &client), mesh::gather(&client, true))?;
     output::note(&output::banner(&summary));

@@ -197,7 +197,10 @@ pub fn resolve(settings: &Settings) -> Result<Target> {
 /// interactive user may pick from. Empty when there is no kubeconfig (in-cluster).
 pub fn contexts(settings: &Settings) -> Result<(Vec<String>, Option<String>)> {
     let env = Environment::from_process();
-    let kubeconfig = settings.kubeconfig.as_deref().filter(|p| !p.as_os_str().is_empty());
+    let kubeconfig = settings
+        .kubeconfig
+        .as_deref()
+        .filter(|p| !p.as_os_str().is_empty());
     match kubeconfig::load(kubeconfig, &env) {
         Ok(loaded) => Ok((
             loaded.merged.contexts.iter().map(|c| c.name.clone()).collect(),
@@ -527,6 +530,20 @@ impl Target {
             .await
             .map_err(|e| failed().with_source(e))?;
         kube::Client::try_from(config).map_err(|e| failed().with_source(e))
+    }
+
+    /// A client that has reached the API server once (`GET /version`, as kubectl's discovery
+    /// does first), so an unreachable or unauthorised cluster fails here, named, rather than
+    /// in the middle of a command.
+    pub async fn connect(&self) -> Result<kube::Client> {
+        let client = self.client().await?;
+        client.apiserver_version().await.map_err(|e| {
+            crate::cluster::api_error(
+                e,
+                &format!("cannot reach the Kubernetes API server {} (context {})", self.server, self.context),
+            )
+        })?;
+        Ok(client)
     }
 
     /// What to pass istioctl (`--kubeconfig K --context C`) so it acts on exactly this target.

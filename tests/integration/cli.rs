@@ -87,3 +87,44 @@ fn missing_command_is_a_usage_error() {
     let out = istioup(home.path()).output().unwrap();
     assert_eq!(code(&out), 2);
 }
+
+#[test]
+fn every_cluster_command_names_an_unreachable_server_and_its_context() {
+    let home = tempfile::tempdir().unwrap();
+    let kubeconfig = home.path().join("kubeconfig");
+    // Port 1 on loopback: nothing listens there, the connection is refused at once.
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\ncurrent-context: dead\nclusters:\n- name: dead\n  cluster: {server: 'https://127.0.0.1:1'}\ncontexts:\n- name: dead\n  context: {cluster: dead, user: u}\nusers:\n- name: u\n  user: {token: secret-token}\n",
+    )
+    .unwrap();
+    for cmd in [
+        ["check"].as_slice(),
+        &["install", "-y"],
+        &["status"],
+        &["uninstall", "-y"],
+        &["enable", "namespace", "shop"],
+        &["disable", "namespace", "shop"],
+        &["enable", "workload", "deploy/web", "-n", "shop"],
+    ] {
+        let out = istioup(home.path())
+            .args(cmd)
+            .arg("--kubeconfig")
+            .arg(&kubeconfig)
+            .output()
+            .unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(code(&out), 1, "{cmd:?}: {stderr}");
+        assert!(
+            stderr.starts_with(
+                "error: cannot reach the Kubernetes API server https://127.0.0.1:1 (context dead)"
+            ),
+            "{cmd:?}: {stderr}"
+        );
+        assert!(stderr.contains("hint: "), "{cmd:?}: {stderr}");
+        assert!(
+            !stderr.contains("secret-token") && !stderr.contains("panicked"),
+            "{cmd:?}: {stderr}"
+        );
+    }
+}
