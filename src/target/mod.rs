@@ -540,7 +540,10 @@ impl Target {
         client.apiserver_version().await.map_err(|e| {
             crate::cluster::api_error(
                 e,
-                &format!("cannot reach the Kubernetes API server {} (context {})", self.server, self.context),
+                &format!(
+                    "cannot reach the Kubernetes API server {} (context {})",
+                    self.server, self.context
+                ),
             )
         })?;
         Ok(client)
