@@ -1,4 +1,4 @@
-//! Ctrl-C: once watched, an interrupt is a flag every side-effecting step checks before it
+//! Ctrl-C (and SIGTERM): once watched, an interrupt is a flag every side-effecting step checks before it
 //! writes, so nothing is changed after the user asked to stop, and an event a running step
 //! (istioctl) waits on to stop at once.
 use std::sync::OnceLock;
@@ -11,7 +11,7 @@ fn state() -> &'static watch::Sender<bool> {
     INTERRUPTED.get_or_init(|| watch::channel(false).0)
 }
 
-/// Starts listening for Ctrl-C (SIGINT). Call from inside the runtime, once the command is
+/// Starts listening for Ctrl-C (SIGINT) and SIGTERM. Call from inside the runtime, once the command is
 /// about to change things: before that, the default handler ends the process, which is right.
 /// On Unix the handler is installed before this returns, so no interrupt slips through between
 /// this call and the first step that waits for one. Calling it again changes nothing.
@@ -24,12 +24,15 @@ fn listen() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut sigint) = signal(SignalKind::interrupt()) {
-            tokio::spawn(async move {
-                if sigint.recv().await.is_some() {
-                    state().send_replace(true);
-                }
-            });
+        // SIGTERM is how CI systems and process managers cancel: the same clean stop.
+        for kind in [SignalKind::interrupt(), SignalKind::terminate()] {
+            if let Ok(mut stream) = signal(kind) {
+                tokio::spawn(async move {
+                    if stream.recv().await.is_some() {
+                        state().send_replace(true);
+                    }
+                });
+            }
         }
     }
     #[cfg(not(unix))]

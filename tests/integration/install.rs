@@ -596,6 +596,16 @@ fn a_hanging_istioctl_is_stopped_at_the_timeout() {
 
 #[test]
 fn ctrl_c_during_install_stops_istioctl_and_changes_nothing_more() {
+    signal_during_install_stops_istioctl_and_changes_nothing_more("-INT");
+}
+
+/// CI systems cancel a job with SIGTERM: the same clean stop as Ctrl-C.
+#[test]
+fn sigterm_during_install_stops_istioctl_and_changes_nothing_more() {
+    signal_during_install_stops_istioctl_and_changes_nothing_more("-TERM");
+}
+
+fn signal_during_install_stops_istioctl_and_changes_nothing_more(signal: &str) {
     let c = Cluster::start(CLUSTER);
     let mut child = c
         .command()
@@ -625,7 +635,7 @@ fn ctrl_c_during_install_stops_istioctl_and_changes_nothing_more() {
     let spec_file = flag(&call, "-f").unwrap();
     assert!(std::path::Path::new(&spec_file).exists(), "{spec_file}");
     let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
