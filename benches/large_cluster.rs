@@ -1,9 +1,10 @@
-//! How `istioup check` scales: on a simulated 5,000-node / 150,000-pod cluster it reads nodes,
-//! pods, namespaces and services once, in pages, and judges them. The peer, measured in the same
+//! How `istioup check` and `istioup status` scale: on a simulated 5,000-node / 150,000-pod
+//! cluster they read nodes, pods, namespaces and services once, in pages, and judge them. The peer, measured in the same
 //! run against the same server, is what an admin would type to get the same raw data:
 //! `kubectl get nodes` + `kubectl get pods -A` with the same page size. Reported: wall time and
 //! peak memory (via /usr/bin/time when present) of each, and their ratio. No assertions.
 //!
+//! `status` exits 0 (no Istio installed) and `check` 0 or 3 (a check may fail): both fine here.
 //! `cargo bench --bench large_cluster` (sizes: ISTIOUP_BENCH_NODES, ISTIOUP_BENCH_PODS).
 use std::path::Path;
 use std::process::Command;
@@ -74,6 +75,12 @@ fn main() {
         true,
     );
     report("istioup check", &ours);
+    let status = measure(
+        &[istioup, "status", "-o", "json"],
+        &[("KUBECONFIG", kubeconfig), ("HOME", home.path())],
+        true,
+    );
+    report("istioup status", &status);
 
     if Command::new("kubectl")
         .arg("version")
@@ -107,9 +114,17 @@ fn main() {
         peak_kib: a.peak_kib.zip(b.peak_kib).map(|(x, y)| x.max(y)),
     };
     report("kubectl get nodes + pods -A", &peer);
-    println!("ratio istioup/kubectl: time {:.2}", ours.seconds / peer.seconds);
-    if let (Some(o), Some(p)) = (ours.peak_kib, peer.peak_kib) {
-        println!("ratio istioup/kubectl: peak memory {:.2}", o as f64 / p as f64);
+    for (what, run) in [("check", &ours), ("status", &status)] {
+        println!(
+            "ratio istioup {what}/kubectl: time {:.2}",
+            run.seconds / peer.seconds
+        );
+        if let (Some(o), Some(p)) = (run.peak_kib, peer.peak_kib) {
+            println!(
+                "ratio istioup {what}/kubectl: peak memory {:.2}",
+                o as f64 / p as f64
+            );
+        }
     }
 }
 
