@@ -170,7 +170,8 @@ pub struct Inventory {
     /// Objects per CRD; empty when gathered without them.
     pub objects: Vec<ObjectSet>,
     pub namespaces: Vec<Namespace>,
-    pub pods: Vec<Pod>,
+    /// Live pods, each reduced to what injection and status read.
+    pub pods: Vec<PodInfo>,
     /// `istio-ca-root-cert` ConfigMaps, everywhere, and every ConfigMap of the Istio namespaces.
     pub configmaps: Vec<ConfigMap>,
     /// `sidecarInjectorWebhook.enableNamespacesByDefault`: every namespace not labelled
@@ -232,10 +233,10 @@ impl Inventory {
     /// Non-terminated pods carrying an injected sidecar, per namespace.
     pub fn sidecar_pods(&self) -> BTreeMap<String, Vec<String>> {
         let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for pod in self.pods.iter().filter(|p| is_live(p) && carries_sidecar(p)) {
-            out.entry(pod.namespace().unwrap_or_default())
+        for pod in self.pods.iter().filter(|p| carries_sidecar(p)) {
+            out.entry(pod.namespace.clone())
                 .or_default()
-                .push(pod.name_any());
+                .push(pod.name.clone());
         }
         out
     }
@@ -333,7 +334,7 @@ pub async fn gather(client: &Client, with_objects: bool) -> Result<Inventory> {
             Vec::new(),
             |pods, pod| {
                 if is_live(&pod) {
-                    pods.push(slim(pod));
+                    pods.push(PodInfo::from(pod));
                 }
             }
         ),
@@ -601,30 +602,72 @@ pub fn is_live(pod: &Pod) -> bool {
     !matches!(phase, Some("Succeeded" | "Failed")) && pod.metadata.deletion_timestamp.is_none()
 }
 
+/// What status and uninstall read of a pod, and nothing more: a cluster may have 150,000 pods,
+/// and a typed `Pod` is kilobytes even when its fields are empty.
+#[derive(Debug, Clone, Default)]
+pub struct PodInfo {
+    pub namespace: String,
+    pub name: String,
+    /// Only the labels injection reads: `sidecar.istio.io/inject`, `istio.io/rev`, `istio`.
+    pub labels: BTreeMap<String, String>,
+    /// The injector's `sidecar.istio.io/status` annotation: set on every pod it injected.
+    pub injector_status: Option<String>,
+    /// Whether an `istio-proxy` container runs (as a sidecar, or as a gateway's workload).
+    pub has_proxy: bool,
+    pub proxy_image: Option<String>,
+    pub host_network: bool,
+    pub created: Option<Timestamp>,
+}
+
+impl From<Pod> for PodInfo {
+    fn from(pod: Pod) -> Self {
+        let has_proxy = has_sidecar(&pod);
+        let Pod { metadata, spec, .. } = pod;
+        let spec = spec.unwrap_or_default();
+        let proxy_image = spec
+            .containers
+            .iter()
+            .chain(spec.init_containers.iter().flatten())
+            .find(|c| c.name == "istio-proxy")
+            .and_then(|c| c.image.clone());
+        PodInfo {
+            namespace: metadata.namespace.unwrap_or_default(),
+            name: metadata.name.unwrap_or_default(),
+            labels: metadata
+                .labels
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(k, _)| k == INJECT_LABEL || k == REVISION_LABEL || k == "istio")
+                .collect(),
+            injector_status: metadata.annotations.and_then(|mut a| a.remove(STATUS_ANNOTATION)),
+            has_proxy,
+            proxy_image,
+            host_network: spec.host_network == Some(true),
+            created: metadata.creation_timestamp.map(|t| t.0),
+        }
+    }
+}
+
 /// A pod with an injected proxy. Gateway pods run `istio-proxy` too, but as the workload itself.
-pub fn carries_sidecar(pod: &Pod) -> bool {
-    if !has_sidecar(pod) {
+pub fn carries_sidecar(pod: &PodInfo) -> bool {
+    if !pod.has_proxy {
         return false;
     }
     let gateway = matches!(
-        pod.labels().get("istio").map(String::as_str),
+        pod.labels.get("istio").map(String::as_str),
         Some("ingressgateway" | "egressgateway")
     );
-    pod.annotations().contains_key(STATUS_ANNOTATION) || !gateway
+    pod.injector_status.is_some() || !gateway
 }
 
 /// The revision that would inject `pod` if it were created now in `namespace` (by the rules of
 /// ISTIO-FACTS.md "Injection"); `None` when it would get no sidecar.
-pub fn wanted_revision(pod: &Pod, namespace: &Namespace, enabled_by_default: bool) -> Option<String> {
+pub fn wanted_revision(pod: &PodInfo, namespace: &Namespace, enabled_by_default: bool) -> Option<String> {
     let ns_name = namespace.name_any();
-    if NEVER_INJECTED.contains(&ns_name.as_str()) {
+    if NEVER_INJECTED.contains(&ns_name.as_str()) || pod.host_network {
         return None;
     }
-    if pod.spec.as_ref().and_then(|s| s.host_network) == Some(true) {
-        return None;
-    }
-    let pod_labels = pod.labels();
-    let pod_inject = pod_labels.get(INJECT_LABEL).map(String::as_str);
+    let pod_inject = pod.labels.get(INJECT_LABEL).map(String::as_str);
     if pod_inject == Some("false") {
         return None;
     }
@@ -639,8 +682,8 @@ pub fn wanted_revision(pod: &Pod, namespace: &Namespace, enabled_by_default: boo
     }
     // The injector labels what it injects with its revision: only a pod it did not inject carries
     // `istio.io/rev` from its own template.
-    if !pod.annotations().contains_key(STATUS_ANNOTATION)
-        && let Some(rev) = pod_labels.get(REVISION_LABEL)
+    if pod.injector_status.is_none()
+        && let Some(rev) = pod.labels.get(REVISION_LABEL)
     {
         return Some(rev.clone());
     }
@@ -650,67 +693,18 @@ pub fn wanted_revision(pod: &Pod, namespace: &Namespace, enabled_by_default: boo
     None
 }
 
-/// What status and uninstall read of a pod, and nothing more: a cluster may have 150,000 of
-/// them, and a full pod (env, volumes, conditions, managed fields) is many times larger.
-fn slim(pod: Pod) -> Pod {
-    use k8s_openapi::api::core::v1::{Container, PodSpec, PodStatus};
-    use kube::api::ObjectMeta;
-    let Pod {
-        metadata,
-        spec,
-        status,
-        ..
-    } = pod;
-    let keep = |c: Container| Container {
-        name: c.name,
-        image: c.image,
-        ..Default::default()
-    };
-    Pod {
-        metadata: ObjectMeta {
-            name: metadata.name,
-            namespace: metadata.namespace,
-            creation_timestamp: metadata.creation_timestamp,
-            deletion_timestamp: metadata.deletion_timestamp,
-            labels: metadata.labels,
-            annotations: metadata
-                .annotations
-                .map(|a| a.into_iter().filter(|(k, _)| k == STATUS_ANNOTATION).collect()),
-            owner_references: metadata.owner_references,
-            ..Default::default()
-        },
-        spec: spec.map(|s| PodSpec {
-            containers: s.containers.into_iter().map(keep).collect(),
-            init_containers: s.init_containers.map(|cs| cs.into_iter().map(keep).collect()),
-            host_network: s.host_network,
-            node_name: s.node_name,
-            ..Default::default()
-        }),
-        status: status.map(|s| PodStatus {
-            phase: s.phase,
-            ..Default::default()
-        }),
-    }
-}
-
 /// The revision that injected `pod`: the injector's status annotation, else its label.
-pub fn injected_revision(pod: &Pod) -> Option<String> {
-    pod.annotations()
-        .get(STATUS_ANNOTATION)
+pub fn injected_revision(pod: &PodInfo) -> Option<String> {
+    pod.injector_status
+        .as_deref()
         .and_then(|s| serde_json::from_str::<Value>(s).ok())
         .and_then(|v| v.get("revision").and_then(Value::as_str).map(String::from))
-        .or_else(|| pod.labels().get(REVISION_LABEL).cloned())
+        .or_else(|| pod.labels.get(REVISION_LABEL).cloned())
 }
 
 /// The proxy image tag of an injected pod.
-pub fn proxy_version(pod: &Pod) -> Option<String> {
-    let spec = pod.spec.as_ref()?;
-    spec.containers
-        .iter()
-        .chain(spec.init_containers.iter().flatten())
-        .find(|c| c.name == "istio-proxy")
-        .and_then(|c| c.image.as_deref())
-        .and_then(image_tag)
+pub fn proxy_version(pod: &PodInfo) -> Option<String> {
+    pod.proxy_image.as_deref().and_then(image_tag)
 }
 
 #[cfg(test)]
@@ -728,7 +722,7 @@ mod tests {
         assert_eq!(image_tag("proxyv2"), None);
     }
 
-    fn pod(labels: &[(&str, &str)], annotated: bool) -> Pod {
+    fn pod(labels: &[(&str, &str)], annotated: bool) -> PodInfo {
         let mut p = Pod::default();
         p.metadata.name = Some("p".into());
         p.metadata.labels = Some(
@@ -746,7 +740,7 @@ mod tests {
                 .into(),
             );
         }
-        p
+        PodInfo::from(p)
     }
 
     fn ns(name: &str, labels: &[(&str, &str)]) -> Namespace {

@@ -137,18 +137,18 @@ pub fn judge(target: TargetSummary, istioctl: Option<IstioctlInfo>, inv: &Invent
             ));
         }
     }
-    let mut by_namespace: BTreeMap<String, Vec<&k8s_openapi::api::core::v1::Pod>> = BTreeMap::new();
-    for pod in inv.pods.iter().filter(|p| mesh::is_live(p)) {
-        by_namespace
-            .entry(pod.namespace().unwrap_or_default())
-            .or_default()
-            .push(pod);
+    let mut by_namespace: BTreeMap<&str, Vec<&mesh::PodInfo>> = BTreeMap::new();
+    for pod in &inv.pods {
+        by_namespace.entry(pod.namespace.as_str()).or_default().push(pod);
     }
     let istio_namespaces = inv.istio_namespaces();
     let mut namespaces = Vec::new();
     for ns in &inv.namespaces {
         let name = ns.name_any();
-        let pods = by_namespace.get(&name).map(Vec::as_slice).unwrap_or_default();
+        let pods = by_namespace
+            .get(name.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let (injection, revision) = injection_of(ns, inv.enabled_by_default);
         let mut status = NamespaceStatus {
             name: name.clone(),
@@ -171,7 +171,7 @@ pub fn judge(target: TargetSummary, istioctl: Option<IstioctlInfo>, inv: &Invent
             ));
         }
         for pod in pods {
-            let pod_name = pod.name_any();
+            let pod_name = pod.name.clone();
             let has = mesh::carries_sidecar(pod);
             if has {
                 status.with_sidecar += 1;
@@ -265,11 +265,11 @@ fn injection_of(ns: &Namespace, by_default: bool) -> (Injection, Option<String>)
 
 /// A sidecar whose proxy image tag differs from its control plane's version, or, when either is
 /// unknown, a pod created before its control plane was.
-fn outdated(pod: &k8s_openapi::api::core::v1::Pod, inv: &Inventory) -> Option<OutdatedPod> {
+fn outdated(pod: &mesh::PodInfo, inv: &Inventory) -> Option<OutdatedPod> {
     let revision = mesh::injected_revision(pod).unwrap_or_else(|| "default".into());
     let proxy = mesh::proxy_version(pod);
     let result = |control_plane_version: Option<String>| OutdatedPod {
-        pod: pod.name_any(),
+        pod: pod.name.clone(),
         revision: revision.clone(),
         proxy_version: proxy.clone(),
         control_plane_version,
@@ -281,7 +281,7 @@ fn outdated(pod: &k8s_openapi::api::core::v1::Pod, inv: &Inventory) -> Option<Ou
     match (&proxy, &cp.version) {
         (Some(p), Some(v)) => (p != v && !p.starts_with(&format!("{v}-"))).then(|| result(Some(v.clone()))),
         _ => {
-            let born = pod.metadata.creation_timestamp.as_ref().map(|t| t.0);
+            let born = pod.created;
             (born.is_some() && cp.created.is_some() && born < cp.created).then(|| result(cp.version.clone()))
         }
     }
