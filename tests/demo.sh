@@ -2,7 +2,7 @@
 # The main job on a simulated cluster: builds istioup and kubesim, starts kubesim with a small
 # multi-node cluster, puts the istioctl stand-in first on PATH, runs
 # `istioup install --inject shop --restart -y` (plus any arguments given to this script), prints
-# the report, and stops kubesim. Against a real cluster you run istioup directly instead.
+# the report and `istioup status`, and stops kubesim. Against a real cluster you run istioup directly instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,3 +25,4 @@ echo "kubesim serving at $(cat "$work/url")" >&2
 export PATH="$work/bin:$PATH" KUBECONFIG="$work/kubeconfig"
 "$bin/istioup" context
 "$bin/istioup" install --inject shop --restart -y "$@"
+"$bin/istioup" status
