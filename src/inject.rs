@@ -1,6 +1,8 @@
 //! Sidecar injection on namespaces: the labels Istio reads, and a record of which ones istioup
 //! set, so that disabling later removes only what istioup added. Shared by `install --inject`
 //! and `enable namespace`.
+use std::collections::{BTreeMap, BTreeSet};
+
 use futures::stream::{self, StreamExt, TryStreamExt};
 use k8s_openapi::api::core::v1::Namespace;
 use kube::api::{Api, Patch, PatchParams};
@@ -267,6 +269,19 @@ async fn disable_one(api: &Api<Namespace>, name: &str, mode: DisableMode) -> Res
     })
 }
 
+/// Whether `--all` (or `install --inject-all`) takes this namespace: not `kube-*`, not an Istio
+/// namespace, and, when enabling, not one labelled `istio-injection=disabled` by its owner.
+pub fn in_all(
+    name: &str,
+    labels: &BTreeMap<String, String>,
+    istio_namespaces: &BTreeSet<String>,
+    for_enable: bool,
+) -> bool {
+    !name.starts_with("kube-")
+        && !istio_namespaces.contains(name)
+        && !(for_enable && labels.get(INJECTION_LABEL).map(String::as_str) == Some("disabled"))
+}
+
 /// Which namespaces a namespace-scope command acts on.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
@@ -281,7 +296,7 @@ pub struct Selection {
 pub async fn select(
     client: &Client,
     selection: &Selection,
-    istio_namespaces: &std::collections::BTreeSet<String>,
+    istio_namespaces: &BTreeSet<String>,
     for_enable: bool,
 ) -> Result<Vec<String>> {
     let api = Api::<Namespace>::all(client.clone());
@@ -300,13 +315,7 @@ pub async fn select(
     if selection.all {
         return Ok(existing
             .iter()
-            .filter(|ns| {
-                let name = ns.name_any();
-                !name.starts_with("kube-") && !istio_namespaces.contains(&name)
-            })
-            .filter(|ns| {
-                !for_enable || ns.labels().get(INJECTION_LABEL).map(String::as_str) != Some("disabled")
-            })
+            .filter(|ns| in_all(&ns.name_any(), ns.labels(), istio_namespaces, for_enable))
             .map(|ns| ns.name_any())
             .collect());
     }

@@ -157,16 +157,11 @@ pub async fn inject_namespaces(
     client: &Client,
 ) -> Result<Vec<String>> {
     if args.inject_all {
-        let istio_namespace = components
-            .items
-            .first()
-            .map(|c| c.namespace.as_str())
-            .unwrap_or("istio-system");
+        let istio_namespaces = components.items.iter().map(|c| c.namespace.clone()).collect();
         return Ok(facts
             .namespaces
             .iter()
-            .filter(|ns| !ns.name.starts_with("kube-") && ns.name != istio_namespace)
-            .filter(|ns| ns.labels.get("istio-injection").map(String::as_str) != Some("disabled"))
+            .filter(|ns| crate::inject::in_all(&ns.name, &ns.labels, &istio_namespaces, true))
             .map(|ns| ns.name.clone())
             .collect());
     }
