@@ -277,9 +277,9 @@ pub fn in_all(
     istio_namespaces: &BTreeSet<String>,
     for_enable: bool,
 ) -> bool {
-    !name.starts_with("kube-")
-        && !istio_namespaces.contains(name)
-        && !(for_enable && labels.get(INJECTION_LABEL).map(String::as_str) == Some("disabled"))
+    let disabled = labels.get(INJECTION_LABEL).map(String::as_str) == Some("disabled");
+    let excluded = name.starts_with("kube-") || istio_namespaces.contains(name) || (for_enable && disabled);
+    !excluded
 }
 
 /// Which namespaces a namespace-scope command acts on.
