@@ -128,3 +128,37 @@ fn every_cluster_command_names_an_unreachable_server_and_its_context() {
         );
     }
 }
+
+/// The README copies the merge rules from `istioup render --help`; they must not drift apart.
+#[test]
+fn readme_states_the_merge_rules_render_help_shows() {
+    let home = tempfile::tempdir().unwrap();
+    let out = istioup(home.path()).args(["render", "--help"]).output().unwrap();
+    let help = text(&out.stdout);
+    let rules = &help[help
+        .find("How the IstioOperator is built:")
+        .expect("render --help has the rules")..];
+    let readme = std::fs::read_to_string(crate::support::repo_root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(rules.trim_end()),
+        "README.md's merge rules differ from `istioup render --help`"
+    );
+}
+
+/// CI runs exactly the README's test command.
+#[test]
+fn ci_runs_the_readme_test_command() {
+    let root = crate::support::repo_root();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let ci = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    let command = "cargo test --workspace --locked";
+    assert!(
+        readme.contains(&format!("\n{command}\n")),
+        "README lacks the test command"
+    );
+    assert_eq!(
+        ci.trim_end().lines().last(),
+        Some(command),
+        ".ci/run must end with the README's test command"
+    );
+}
