@@ -92,7 +92,8 @@ pub fn desired(args: &SpecArgs, stdin: &mut dyn std::io::Read) -> Result<Value> 
     sets.extend(shortcuts(args)?);
     let layers = overlay::load_all(&args.overlays, stdin)?;
 
-    let profile = chosen_profile(&layers, &sets);
+    let (profile, origin) = chosen_profile(&layers, &sets);
+    check_profile(&profile, origin)?;
     let mut tree = base_for(&profile);
     for layer in layers {
         merge(&mut tree, layer.value);
@@ -128,21 +129,59 @@ fn shortcuts(args: &SpecArgs) -> Result<Vec<SetArg>> {
 
 /// The profile the merged result will name: the last one set by a file, a --set or --profile.
 /// The base depends on it, so it is worked out before merging.
-fn chosen_profile(layers: &[overlay::Layer], sets: &[SetArg]) -> String {
-    let mut profile = base::DEFAULT_PROFILE.to_string();
+/// The profiles istioctl 1.24+ ships (`istioctl profile list`).
+pub const PROFILES: &[&str] = &[
+    "ambient",
+    "default",
+    "demo",
+    "empty",
+    "minimal",
+    "openshift",
+    "openshift-ambient",
+    "preview",
+    "remote",
+    "stable",
+];
+
+/// The profile in force, and the layer that chose it (`None`: the default).
+fn chosen_profile<'a>(layers: &'a [overlay::Layer], sets: &'a [SetArg]) -> (String, Option<&'a Origin>) {
+    let mut profile = (base::DEFAULT_PROFILE.to_string(), None);
     for layer in layers {
         match layer.value.get("spec").and_then(|spec| spec.get("profile")) {
-            Some(Value::String(name)) => profile = name.clone(),
-            Some(Value::Null) => profile = base::DEFAULT_PROFILE.to_string(),
+            Some(Value::String(name)) => profile = (name.clone(), Some(&layer.origin)),
+            Some(Value::Null) => profile = (base::DEFAULT_PROFILE.to_string(), None),
             _ => {}
         }
     }
     for set in sets {
         if let Some(name) = set.sets_profile() {
-            profile = name;
+            profile = (name, Some(&set.origin));
         }
     }
     profile
+}
+
+/// An unknown profile fails here, named with the file or flag that chose it, rather than late
+/// in istioctl.
+fn check_profile(profile: &str, origin: Option<&Origin>) -> Result<()> {
+    if PROFILES.contains(&profile) {
+        return Ok(());
+    }
+    let from_file = matches!(origin, Some(Origin::File(_) | Origin::Stdin));
+    let origin = origin
+        .map(ToString::to_string)
+        .unwrap_or_else(|| "the spec".into());
+    let suggestion = validate::did_you_mean(profile, PROFILES)
+        .map(|p| format!(" (did you mean `{p}`?)"))
+        .unwrap_or_default();
+    let message = format!("{origin}: unknown profile `{profile}`{suggestion}");
+    // A bad file is exit 1, a mistyped flag a usage error (exit 2).
+    let error = if from_file {
+        Error::failed(message)
+    } else {
+        Error::usage(message)
+    };
+    Err(error.with_hint(format!("istioctl's profiles are: {}", PROFILES.join(", "))))
 }
 
 #[cfg(test)]

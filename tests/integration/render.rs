@@ -546,3 +546,45 @@ fn numeric_tag_must_be_quoted() {
         &["overlay tag.yaml: spec.tag: is the number 1.2", "hint: quote it"],
     );
 }
+
+#[test]
+fn an_unknown_profile_is_named_with_where_it_came_from() {
+    fails(
+        &run(&["--profile", "demp"]),
+        2,
+        &[
+            "--profile: unknown profile `demp` (did you mean `demo`?)",
+            "hint: ",
+        ],
+    );
+    fails(
+        &run(&["--set", "profile=ambiant"]),
+        2,
+        &["--set profile=ambiant: unknown profile `ambiant`", "`ambient`"],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "p.yaml",
+        format!("{IOP}spec:\n  profile: minimall\n").as_bytes(),
+    );
+    fails(
+        &run_in(dir.path(), &["-f", &file], b""),
+        1,
+        &[
+            &format!("overlay {file}: unknown profile `minimall`"),
+            "`minimal`",
+        ],
+    );
+    // Every profile istioctl ships renders, including those istioup leaves to istioctl.
+    for profile in [
+        "remote",
+        "openshift",
+        "openshift-ambient",
+        "preview",
+        "stable",
+        "empty",
+    ] {
+        assert_eq!(render_json(&["--profile", profile])["spec"]["profile"], profile);
+    }
+}
