@@ -51,6 +51,7 @@ impl TargetSummary {
 
 /// The spec alone, before any cluster is contacted: bad input fails before the network does.
 pub fn spec(args: &PreflightArgs) -> Result<(Value, Components)> {
+    validate_skips(&args.skip_checks)?;
     let iop = crate::spec::desired(&args.spec, &mut std::io::stdin())?;
     let components = Components::from_spec(&iop);
     Ok((iop, components))
@@ -62,7 +63,6 @@ pub async fn run(
     components: Components,
     client: &Client,
 ) -> Result<Preflight> {
-    validate_skips(&args.skip_checks)?;
     let found = istioctl::discover(args.istioctl.path.as_deref());
     let istioctl_facts = match &found {
         Ok(i) => IstioctlFacts::Found {
@@ -135,8 +135,15 @@ pub const CHECK_IDS: &[&str] = &[
 fn validate_skips(skips: &[String]) -> Result<()> {
     match skips.iter().find(|s| !CHECK_IDS.contains(&s.as_str())) {
         None => Ok(()),
-        Some(bad) => Err(Error::usage(format!("--skip-check {bad}: no check has this id"))
-            .with_hint(format!("the check ids are: {}", CHECK_IDS.join(", ")))),
+        Some(bad) => {
+            let suggestion = crate::suggest::did_you_mean(bad, CHECK_IDS)
+                .map(|id| format!(" (did you mean `{id}`?)"))
+                .unwrap_or_default();
+            Err(
+                Error::usage(format!("--skip-check {bad}: no check has this id{suggestion}"))
+                    .with_hint(format!("the check ids are: {}", CHECK_IDS.join(", "))),
+            )
+        }
     }
 }
 

@@ -171,7 +171,7 @@ fn check_profile(profile: &str, origin: Option<&Origin>) -> Result<()> {
     let origin = origin
         .map(ToString::to_string)
         .unwrap_or_else(|| "the spec".into());
-    let suggestion = validate::did_you_mean(profile, PROFILES)
+    let suggestion = crate::suggest::did_you_mean(profile, PROFILES)
         .map(|p| format!(" (did you mean `{p}`?)"))
         .unwrap_or_default();
     let message = format!("{origin}: unknown profile `{profile}`{suggestion}");

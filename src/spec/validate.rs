@@ -245,7 +245,7 @@ fn unknown_key(shape: Shape, key: &str, path: &str) -> Option<Problem> {
     }
     let shown = join(path, key);
     let where_ = if path.is_empty() { "at the top level" } else { path };
-    let hint = match (shape, did_you_mean(key, fields)) {
+    let hint = match (shape, crate::suggest::did_you_mean(key, fields)) {
         (_, Some(close)) => format!(
             "did you mean `{close}`? Keys allowed in {where_}: {}",
             fields.join(", ")
@@ -276,21 +276,6 @@ fn unknown_key(shape: Shape, key: &str, path: &str) -> Option<Problem> {
         message: format!("unknown key `{key}`"),
         hint: Some(hint),
     })
-}
-
-/// The known key closest to `key`: same letters in another case, or at most a couple of edits.
-pub fn did_you_mean<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
-    let lower = key.to_lowercase();
-    if let Some(same) = known.iter().find(|k| k.to_lowercase() == lower) {
-        return Some(same);
-    }
-    let limit = (key.chars().count() / 4).clamp(1, 3);
-    known
-        .iter()
-        .map(|k| (crate::suggest::edit_distance(&lower, &k.to_lowercase()), *k))
-        .filter(|(distance, _)| *distance <= limit)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, k)| k)
 }
 
 /// `tag: 1.20` reads as the number 1.2: the spelling is gone before istioup sees it, so the only
@@ -511,11 +496,14 @@ mod tests {
     #[test]
     fn did_you_mean_is_conservative() {
         assert_eq!(
-            did_you_mean("IngressGateways", COMPONENTS_FIELDS),
+            crate::suggest::did_you_mean("IngressGateways", COMPONENTS_FIELDS),
             Some("ingressGateways")
         );
-        assert_eq!(did_you_mean("plot", COMPONENTS_FIELDS), Some("pilot"));
-        assert_eq!(did_you_mean("gateways", COMPONENTS_FIELDS), None);
+        assert_eq!(
+            crate::suggest::did_you_mean("plot", COMPONENTS_FIELDS),
+            Some("pilot")
+        );
+        assert_eq!(crate::suggest::did_you_mean("gateways", COMPONENTS_FIELDS), None);
     }
 
     #[test]

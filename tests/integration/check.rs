@@ -171,8 +171,14 @@ fn an_unknown_check_id_is_a_usage_error_listing_the_ids() {
     assert_eq!(code(&out), 2);
     let err = text(&out.stderr);
     assert!(
-        err.contains("--skip-check node-capacitty: no check has this id"),
+        err.contains("--skip-check node-capacitty: no check has this id (did you mean `node-capacity`?)"),
         "{err}"
+    );
+    // A usage error: told before the cluster is asked anything.
+    assert!(
+        !c.sim.requests().iter().any(|r| r.contains("/api/v1/nodes")),
+        "{:?}",
+        c.sim.requests()
     );
     assert!(
         err.contains(
