@@ -77,6 +77,9 @@ pub fn run() -> ExitCode {
     match cmd::run(cli.command, &settings) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
+            if let Some(format) = settings.output {
+                output::emit_error(format, &err);
+            }
             output::print_error(&err, settings.color);
             ExitCode::from(err.kind().code())
         }

@@ -1,10 +1,15 @@
 //! The one place that prints: reports as table, JSON or YAML on stdout, errors on stderr.
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
 use crate::cli::OutputFormat;
 use crate::error::{Error, Result};
+
+/// Set once a command printed its JSON/YAML report: a failure after that must not print a
+/// second document.
+static REPORTED: AtomicBool = AtomicBool::new(false);
 
 /// Prints `value` in the chosen format; `table` renders the human form. A closed pipe (e.g.
 /// `istioup ... | head`) is not an error.
@@ -14,7 +19,42 @@ pub fn emit<T: Serialize>(format: OutputFormat, value: &T, table: impl FnOnce() 
         OutputFormat::Json => to_json(value)?,
         OutputFormat::Yaml => to_yaml(value)?,
     };
-    write_stdout(&text)
+    write_stdout(&text)?;
+    if format != OutputFormat::Table {
+        REPORTED.store(true, Ordering::SeqCst);
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct ErrorDocument<'a> {
+    error: ErrorBody<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    message: &'a str,
+    causes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hint: Option<&'a str>,
+    exit_code: u8,
+}
+
+/// With `-o json|yaml`, a command that failed before printing its report prints the error as
+/// the one document instead, so a script always has something to parse.
+pub fn emit_error(format: OutputFormat, err: &Error) {
+    if format == OutputFormat::Table || REPORTED.load(Ordering::SeqCst) {
+        return;
+    }
+    let doc = ErrorDocument {
+        error: ErrorBody {
+            message: err.message(),
+            causes: err.causes(),
+            hint: err.hint(),
+            exit_code: err.kind().code(),
+        },
+    };
+    let _ = emit(format, &doc, String::new);
 }
 
 pub fn to_json<T: Serialize>(value: &T) -> Result<String> {

@@ -162,3 +162,50 @@ fn ci_runs_the_readme_test_command() {
         ".ci/run must end with the README's test command"
     );
 }
+
+/// `-o json` promises one document whatever happens: a command that fails before its report
+/// prints the error as that document.
+#[test]
+fn a_failure_before_the_report_is_still_one_json_document() {
+    let home = tempfile::tempdir().unwrap();
+    let kubeconfig = home.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\ncurrent-context: dead\nclusters:\n- name: dead\n  cluster: {server: 'https://127.0.0.1:1'}\ncontexts:\n- name: dead\n  context: {cluster: dead}\n",
+    )
+    .unwrap();
+    for cmd in [
+        ["status"].as_slice(),
+        &["check"],
+        &["install", "-y"],
+        &["uninstall", "-y"],
+        &["context", "--context", "nope"],
+    ] {
+        let out = istioup(home.path())
+            .args(cmd)
+            .args(["-o", "json", "--kubeconfig"])
+            .arg(&kubeconfig)
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 1, "{cmd:?}: {}", text(&out.stderr));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{cmd:?}: not one JSON document ({e}): {}", text(&out.stdout)));
+        assert_eq!(doc["error"]["exit_code"], 1, "{cmd:?}: {doc}");
+        assert!(
+            doc["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{cmd:?}: {doc}"
+        );
+        // The human form still goes to stderr.
+        assert!(text(&out.stderr).starts_with("error: "), "{cmd:?}");
+    }
+    let out = istioup(home.path())
+        .args(["render", "-f", "missing.yaml", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        doc["error"]["message"].as_str().unwrap().contains("missing.yaml"),
+        "{doc}"
+    );
+}
