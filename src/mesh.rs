@@ -18,6 +18,7 @@ use kube::{Client, ResourceExt};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::check::capacity::{Resources, pod_requests};
 use crate::cluster::{api_error, fold_all, list_all};
 use crate::error::Result;
 use crate::inject::{INJECTION_LABEL, REVISION_LABEL};
@@ -608,7 +609,8 @@ pub fn is_live(pod: &Pod) -> bool {
 pub struct PodInfo {
     pub namespace: String,
     pub name: String,
-    /// Only the labels injection reads: `sidecar.istio.io/inject`, `istio.io/rev`, `istio`.
+    /// Only the labels injection and the checks read: `sidecar.istio.io/inject`, `istio.io/rev`,
+    /// `istio`, `operator.istio.io/component`.
     pub labels: BTreeMap<String, String>,
     /// The injector's `sidecar.istio.io/status` annotation: set on every pod it injected.
     pub injector_status: Option<String>,
@@ -617,11 +619,16 @@ pub struct PodInfo {
     pub proxy_image: Option<String>,
     pub host_network: bool,
     pub created: Option<Timestamp>,
+    /// The node it runs on (empty while Pending) and what it requests there: capacity checks
+    /// read these.
+    pub node: String,
+    pub requests: Resources,
 }
 
 impl From<Pod> for PodInfo {
     fn from(pod: Pod) -> Self {
         let has_proxy = has_sidecar(&pod);
+        let requests = pod_requests(&pod);
         let Pod { metadata, spec, .. } = pod;
         let spec = spec.unwrap_or_default();
         let proxy_image = spec
@@ -637,13 +644,17 @@ impl From<Pod> for PodInfo {
                 .labels
                 .unwrap_or_default()
                 .into_iter()
-                .filter(|(k, _)| k == INJECT_LABEL || k == REVISION_LABEL || k == "istio")
+                .filter(|(k, _)| {
+                    [INJECT_LABEL, REVISION_LABEL, "istio", COMPONENT_LABEL].contains(&k.as_str())
+                })
                 .collect(),
             injector_status: metadata.annotations.and_then(|mut a| a.remove(STATUS_ANNOTATION)),
             has_proxy,
             proxy_image,
             host_network: spec.host_network == Some(true),
             created: metadata.creation_timestamp.map(|t| t.0),
+            node: spec.node_name.unwrap_or_default(),
+            requests,
         }
     }
 }

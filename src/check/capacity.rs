@@ -3,9 +3,10 @@
 //! hides that no single node has room (what Rancher's check did).
 use std::collections::BTreeMap;
 
+use k8s_openapi::api::core::v1::{Pod, ResourceRequirements};
 use serde::Serialize;
 
-use crate::quantity::{format_cpu, format_memory};
+use crate::quantity::{self, format_cpu, format_memory};
 
 /// CPU in millicores and memory in bytes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -254,6 +255,43 @@ impl Resources {
             format_memory(self.memory_bytes.max(0))
         )
     }
+}
+
+/// A pod's effective request, as the scheduler counts it: the larger of the sum of its
+/// containers and its largest init container. Unreadable quantities count as zero: the API
+/// server validated them, so this only guards against a server we do not understand.
+pub fn pod_requests(pod: &Pod) -> Resources {
+    let Some(spec) = pod.spec.as_ref() else {
+        return Resources::default();
+    };
+    let containers = spec
+        .containers
+        .iter()
+        .map(|c| requests(c.resources.as_ref()))
+        .fold(Resources::default(), Resources::plus);
+    let init = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .map(|c| requests(c.resources.as_ref()))
+        .fold(Resources::default(), |a, b| {
+            Resources::new(a.cpu_millis.max(b.cpu_millis), a.memory_bytes.max(b.memory_bytes))
+        });
+    Resources::new(
+        containers.cpu_millis.max(init.cpu_millis),
+        containers.memory_bytes.max(init.memory_bytes),
+    )
+}
+
+fn requests(resources: Option<&ResourceRequirements>) -> Resources {
+    let req = resources.and_then(|r| r.requests.as_ref());
+    let get = |key: &str| req.and_then(|r| r.get(key)).map(|q| q.0.as_str());
+    Resources::new(
+        get("cpu").and_then(|q| quantity::cpu_millis(q).ok()).unwrap_or(0),
+        get("memory")
+            .and_then(|q| quantity::memory_bytes(q).ok())
+            .unwrap_or(0),
+    )
 }
 
 #[cfg(test)]

@@ -2,23 +2,20 @@
 //! never one request per node or namespace.
 use std::collections::{BTreeMap, HashMap};
 
-use k8s_openapi::api::admissionregistration::v1::{
-    MutatingWebhookConfiguration, ValidatingWebhookConfiguration,
-};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::authorization::v1::{
     ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
 };
-use k8s_openapi::api::core::v1::{Namespace, Node as KubeNode, Pod, ResourceRequirements, Service};
-use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use k8s_openapi::api::core::v1::{Node as KubeNode, Service};
 use kube::api::{Api, ListParams, PostParams};
 use kube::{Client, ResourceExt};
 use serde::Serialize;
 
 use super::capacity::{Node, Resources, Taint};
 use super::versions::Version;
-use crate::cluster::{api_error, fold_all, list_all};
+use crate::cluster::{api_error, list_all};
 use crate::error::{Error, Result};
+use crate::mesh::{self, WebhookKind};
 use crate::quantity;
 
 #[derive(Debug, Clone, Serialize)]
@@ -126,62 +123,88 @@ pub const INSTALL_PERMISSIONS: &[Permission] = &[
 const INGRESS_CONTROLLERS: &str =
     "app.kubernetes.io/name in (ingress-nginx,traefik,haproxy-ingress,kong,contour)";
 
+/// Reads what the checks judge: nodes, Services, other ingress controllers and permissions
+/// here, and everything about Istio and the pods through `mesh::gather`, the same reader
+/// `status` and `uninstall` use, so `check` and `status` never disagree on what is installed.
 pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts> {
     let version = client
         .apiserver_version()
         .await
         .map_err(|e| api_error(e, "cannot reach the Kubernetes API server"))?;
     let all = ListParams::default();
-    let istiod = ListParams::default().labels("app=istiod");
     let ingress_controllers = ListParams::default().labels(INGRESS_CONTROLLERS);
-    let (nodes, pods, namespaces, services, istiods, ingress, mutating, validating, crds, denied) = tokio::try_join!(
+    let (nodes, services, ingress, inventory, denied) = tokio::try_join!(
         list_all(Api::<KubeNode>::all(client.clone()), &all, "nodes"),
-        fold_all(
-            Api::<Pod>::all(client.clone()),
-            &all,
-            "pods",
-            PodSummary::default(),
-            PodSummary::add
-        ),
-        list_all(Api::<Namespace>::all(client.clone()), &all, "namespaces"),
         list_all(Api::<Service>::all(client.clone()), &all, "services"),
-        list_all(Api::<Deployment>::all(client.clone()), &istiod, "deployments"),
         list_all(
             Api::<Deployment>::all(client.clone()),
             &ingress_controllers,
             "deployments"
         ),
-        list_all(
-            Api::<MutatingWebhookConfiguration>::all(client.clone()),
-            &all,
-            "mutatingwebhookconfigurations"
-        ),
-        list_all(
-            Api::<ValidatingWebhookConfiguration>::all(client.clone()),
-            &all,
-            "validatingwebhookconfigurations"
-        ),
-        list_all(
-            Api::<CustomResourceDefinition>::all(client.clone()),
-            &all,
-            "customresourcedefinitions"
-        ),
+        mesh::gather(client, false),
         denied(client, permissions),
     )?;
+    let mut requested: HashMap<&str, Resources> = HashMap::new();
+    let mut by_namespace: HashMap<&str, BTreeMap<String, usize>> = HashMap::new();
+    for pod in &inventory.pods {
+        if !pod.node.is_empty() {
+            let sum = requested.entry(pod.node.as_str()).or_default();
+            *sum = sum.plus(pod.requests);
+        }
+        *by_namespace
+            .entry(pod.namespace.as_str())
+            .or_default()
+            .entry(pod.node.clone())
+            .or_insert(0) += 1;
+    }
     Ok(Facts {
         server_version: version.git_version,
         nodes: nodes
             .iter()
-            .map(|n| node_facts(n, &pods))
+            .map(|n| {
+                node_facts(
+                    n,
+                    requested.get(n.name_any().as_str()).copied().unwrap_or_default(),
+                )
+            })
             .collect::<Result<_>>()?,
-        namespaces: namespaces.iter().map(|ns| namespace_facts(ns, &pods)).collect(),
+        namespaces: inventory
+            .namespaces
+            .iter()
+            .map(|ns| NamespaceFacts {
+                name: ns.name_any(),
+                labels: ns.labels().clone(),
+                pods_by_node: by_namespace
+                    .get(ns.name_any().as_str())
+                    .cloned()
+                    .unwrap_or_default(),
+            })
+            .collect(),
         services: services.iter().map(service_facts).collect(),
         mesh: MeshFacts {
-            control_planes: istiods.iter().map(control_plane).collect(),
-            injector_webhooks: names(&mutating).filter(|n| n.starts_with("istio-")).collect(),
-            validating_webhooks: names(&validating).filter(|n| n.starts_with("istio")).collect(),
-            crds: names(&crds).filter(|n| n.ends_with(".istio.io")).collect(),
-            pods: pods.istio,
+            control_planes: inventory
+                .control_planes()
+                .map(|c| ControlPlane {
+                    namespace: c.namespace.clone(),
+                    name: c.name.clone(),
+                    revision: c.revision.clone(),
+                    version: c.version.clone(),
+                })
+                .collect(),
+            injector_webhooks: inventory
+                .webhooks
+                .iter()
+                .filter(|w| w.kind == WebhookKind::MutatingWebhookConfiguration)
+                .map(|w| w.name.clone())
+                .collect(),
+            validating_webhooks: inventory
+                .webhooks
+                .iter()
+                .filter(|w| w.kind == WebhookKind::ValidatingWebhookConfiguration)
+                .map(|w| w.name.clone())
+                .collect(),
+            crds: inventory.crds.iter().map(|c| c.name.clone()).collect(),
+            pods: inventory.pods.iter().filter_map(istio_pod).collect(),
         },
         ingress_controllers: ingress
             .iter()
@@ -191,54 +214,7 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
     })
 }
 
-fn names<K: ResourceExt>(items: &[K]) -> impl Iterator<Item = String> + '_ {
-    items.iter().map(|i| i.name_any())
-}
-
-fn is_terminated(pod: &Pod) -> bool {
-    matches!(
-        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
-        Some("Succeeded" | "Failed")
-    )
-}
-
-/// What the checks keep of the cluster's pods, built page by page: requests per node, pods per
-/// namespace and node, and Istio's own pods. One pass, whatever the cluster's size.
-#[derive(Debug, Default)]
-struct PodSummary {
-    requested: HashMap<String, Resources>,
-    by_namespace: HashMap<String, BTreeMap<String, usize>>,
-    istio: Vec<IstioPod>,
-}
-
-impl PodSummary {
-    fn add(&mut self, pod: Pod) {
-        if is_terminated(&pod) {
-            return;
-        }
-        let node = pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.node_name.clone())
-            .unwrap_or_default();
-        if !node.is_empty() {
-            let requested = self.requested.entry(node.clone()).or_default();
-            *requested = requested.plus(pod_requests(&pod));
-        }
-        let namespace = pod.namespace().unwrap_or_default();
-        *self
-            .by_namespace
-            .entry(namespace)
-            .or_default()
-            .entry(node)
-            .or_insert(0) += 1;
-        if let Some(istio) = istio_pod(&pod) {
-            self.istio.push(istio);
-        }
-    }
-}
-
-fn node_facts(node: &KubeNode, pods: &PodSummary) -> Result<Node> {
+fn node_facts(node: &KubeNode, requested: Resources) -> Result<Node> {
     let name = node.name_any();
     let status = node.status.as_ref();
     let allocatable = status.and_then(|s| s.allocatable.as_ref().or(s.capacity.as_ref()));
@@ -255,7 +231,6 @@ fn node_facts(node: &KubeNode, pods: &PodSummary) -> Result<Node> {
         quantity::cpu_millis(get("cpu")).map_err(|e| bad("cpu", e))?,
         quantity::memory_bytes(get("memory")).map_err(|e| bad("memory", e))?,
     );
-    let requested = pods.requested.get(&name).copied().unwrap_or_default();
     let ready = status
         .and_then(|s| s.conditions.as_ref())
         .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
@@ -282,53 +257,6 @@ fn node_facts(node: &KubeNode, pods: &PodSummary) -> Result<Node> {
     })
 }
 
-/// A pod's effective request, as the scheduler counts it: the larger of the sum of its
-/// containers and its largest init container. Unreadable quantities count as zero: the API
-/// server validated them, so this only guards against a server we do not understand.
-pub fn pod_requests(pod: &Pod) -> Resources {
-    let Some(spec) = pod.spec.as_ref() else {
-        return Resources::default();
-    };
-    let containers = spec
-        .containers
-        .iter()
-        .map(|c| requests(c.resources.as_ref()))
-        .fold(Resources::default(), Resources::plus);
-    let init = spec
-        .init_containers
-        .iter()
-        .flatten()
-        .map(|c| requests(c.resources.as_ref()))
-        .fold(Resources::default(), |a, b| {
-            Resources::new(a.cpu_millis.max(b.cpu_millis), a.memory_bytes.max(b.memory_bytes))
-        });
-    Resources::new(
-        containers.cpu_millis.max(init.cpu_millis),
-        containers.memory_bytes.max(init.memory_bytes),
-    )
-}
-
-fn requests(resources: Option<&ResourceRequirements>) -> Resources {
-    let req = resources.and_then(|r| r.requests.as_ref());
-    let get = |key: &str| req.and_then(|r| r.get(key)).map(|q| q.0.as_str());
-    Resources::new(
-        get("cpu").and_then(|q| quantity::cpu_millis(q).ok()).unwrap_or(0),
-        get("memory")
-            .and_then(|q| quantity::memory_bytes(q).ok())
-            .unwrap_or(0),
-    )
-}
-
-fn namespace_facts(ns: &Namespace, pods: &PodSummary) -> NamespaceFacts {
-    let name = ns.name_any();
-    let pods_by_node = pods.by_namespace.get(&name).cloned().unwrap_or_default();
-    NamespaceFacts {
-        name,
-        labels: ns.labels().clone(),
-        pods_by_node,
-    }
-}
-
 fn service_facts(svc: &Service) -> ServiceFacts {
     let spec = svc.spec.as_ref();
     ServiceFacts {
@@ -350,46 +278,24 @@ fn service_facts(svc: &Service) -> ServiceFacts {
     }
 }
 
-fn control_plane(deploy: &Deployment) -> ControlPlane {
-    let labels = deploy.labels();
-    let image_tag = deploy
-        .spec
-        .template
-        .spec
-        .as_ref()
-        .and_then(|s| s.containers.first())
-        .and_then(|c| c.image.as_deref())
-        .and_then(|image| image.rsplit_once(':'))
-        .map(|(_, tag)| tag.to_string());
-    ControlPlane {
-        namespace: deploy.namespace().unwrap_or_default(),
-        name: deploy.name_any(),
-        revision: labels
-            .get("istio.io/rev")
-            .cloned()
-            .unwrap_or_else(|| "default".into()),
-        version: labels.get("operator.istio.io/version").cloned().or(image_tag),
-    }
-}
-
 /// Components whose pods istioctl replaces on a re-install (DaemonSets are per node, not placed).
 const PLACED_COMPONENTS: &[&str] = &["Pilot", "IngressGateways", "EgressGateways"];
 
-fn istio_pod(pod: &Pod) -> Option<IstioPod> {
-    let labels = pod.labels();
-    let component = labels.get("operator.istio.io/component")?;
-    if !PLACED_COMPONENTS.contains(&component.as_str()) {
+fn istio_pod(pod: &mesh::PodInfo) -> Option<IstioPod> {
+    let component = pod.labels.get(mesh::COMPONENT_LABEL)?;
+    if !PLACED_COMPONENTS.contains(&component.as_str()) || pod.node.is_empty() {
         return None;
     }
     Some(IstioPod {
-        namespace: pod.namespace().unwrap_or_default(),
-        name: pod.name_any(),
-        node: pod.spec.as_ref()?.node_name.clone()?,
-        revision: labels
+        namespace: pod.namespace.clone(),
+        name: pod.name.clone(),
+        node: pod.node.clone(),
+        revision: pod
+            .labels
             .get("istio.io/rev")
             .cloned()
             .unwrap_or_else(|| "default".into()),
-        requests: pod_requests(pod),
+        requests: pod.requests,
     })
 }
 

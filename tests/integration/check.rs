@@ -420,3 +420,41 @@ fn an_installed_mesh_is_recognised() {
         "Istio 1.28.0 already runs (revision default): istioctl re-applies the spec"
     );
 }
+
+/// Facts are read once with cluster-wide, paginated lists: never one request per node or per
+/// namespace, whatever the cluster's size.
+#[test]
+fn facts_come_from_cluster_wide_lists_not_one_request_per_node_or_namespace() {
+    let mut yaml = String::from("nodes:\n");
+    for i in 1..=5 {
+        yaml.push_str(&format!(
+            "  - {{name: worker-{i}, capacity: {{cpu: '4', memory: 8Gi}}}}\n"
+        ));
+    }
+    yaml.push_str("namespaces:\n");
+    for i in 1..=6 {
+        yaml.push_str(&format!("  - name: team-{i}\n"));
+    }
+    let c = Cluster::start(&yaml);
+    c.sim.clear_requests();
+    let out = c
+        .istioup()
+        .args(["check", "--inject-all", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(matches!(code(&out), 0 | 3), "{}", text(&out.stderr));
+    let requests = c.sim.requests();
+    let per_object: Vec<&String> = requests
+        .iter()
+        .filter(|r| r.starts_with("GET /api/v1/namespaces/team-") || r.starts_with("GET /api/v1/nodes/"))
+        .collect();
+    assert!(
+        per_object.is_empty(),
+        "per-namespace or per-node requests: {per_object:?}"
+    );
+    let pod_lists = requests
+        .iter()
+        .filter(|r| r.starts_with("GET /api/v1/pods"))
+        .count();
+    assert_eq!(pod_lists, 1, "pods are listed once: {requests:?}");
+}
