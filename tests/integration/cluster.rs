@@ -134,6 +134,23 @@ impl Cluster {
             .collect()
     }
 
+    /// `istioup install ARGS -y`, asserting success: the mesh a test of another command starts from.
+    pub fn install(&self, args: &[&str]) {
+        let out = self
+            .istioup()
+            .arg("install")
+            .args(args)
+            .arg("-y")
+            .output()
+            .unwrap();
+        assert_eq!(
+            crate::support::code(&out),
+            0,
+            "install failed: {}",
+            crate::support::text(&out.stderr)
+        );
+    }
+
     /// Every istioctl invocation so far, as logged by the stand-in.
     pub fn istioctl_calls(&self) -> Vec<Value> {
         std::fs::read_to_string(self.istioctl_log())

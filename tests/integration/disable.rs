@@ -17,12 +17,7 @@ fn sidecars(c: &Cluster, ns: &str) -> usize {
 #[test]
 fn disable_removes_istioups_label_and_restarts_pods_out_of_the_mesh() {
     let c = Cluster::start(CLUSTER);
-    let out = c
-        .istioup()
-        .args(["install", "--inject", "shop", "--restart", "-y"])
-        .output()
-        .unwrap();
-    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    c.install(&["--inject", "shop", "--restart"]);
     assert!(
         c.sim
             .wait_for(Duration::from_secs(10), |_| sidecars(&c, "shop") == 2)

@@ -5,7 +5,6 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::cluster::{CLUSTER, Cluster};
-use crate::status::install;
 use crate::support::{code, text};
 
 fn all_have_sidecar(c: &Cluster, ns: &str, want: bool) -> bool {
@@ -19,7 +18,7 @@ fn all_have_sidecar(c: &Cluster, ns: &str, want: bool) -> bool {
 #[test]
 fn enable_namespace_labels_records_ownership_and_restarts() {
     let c = Cluster::start(CLUSTER);
-    install(&c, &[]);
+    c.install(&[]);
     let out = c
         .istioup()
         .args(["enable", "namespace", "blog", "-o", "json"])
@@ -239,7 +238,7 @@ fn workload_errors_are_clear() {
 #[test]
 fn a_workload_that_never_becomes_available_stops_the_rollout() {
     let c = Cluster::start(CLUSTER);
-    install(&c, &[]);
+    c.install(&[]);
     // Restarted pods never turn Ready.
     c.sim.set_ready_delay(Duration::from_secs(3600));
     let out = c
@@ -286,7 +285,7 @@ fn many_namespaces_are_read_with_one_cluster_wide_list_not_one_per_namespace() {
         ));
     }
     let c = Cluster::start(&yaml);
-    install(&c, &[]);
+    c.install(&[]);
     c.sim.clear_requests();
     let mut args = vec!["enable", "namespace", "-o", "json"];
     args.extend(names.iter().map(String::as_str));

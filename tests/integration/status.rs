@@ -7,11 +7,6 @@ use serde_json::Value;
 use crate::cluster::{CLUSTER, Cluster};
 use crate::support::{code, text};
 
-pub fn install(c: &Cluster, args: &[&str]) {
-    let out = c.istioup().arg("install").args(args).arg("-y").output().unwrap();
-    assert_eq!(code(&out), 0, "install failed: {}", text(&out.stderr));
-}
-
 fn status_json(c: &Cluster) -> (i32, Value, String) {
     let out = c.istioup().args(["status", "-o", "json"]).output().unwrap();
     let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
@@ -34,7 +29,7 @@ fn namespace<'a>(doc: &'a Value, name: &str) -> &'a Value {
 #[test]
 fn healthy_mesh_with_a_namespace_waiting_for_restarts() {
     let c = Cluster::start(CLUSTER);
-    install(&c, &["--inject", "shop"]);
+    c.install(&["--inject", "shop"]);
     let (status, doc, stderr) = status_json(&c);
     assert_eq!(status, 0, "{stderr}\n{doc:#}");
     assert_eq!(doc["state"], "healthy");
@@ -93,12 +88,7 @@ fn healthy_mesh_with_a_namespace_waiting_for_restarts() {
 #[test]
 fn partially_injected_mesh_with_an_outdated_sidecar() {
     let c = Cluster::start(CLUSTER);
-    let out = c
-        .istioup()
-        .args(["install", "--inject", "shop", "--restart", "-y"])
-        .output()
-        .unwrap();
-    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    c.install(&["--inject", "shop", "--restart"]);
     // A pod injected by an older proxy, still running.
     c.sim
         .apply_yaml(
@@ -134,7 +124,7 @@ spec:
 #[test]
 fn degraded_mesh_prints_the_report_then_exits_1() {
     let c = Cluster::start(CLUSTER);
-    install(&c, &[]);
+    c.install(&[]);
     // istiod's replacement pod never turns Ready.
     c.sim.set_ready_delay(Duration::from_secs(3600));
     let pods = c.list("/api/v1/namespaces/istio-system/pods");

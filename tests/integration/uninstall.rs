@@ -6,7 +6,6 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::cluster::{CLUSTER, Cluster};
-use crate::status::install;
 use crate::support::{code, text};
 
 const USER_OBJECTS: &str = r#"
@@ -66,12 +65,7 @@ const VS: &str = "/apis/networking.istio.io/v1/namespaces/shop/virtualservices/w
 #[test]
 fn refused_while_pods_carry_sidecars() {
     let c = Cluster::start(CLUSTER);
-    let out = c
-        .istioup()
-        .args(["install", "--inject", "shop", "--restart", "-y"])
-        .output()
-        .unwrap();
-    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    c.install(&["--inject", "shop", "--restart"]);
     let out = c
         .istioup()
         .args(["uninstall", "-y", "-o", "json"])
@@ -106,7 +100,7 @@ fn default_uninstall_keeps_crds_and_user_objects_and_cleans_leftovers() {
         "  - name: blog\n",
         "  - name: blog\n    labels: {istio-injection: enabled}\n",
     ));
-    install(&c, &["--inject", "shop"]);
+    c.install(&["--inject", "shop"]);
     c.sim.apply_yaml(USER_OBJECTS).unwrap();
     assert!(
         c.get("/api/v1/namespaces/shop/configmaps/istio-ca-root-cert")
@@ -221,7 +215,7 @@ fn default_uninstall_keeps_crds_and_user_objects_and_cleans_leftovers() {
 #[test]
 fn purge_needs_a_backup_decision() {
     let c = Cluster::start(CLUSTER);
-    install(&c, &[]);
+    c.install(&[]);
     let out = c.istioup().args(["uninstall", "--purge", "-y"]).output().unwrap();
     assert_eq!(code(&out), 2, "{}", text(&out.stderr));
     assert!(
@@ -264,7 +258,7 @@ fn kubectl() -> Option<&'static str> {
 #[test]
 fn purge_with_backup_restores_with_kubectl_apply() {
     let c = Cluster::start(CLUSTER);
-    install(&c, &[]);
+    c.install(&[]);
     c.sim.apply_yaml(USER_OBJECTS).unwrap();
     let backup = c.dir.path().join("backup");
     let out = c
@@ -311,7 +305,7 @@ fn purge_with_backup_restores_with_kubectl_apply() {
 
     let Some(kubectl) = kubectl() else { return };
     let fresh = Cluster::start(CLUSTER);
-    install(&fresh, &[]);
+    fresh.install(&[]);
     let home = fresh.dir.path().join("kubectl-home");
     std::fs::create_dir_all(&home).unwrap();
     let out = std::process::Command::new(kubectl)
@@ -353,7 +347,7 @@ fn purge_with_backup_restores_with_kubectl_apply() {
 #[test]
 fn without_a_terminal_and_without_yes_nothing_changes() {
     let c = Cluster::start(CLUSTER);
-    install(&c, &[]);
+    c.install(&[]);
     let out = c.istioup().args(["uninstall"]).output().unwrap();
     assert_eq!(code(&out), 5, "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("no terminal"), "{}", text(&out.stderr));
@@ -377,7 +371,7 @@ fn nothing_to_remove_without_istio() {
 #[test]
 fn rerun_after_an_istioctl_failure_finishes_the_job() {
     let c = Cluster::start(CLUSTER);
-    install(&c, &["--inject", "shop"]);
+    c.install(&["--inject", "shop"]);
     // istioctl answers `version`, then does the uninstall's work but exits 1.
     let failing = c.dir.path().join("failing-istioctl");
     let real = c.dir.path().join("bin/istioctl");
@@ -425,7 +419,7 @@ fn typed_confirmation_in_a_terminal() {
     use expectrl::{Eof, Expect, Session};
 
     let c = Cluster::start(CLUSTER);
-    install(&c, &[]);
+    c.install(&[]);
     let spawn = || {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("istioup"));
         cmd.env_clear()
