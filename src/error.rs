@@ -130,6 +130,27 @@ impl std::error::Error for Error {
     }
 }
 
+/// Turns a kube-rs error into ours, with a hint for the failures users meet most.
+pub fn api_error(err: kube::Error, what: &str) -> Error {
+    let hint = match &err {
+        kube::Error::Api(status) if status.code == 403 => Some(
+            "your user lacks this permission (RBAC); ask a cluster admin, or use a context with more rights",
+        ),
+        kube::Error::Api(status) if status.code == 401 => {
+            Some("the API server rejected the credentials; refresh them (e.g. log in again) and retry")
+        }
+        kube::Error::HyperError(_) | kube::Error::Service(_) => {
+            Some("is the API server reachable? `istioup context` shows which server istioup uses")
+        }
+        _ => None,
+    };
+    let error = Error::failed(what.to_string()).with_source(err);
+    match hint {
+        Some(h) => error.with_hint(h),
+        None => error,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

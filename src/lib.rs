@@ -1,70 +1,41 @@
 //! istioup: install, remove and inspect Istio on a Kubernetes cluster.
 //!
-//! The data flows one way: command line (`cli`) → resolved target cluster (`target`) → desired
-//! IstioOperator (`spec`) → plan → actions → report (`output`). Only the action stage changes
-//! anything on a cluster; only `output` prints data.
-pub mod check;
+//! The data flows one way, and so do the imports: each folder may use the ones above it in this
+//! map, never one below it (a test, `tests/integration/layout.rs`, keeps it so).
+//!
+//! ```text
+//! error, util/, k8s/, istio/   foundations: the error type, text helpers and the interrupt flag,
+//!                              Kubernetes quantities and scheduling values, Istio's vocabulary
+//! cli/                         the command line as typed, resolved into Settings
+//! target/                      which cluster: kubeconfig, context, in-cluster
+//! spec/                        the desired IstioOperator and the workloads it will create
+//! facts/                       reading the cluster and istioctl: client helpers, facts, inventory
+//! judge/                       checks, capacity, status, verification: pure verdicts on facts
+//! act/                         changing the cluster: istioctl, labels, restarts, uninstall, backup
+//! ui/                          talking to the person: reports, progress, prompts
+//! cmd/                         one short file per verb, wiring the stages together
+//! ```
+//! Only `act` changes anything on a cluster; only `ui` prints.
+pub mod act;
 pub mod cli;
-pub mod cluster;
 pub mod cmd;
-pub mod confirm;
 pub mod error;
-pub mod inject;
-pub mod interrupt;
-pub mod istioctl;
-pub mod mesh;
-pub mod output;
-pub mod preflight;
-pub mod progress;
-pub mod quantity;
-pub mod restart;
+pub mod facts;
+pub mod istio;
+pub mod judge;
+pub mod k8s;
 pub mod spec;
-pub mod status;
-pub mod suggest;
 pub mod target;
-pub mod uninstall;
-pub mod verify;
+pub mod ui;
+pub mod util;
 
-use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, ColorChoice, OutputFormat};
+use crate::cli::{Cli, Settings};
 pub use crate::error::{Error, Kind, Result};
-
-/// The global flags, resolved: what every command may consult.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub kubeconfig: Option<PathBuf>,
-    pub context: Option<String>,
-    pub output: Option<OutputFormat>,
-    pub yes: bool,
-    pub no_input: bool,
-    pub color: bool,
-    pub verbose: u8,
-}
-
-impl Settings {
-    fn from_args(global: &cli::GlobalArgs) -> Self {
-        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = match global.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => !no_color_env && std::io::stderr().is_terminal(),
-        };
-        Settings {
-            kubeconfig: global.kubeconfig.clone(),
-            context: global.context.clone(),
-            output: global.output,
-            yes: global.yes,
-            no_input: global.no_input,
-            color,
-            verbose: global.verbose,
-        }
-    }
-}
+use crate::ui::output;
 
 /// Parses the command line, runs the command and turns the outcome into the documented exit code.
 pub fn run() -> ExitCode {

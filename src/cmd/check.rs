@@ -1,13 +1,14 @@
 //! `istioup check`: the install's preflight checks, and nothing else.
 use serde::Serialize;
 
-use crate::Settings;
-use crate::check::Check;
+use crate::cli::Settings;
 use crate::cli::{OutputFormat, PreflightArgs};
 use crate::error::{Error, Kind, Result};
-use crate::output;
-use crate::preflight::{self, TargetSummary};
+use crate::facts::target::TargetSummary;
+use crate::judge::Check;
+use crate::judge::preflight;
 use crate::target;
+use crate::ui::output;
 
 #[derive(Serialize)]
 struct Report<'a> {

@@ -2,7 +2,7 @@ use clap::CommandFactory;
 
 use crate::cli::Cli;
 use crate::error::Result;
-use crate::output::write_stdout;
+use crate::ui::output::write_stdout;
 
 pub fn run(shell: clap_complete::Shell) -> Result<()> {
     write_stdout(&script(shell))

@@ -25,11 +25,11 @@
 //! ```
 //!
 //! In-cluster, context, cluster and user are all named `in-cluster`.
-use crate::Settings;
 use crate::cli::OutputFormat;
+use crate::cli::Settings;
 use crate::error::Result;
-use crate::output;
 use crate::target::{self, ContextFrom, NamespaceFrom, Origin, Target};
+use crate::ui::output;
 
 pub fn run(settings: &Settings) -> Result<()> {
     let target = target::resolve(settings)?;

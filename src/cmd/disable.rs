@@ -2,15 +2,15 @@
 //! it on, leaving other people's labels alone unless told; `cluster` is `uninstall`.
 use serde::Serialize;
 
-use crate::Settings;
+use crate::act::inject::{self, DisableMode, DisableOutcome, Removal};
+use crate::act::restart::{self, Workload};
+use crate::cli::Settings;
 use crate::cli::{DisableNamespaceArgs, DisableScope, OutputFormat};
 use crate::error::Result;
-use crate::inject::{self, DisableMode, DisableOutcome, Removal};
-use crate::mesh;
-use crate::output;
-use crate::preflight::TargetSummary;
-use crate::restart::{self, Workload};
+use crate::facts::mesh;
+use crate::facts::target::TargetSummary;
 use crate::target;
+use crate::ui::output;
 
 #[derive(Debug, Serialize)]
 struct Report {
@@ -36,13 +36,15 @@ async fn namespace(args: &DisableNamespaceArgs, settings: &Settings) -> Result<(
     let target = target::resolve(settings)?;
     let client = target.connect().await?;
     let (summary, inv) = tokio::try_join!(
-        mesh::target_summary(&target, &client),
+        crate::facts::target::read(&target, &client),
         mesh::control_planes(&client)
     )?;
     output::note(&output::banner(&summary));
     let selection = super::enable::selection(&args.selection);
-    let names = inject::select(&client, &selection, &super::enable::istio_namespaces(&inv), false).await?;
-    crate::interrupt::watch();
+    let names =
+        crate::facts::namespaces::select(&client, &selection, &super::enable::istio_namespaces(&inv), false)
+            .await?;
+    crate::util::interrupt::watch();
     let mode = DisableMode {
         force: args.force,
         explicit: args.explicit,
@@ -74,7 +76,8 @@ async fn namespace(args: &DisableNamespaceArgs, settings: &Settings) -> Result<(
     };
     if args.restart && !report.restart_pending.is_empty() {
         report.restarted =
-            restart::restart_with_progress(&client, &report.restart_pending, &args.rollout).await?;
+            crate::ui::progress::restart_with_progress(&client, &report.restart_pending, &args.rollout)
+                .await?;
         report.restart_pending.clear();
     }
     output::emit(format, &report, || disable_text(&report))
@@ -104,7 +107,7 @@ fn disable_text(report: &Report) -> String {
     if unchanged > 0 {
         out.push_str(&format!(
             "{} without an injection label: nothing to remove\n",
-            crate::check::plural(unchanged, "namespace")
+            crate::util::text::plural(unchanged, "namespace")
         ));
     }
     out.push_str(&super::enable::restart_text(

@@ -2,15 +2,15 @@
 //! for running pods to follow: they gain a sidecar only when recreated.
 use serde::Serialize;
 
-use crate::Settings;
+use crate::act::inject::{self, Change, Outcome, WorkloadOutcome};
+use crate::act::restart::{self, Workload};
+use crate::cli::Settings;
 use crate::cli::{EnableNamespaceArgs, EnableScope, NamespaceSelection, OutputFormat, WorkloadArgs};
 use crate::error::Result;
-use crate::inject::{self, Change, Outcome, WorkloadOutcome};
-use crate::mesh;
-use crate::output;
-use crate::preflight::TargetSummary;
-use crate::restart::{self, Workload};
+use crate::facts::mesh;
+use crate::facts::target::TargetSummary;
 use crate::target;
+use crate::ui::output;
 
 #[derive(Debug, Serialize)]
 struct Report {
@@ -32,8 +32,8 @@ pub fn run(scope: EnableScope, settings: &Settings) -> Result<()> {
     }
 }
 
-pub(super) fn selection(args: &NamespaceSelection) -> inject::Selection {
-    inject::Selection {
+pub(super) fn selection(args: &NamespaceSelection) -> crate::facts::namespaces::Selection {
+    crate::facts::namespaces::Selection {
         names: args.namespaces.clone(),
         all: args.all,
         selector: args.selector.clone(),
@@ -43,7 +43,7 @@ pub(super) fn selection(args: &NamespaceSelection) -> inject::Selection {
 /// The namespaces Istio itself runs in: never labelled by `--all`.
 pub(super) fn istio_namespaces(inv: &mesh::Inventory) -> std::collections::BTreeSet<String> {
     let mut set = inv.istio_namespaces();
-    set.insert(mesh::DEFAULT_NAMESPACE.to_string());
+    set.insert(crate::istio::DEFAULT_NAMESPACE.to_string());
     set
 }
 
@@ -52,18 +52,18 @@ async fn namespace(args: &EnableNamespaceArgs, settings: &Settings) -> Result<()
     let target = target::resolve(settings)?;
     let client = target.connect().await?;
     let (summary, inv) = tokio::try_join!(
-        mesh::target_summary(&target, &client),
+        crate::facts::target::read(&target, &client),
         mesh::control_planes(&client)
     )?;
     output::note(&output::banner(&summary));
-    let names = inject::select(
+    let names = crate::facts::namespaces::select(
         &client,
         &selection(&args.selection),
         &istio_namespaces(&inv),
         true,
     )
     .await?;
-    crate::interrupt::watch();
+    crate::util::interrupt::watch();
     let revision = args.revision.as_deref();
     let namespaces = inject::enable(&client, &names, revision).await?;
     let rev = revision.unwrap_or("default");
@@ -99,7 +99,8 @@ async fn namespace(args: &EnableNamespaceArgs, settings: &Settings) -> Result<()
     };
     if args.restart && !report.restart_pending.is_empty() {
         report.restarted =
-            restart::restart_with_progress(&client, &report.restart_pending, &args.rollout).await?;
+            crate::ui::progress::restart_with_progress(&client, &report.restart_pending, &args.rollout)
+                .await?;
         report.restart_pending.clear();
     }
     output::emit(format, &report, || enable_text(&report))
@@ -150,7 +151,7 @@ pub(super) fn restart_text(
             out.push_str(&format!(
                 "  {}    # {}\n",
                 restart::restart_command(w),
-                crate::check::plural(w.pods, "pod")
+                crate::util::text::plural(w.pods, "pod")
             ));
         }
     }
@@ -180,25 +181,25 @@ pub(super) fn workload(args: &WorkloadArgs, settings: &Settings, inject: bool) -
     super::block_on(async {
         let format = settings.output.unwrap_or(OutputFormat::Table);
         let client = target.connect().await?;
-        let summary = mesh::target_summary(&target, &client).await?;
+        let summary = crate::facts::target::read(&target, &client).await?;
         output::note(&output::banner(&summary));
-        crate::interrupt::watch();
+        crate::util::interrupt::watch();
         let outcome = inject::label_workload(&client, kind, &namespace, &name, inject).await?;
         let mut warnings = Vec::new();
         if inject {
             let ns = kube::Api::<k8s_openapi::api::core::v1::Namespace>::all(client.clone())
                 .get_opt(&namespace)
                 .await
-                .map_err(|e| crate::cluster::api_error(e, &format!("cannot read namespace {namespace}")))?;
+                .map_err(|e| crate::error::api_error(e, &format!("cannot read namespace {namespace}")))?;
             let disabled = ns
                 .as_ref()
                 .and_then(|n| n.metadata.labels.as_ref())
-                .and_then(|l| l.get(inject::INJECTION_LABEL))
+                .and_then(|l| l.get(crate::istio::INJECTION_LABEL))
                 == Some(&"disabled".to_string());
             if disabled {
                 warnings.push(format!(
                     "namespace {namespace} is labelled {}=disabled, which beats the pod label: no sidecar until that label goes (istioup enable namespace {namespace})",
-                    inject::INJECTION_LABEL
+                    crate::istio::INJECTION_LABEL
                 ));
             }
             let inv = mesh::control_planes(&client).await?;

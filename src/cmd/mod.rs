@@ -1,4 +1,5 @@
-//! One file per subcommand, each a plain function of resolved settings.
+//! One short file per subcommand, each a plain function of resolved settings that wires the
+//! stages together: target → spec → facts → judge → act → ui. It may use every folder.
 mod check;
 mod completions;
 mod context;
@@ -9,8 +10,8 @@ mod render;
 mod status;
 mod uninstall;
 
-use crate::Settings;
 use crate::cli::Command;
+use crate::cli::Settings;
 use crate::error::Result;
 
 pub fn run(command: Command, settings: &Settings) -> Result<()> {

@@ -1,8 +1,8 @@
 //! `istioup render`: print the merged IstioOperator. Needs no cluster and no istioctl.
-use crate::Settings;
+use crate::cli::Settings;
 use crate::cli::{OutputFormat, SpecArgs};
 use crate::error::{Error, Result};
-use crate::output;
+use crate::ui::output;
 
 pub fn run(args: &SpecArgs, settings: &Settings) -> Result<()> {
     // Checked first so that a wrong -o is reported before stdin is read.

@@ -1,10 +1,12 @@
 //! `istioup status`: one screen (or one JSON document) saying whether the mesh is healthy and
 //! who is in it. Exit 1 when degraded, after the report.
-use crate::Settings;
+use crate::cli::Settings;
 use crate::cli::{OutputFormat, StatusArgs};
 use crate::error::{Error, Result};
-use crate::status::{self, IstioctlInfo, State};
-use crate::{istioctl, mesh, output, target};
+use crate::facts::{istioctl, mesh};
+use crate::judge::status::{self, IstioctlInfo, State};
+use crate::target;
+use crate::ui::output;
 
 pub fn run(args: &StatusArgs, settings: &Settings) -> Result<()> {
     let format = settings.output.unwrap_or(OutputFormat::Table);
@@ -19,13 +21,13 @@ pub fn run(args: &StatusArgs, settings: &Settings) -> Result<()> {
     let report = super::block_on(async {
         let client = target.connect().await?;
         let (summary, inventory) = tokio::try_join!(
-            mesh::target_summary(&target, &client),
+            crate::facts::target::read(&target, &client),
             mesh::gather(&client, true)
         )?;
         output::note(&output::banner(&summary));
         Ok(status::judge(summary, istioctl, &inventory))
     })?;
-    output::emit(format, &report, || status::render(&report))?;
+    output::emit(format, &report, || crate::ui::status::render(&report))?;
     if report.state == State::Degraded {
         return Err(Error::failed(format!(
             "the mesh is degraded: {}",

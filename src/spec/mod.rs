@@ -1,4 +1,5 @@
-//! The desired IstioOperator: built-in base + overlay files + --set, merged by istioup's rules.
+//! The desired IstioOperator: built-in base + overlay files + --set, merged by istioup's rules,
+//! and the workloads it will create. Uses `cli`, `k8s` and `istio`; never the cluster.
 //!
 //! istioctl 1.24+ replaces lists whole (a user's gateway list drops the profile's ingress gateway),
 //! so istioup does its own documented merge and hands istioctl a single file. The steps are plain
@@ -9,8 +10,10 @@ mod base;
 mod components;
 mod merge;
 mod overlay;
+mod path;
 mod setpath;
 mod validate;
+mod workloads;
 
 use serde_json::Value;
 
@@ -23,41 +26,9 @@ pub use base::{
 pub use components::{Component, ComponentKind, Components, Requests, Service, ServicePort};
 pub use merge::merge;
 pub use overlay::{Layer, MAX_OVERLAY_BYTES, load_all};
-pub use setpath::{Segment, SetArg, parse_set};
-
-/// The merge rules, shown by `istioup render --help` and copied into the README.
-pub const MERGE_RULES_HELP: &str = "\
-How the IstioOperator is built:
-  istioup starts from a built-in IstioOperator: profile default; istiod and the ingress gateway
-  istio-ingressgateway on; the egress gateway istio-egressgateway declared but off; CNI off;
-  nodeSelector kubernetes.io/os: linux on every component. Then it applies each -f file in
-  order, then each --set in order, then --profile and --revision.
-  With another profile istioup knows (demo, minimal, empty, ambient, preview, stable) the base
-  switches components on and off as that profile does; with any other profile it leaves that
-  choice to istioctl.
-
-Merge rules:
-  1. Maps merge key by key, recursively. Scalars from the later layer win.
-  2. A list whose items are all maps carrying `name` merges item by item by `name` (and `kind`
-     when the items have one, as k8s.overlays items do): gateways, ports, env, volumes...
-     New names are appended in order; an item `{name: X, $patch: delete}` removes X.
-     Any other list, and an empty list `[]`, replaces the earlier one.
-  3. An explicit `null` removes the key.
-  4. The result must be `apiVersion: install.istio.io/v1alpha1`, `kind: IstioOperator`.
-     Unknown keys under spec, spec.components, each component and its k8s block are errors
-     (with a did-you-mean); spec.values and spec.meshConfig are passed through untouched.
-
-Overlay files (-f):
-  Each file is one full IstioOperator (apiVersion, kind, spec) of at most 1 MiB; `-` reads
-  stdin, once. YAML is read as istioctl reads it: unquoted yes/no/on/off are booleans and 0755
-  is octal; quote a value to keep it a string. Quote versions: tag: \"1.20\" (a number there is
-  an error, since 1.20 would read as 1.2).
-
---set PATH=VALUE:
-  PATH is relative to spec (a leading `spec.` is accepted), in istioctl's syntax: a.b, a[0]
-  (an index past the end appends), a.[name:foo], and \\. for a dot inside a key. VALUE becomes
-  an integer, a float or a boolean when it reads as one, except under tag,
-  compatibilityVersion, proxyMetadata, node selectors and annotations, where it stays a string.";
+pub use path::Segment;
+pub use setpath::{SetArg, parse_set};
+pub use workloads::{Desired, GatewayService};
 
 /// A layer's name in messages: which file or flag introduced a setting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,7 +142,7 @@ fn check_profile(profile: &str, origin: Option<&Origin>) -> Result<()> {
     let origin = origin
         .map(ToString::to_string)
         .unwrap_or_else(|| "the spec".into());
-    let suggestion = crate::suggest::did_you_mean(profile, PROFILES)
+    let suggestion = crate::util::suggest::did_you_mean(profile, PROFILES)
         .map(|p| format!(" (did you mean `{p}`?)"))
         .unwrap_or_default();
     let message = format!("{origin}: unknown profile `{profile}`{suggestion}");
@@ -285,8 +256,8 @@ mod tests {
     #[test]
     fn same_input_same_output() {
         let spec_args = args(&["components.cni.enabled=true", "values.global.hub=x"]);
-        let a = crate::output::to_yaml(&render(&spec_args, "").unwrap()).unwrap();
-        let b = crate::output::to_yaml(&render(&spec_args, "").unwrap()).unwrap();
+        let a = serde_saphyr::to_string(&render(&spec_args, "").unwrap()).unwrap();
+        let b = serde_saphyr::to_string(&render(&spec_args, "").unwrap()).unwrap();
         assert_eq!(a, b);
     }
 }

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::merge::item_label;
-use super::setpath::Segment;
+use super::path::Segment;
 
 /// One thing wrong with a layer, at a full path such as `spec.components.pilot.k8s.nodeSelectr`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,7 +245,7 @@ fn unknown_key(shape: Shape, key: &str, path: &str) -> Option<Problem> {
     }
     let shown = join(path, key);
     let where_ = if path.is_empty() { "at the top level" } else { path };
-    let hint = match (shape, crate::suggest::did_you_mean(key, fields)) {
+    let hint = match (shape, crate::util::suggest::did_you_mean(key, fields)) {
         (_, Some(close)) => format!(
             "did you mean `{close}`? Keys allowed in {where_}: {}",
             fields.join(", ")
@@ -496,14 +496,17 @@ mod tests {
     #[test]
     fn did_you_mean_is_conservative() {
         assert_eq!(
-            crate::suggest::did_you_mean("IngressGateways", COMPONENTS_FIELDS),
+            crate::util::suggest::did_you_mean("IngressGateways", COMPONENTS_FIELDS),
             Some("ingressGateways")
         );
         assert_eq!(
-            crate::suggest::did_you_mean("plot", COMPONENTS_FIELDS),
+            crate::util::suggest::did_you_mean("plot", COMPONENTS_FIELDS),
             Some("pilot")
         );
-        assert_eq!(crate::suggest::did_you_mean("gateways", COMPONENTS_FIELDS), None);
+        assert_eq!(
+            crate::util::suggest::did_you_mean("gateways", COMPONENTS_FIELDS),
+            None
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
 //! Which cluster istioup talks to, resolved by kubectl's rules, and where each part came from.
+//! Owns kubeconfig and in-cluster handling (nothing else reads kubeconfig YAML); uses `cli`.
 //!
 //! The rules (client-go's loading rules, which kubectl and istioctl share):
 //! - `--kubeconfig FILE` is the only file read, and it must exist.
@@ -28,7 +29,7 @@ use kube::config::{
 };
 use serde::Serialize;
 
-use crate::Settings;
+use crate::cli::Settings;
 use crate::error::{Error, Result};
 use incluster::InCluster;
 use kubeconfig::{Loaded, join_paths};
@@ -236,6 +237,53 @@ pub(crate) fn resolve_in(
     }
 }
 
+/// The cluster a context names, and its server.
+fn find_cluster<'a>(
+    loaded: &'a Loaded,
+    context: &str,
+    cluster: &str,
+    files: &str,
+) -> Result<(&'a NamedCluster, String)> {
+    let Some(named) = loaded.merged.clusters.iter().find(|c| c.name == cluster) else {
+        return Err(Error::failed(format!(
+            "{context} uses cluster {cluster:?}, which no kubeconfig defines ({files})"
+        ))
+        .with_hint(known("clusters", loaded.merged.clusters.iter().map(|c| &c.name))));
+    };
+    let server = named
+        .cluster
+        .as_ref()
+        .and_then(|c| c.server.clone())
+        .filter(|s| !s.is_empty());
+    let Some(server) = server else {
+        let in_file = loaded
+            .cluster_in
+            .get(cluster)
+            .map(|p| display(p))
+            .unwrap_or_default();
+        return Err(
+            Error::failed(format!("cluster {cluster:?} (in {in_file}) has no server"))
+                .with_hint("set one with: kubectl config set-cluster NAME --server https://HOST:PORT"),
+        );
+    };
+    Ok((named, server))
+}
+
+/// The user a context names.
+fn find_user<'a>(loaded: &'a Loaded, context: &str, user: &str, files: &str) -> Result<&'a NamedAuthInfo> {
+    loaded
+        .merged
+        .auth_infos
+        .iter()
+        .find(|u| u.name == user)
+        .ok_or_else(|| {
+            Error::failed(format!(
+                "{context} uses user {user:?}, which no kubeconfig defines ({files})"
+            ))
+            .with_hint(known("users", loaded.merged.auth_infos.iter().map(|u| &u.name)))
+        })
+}
+
 fn display(path: &Path) -> String {
     path.display().to_string()
 }
@@ -261,42 +309,13 @@ fn from_kubeconfig(
         ))
         .with_hint("set one with: kubectl config set-context NAME --cluster CLUSTER"));
     }
-    let Some(named_cluster) = loaded.merged.clusters.iter().find(|c| c.name == context.cluster) else {
-        return Err(Error::failed(format!(
-            "context {name:?} (in {}) uses cluster {:?}, which no kubeconfig defines ({files})",
-            in_file(&context_file),
-            context.cluster
-        ))
-        .with_hint(known("clusters", loaded.merged.clusters.iter().map(|c| &c.name))));
-    };
+    let what = format!("context {name:?} (in {})", in_file(&context_file));
+    let (named_cluster, server) = find_cluster(&loaded, &what, &context.cluster, &files)?;
     let cluster_file = loaded.cluster_in.get(&context.cluster).cloned();
-    let server = named_cluster
-        .cluster
-        .as_ref()
-        .and_then(|c| c.server.clone())
-        .filter(|s| !s.is_empty());
-    let Some(server) = server else {
-        return Err(Error::failed(format!(
-            "cluster {:?} (in {}) has no server",
-            context.cluster,
-            in_file(&cluster_file)
-        ))
-        .with_hint("set one with: kubectl config set-cluster NAME --server https://HOST:PORT"));
-    };
-
     let user_name = context.user.clone().filter(|u| !u.is_empty());
     let named_user = match &user_name {
         None => None,
-        Some(user) => match loaded.merged.auth_infos.iter().find(|u| &u.name == user) {
-            Some(named) => Some(named),
-            None => {
-                return Err(Error::failed(format!(
-                    "context {name:?} (in {}) uses user {user:?}, which no kubeconfig defines ({files})",
-                    in_file(&context_file)
-                ))
-                .with_hint(known("users", loaded.merged.auth_infos.iter().map(|u| &u.name))));
-            }
-        },
+        Some(user) => Some(find_user(&loaded, &what, user, &files)?),
     };
     let user_file = user_name.as_ref().and_then(|u| loaded.user_in.get(u)).cloned();
 
@@ -492,7 +511,7 @@ fn quoted<'a>(names: impl Iterator<Item = &'a String>) -> String {
 fn nearest<'a>(typed: &str, names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (typed.chars().count() / 3).max(2);
     names
-        .map(|name| (crate::suggest::edit_distance(typed, name), name))
+        .map(|name| (crate::util::suggest::edit_distance(typed, name), name))
         .filter(|(distance, name)| *distance <= limit || name.contains(typed))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, name)| name)
@@ -538,7 +557,7 @@ impl Target {
     pub async fn connect(&self) -> Result<kube::Client> {
         let client = self.client().await?;
         client.apiserver_version().await.map_err(|e| {
-            crate::cluster::api_error(
+            crate::error::api_error(
                 e,
                 &format!(
                     "cannot reach the Kubernetes API server {} (context {})",

@@ -10,6 +10,7 @@ mod context;
 mod disable;
 mod enable;
 mod install;
+mod layout;
 mod overlays;
 mod render;
 mod status;

@@ -103,7 +103,12 @@ fn help_shows_the_merge_rules() {
     let out = run(&["--help"]);
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(
-        help.contains(istioup::spec::MERGE_RULES_HELP.lines().next().unwrap_or_default()),
+        help.contains(
+            istioup::cli::help::MERGE_RULES_HELP
+                .lines()
+                .next()
+                .unwrap_or_default()
+        ),
         "{help}"
     );
     for rule in [

@@ -1,0 +1,53 @@
+//! Long help texts: how the IstioOperator is merged (`render --help`, kept in step with the
+//! README by a test) and what each check judges (`check --help`).
+
+/// The merge rules, shown by `istioup render --help` and copied into the README.
+pub const MERGE_RULES_HELP: &str = "\
+How the IstioOperator is built:
+  istioup starts from a built-in IstioOperator: profile default; istiod and the ingress gateway
+  istio-ingressgateway on; the egress gateway istio-egressgateway declared but off; CNI off;
+  nodeSelector kubernetes.io/os: linux on every component. Then it applies each -f file in
+  order, then each --set in order, then --profile and --revision.
+  With another profile istioup knows (demo, minimal, empty, ambient, preview, stable) the base
+  switches components on and off as that profile does; with any other profile it leaves that
+  choice to istioctl.
+
+Merge rules:
+  1. Maps merge key by key, recursively. Scalars from the later layer win.
+  2. A list whose items are all maps carrying `name` merges item by item by `name` (and `kind`
+     when the items have one, as k8s.overlays items do): gateways, ports, env, volumes...
+     New names are appended in order; an item `{name: X, $patch: delete}` removes X.
+     Any other list, and an empty list `[]`, replaces the earlier one.
+  3. An explicit `null` removes the key.
+  4. The result must be `apiVersion: install.istio.io/v1alpha1`, `kind: IstioOperator`.
+     Unknown keys under spec, spec.components, each component and its k8s block are errors
+     (with a did-you-mean); spec.values and spec.meshConfig are passed through untouched.
+
+Overlay files (-f):
+  Each file is one full IstioOperator (apiVersion, kind, spec) of at most 1 MiB; `-` reads
+  stdin, once. YAML is read as istioctl reads it: unquoted yes/no/on/off are booleans and 0755
+  is octal; quote a value to keep it a string. Quote versions: tag: \"1.20\" (a number there is
+  an error, since 1.20 would read as 1.2).
+
+--set PATH=VALUE:
+  PATH is relative to spec (a leading `spec.` is accepted), in istioctl's syntax: a.b, a[0]
+  (an index past the end appends), a.[name:foo], and \\. for a dot inside a key. VALUE becomes
+  an integer, a float or a boolean when it reads as one, except under tag,
+  compatibilityVersion, proxyMetadata, node selectors and annotations, where it stays a string.";
+
+/// Shown by `istioup check --help`.
+pub const CHECKS_HELP: &str = "\
+Checks (ids for --skip-check):
+  kubernetes-version   server version vs the range istioctl's Istio release supports
+  istioctl             istioctl found (--istioctl, ISTIOCTL, PATH), runnable, version read
+  rbac                 every permission the install and the labelling need
+  inject-namespaces    the namespaces to inject exist and may be injected
+  existing-mesh        fresh install, upgrade (names versions), other revisions, leftovers
+  node-capacity        every Istio pod fits on a Ready node: per node, requests, nodeSelector, taints
+  sidecar-overhead     proxies for the injected namespaces' pods, and nodes that would be short
+  node-ports           gateway nodePorts free and inside 30000-32767
+  load-balancer        a LoadBalancer ingress on a cluster that never gave out an address
+  pod-security         injected namespaces enforcing baseline/restricted without CNI
+  ingress-controllers  another ingress controller on the cluster
+
+Exit status: 0 when no check failed (with --fail-on warn: and none warned), 3 otherwise.";

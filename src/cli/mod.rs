@@ -1,0 +1,534 @@
+//! The command line as the user typed it (clap derive), and the global flags resolved into
+//! `Settings`. Uses only the foundations (`error`, `util`, `k8s`, `istio`).
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0    success
+  1    error (bad input file, cluster unreachable, ...)
+  2    usage error (unknown flag, bad --set, ...)
+  3    checks failed (or a safety guard refused)
+  4    istioctl failed, or the installation did not verify
+  5    confirmation needed but not given (no terminal and no --yes), or declined
+  130  interrupted";
+
+pub mod help;
+
+const INSTALL_HELP: &str = "\
+Steps: show the target cluster; run the checks (a failure stops here, exit 3, nothing changed);
+show the plan (--dry-run stops here); ask once (-y skips; without a terminal and without -y:
+exit 5, nothing changed); run istioctl install on the merged IstioOperator with a progress
+display (failure: exit 4, with the Pending pods and warning events); verify the result; label
+the namespaces to inject and list the workloads that need a restart (--restart rolls them).
+Re-running the same command after any failure converges.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "istioup",
+    version,
+    about = "Install, remove and inspect Istio on a Kubernetes cluster",
+    long_about = "istioup puts Istio on a Kubernetes cluster and takes it off again. It resolves the \
+cluster it talks to the way kubectl does, merges your overlay files onto a built-in IstioOperator, \
+and drives istioctl. Every command works without prompts (--yes, --no-input) and reports JSON with -o json.",
+    after_help = EXIT_CODES,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command accepts, kubectl-style.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
+pub struct GlobalArgs {
+    /// Path to the kubeconfig file (beats KUBECONFIG)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The kubeconfig context to use (beats current-context)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// Output format of commands that report data
+    #[arg(short = 'o', long, global = true, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+
+    /// Answer yes to every confirmation
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+
+    /// Never prompt; fail where an answer would be needed
+    #[arg(long, global = true)]
+    pub no_input: bool,
+
+    /// When to use colour (NO_COLOR is honoured with auto)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Say more about what is going on (repeat for more)
+    #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the merged IstioOperator (base + overlays + --set); needs no cluster
+    #[command(after_help = help::MERGE_RULES_HELP)]
+    Render(SpecArgs),
+
+    /// Show which cluster istioup would act on, and where each part came from
+    Context,
+
+    /// Check that the cluster is ready for Istio, and change nothing
+    #[command(after_help = help::CHECKS_HELP)]
+    Check(PreflightArgs),
+
+    /// Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection
+    #[command(after_help = INSTALL_HELP)]
+    Install(InstallArgs),
+
+    /// Turn sidecar injection on for namespaces or a workload
+    #[command(subcommand)]
+    Enable(EnableScope),
+
+    /// Turn sidecar injection off for namespaces or a workload, or remove Istio from the cluster
+    #[command(subcommand)]
+    Disable(DisableScope),
+
+    /// Remove Istio from the cluster, keeping every user object (same as `disable cluster`)
+    #[command(after_help = UNINSTALL_HELP)]
+    Uninstall(UninstallArgs),
+
+    /// Show whether the mesh is healthy and who is in it
+    #[command(after_help = STATUS_HELP)]
+    Status(StatusArgs),
+
+    /// Print a shell completion script
+    Completions {
+        /// The shell to generate completions for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// What makes up the desired IstioOperator. Shared by every command that installs or renders.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SpecArgs {
+    /// Overlay file applied onto the built-in base, in order; `-` reads stdin (once)
+    #[arg(
+        short = 'f',
+        long = "overlay",
+        visible_alias = "filename",
+        value_name = "FILE"
+    )]
+    pub overlays: Vec<PathBuf>,
+
+    /// Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+
+    /// Istio profile (shortcut for --set profile=NAME)
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Control plane revision (shortcut for --set revision=NAME)
+    #[arg(long, value_name = "NAME")]
+    pub revision: Option<String>,
+}
+
+/// Which namespaces get sidecar injection.
+#[derive(Debug, Clone, Default, Args)]
+pub struct InjectArgs {
+    /// Namespace to enable sidecar injection in (repeatable)
+    #[arg(long = "inject", value_name = "NS", num_args = 1..)]
+    pub namespaces: Vec<String>,
+
+    /// Inject every namespace except kube-*, the Istio namespace, and those labelled istio-injection=disabled
+    #[arg(long, conflicts_with_all = ["namespaces", "inject_selector"])]
+    pub inject_all: bool,
+
+    /// Inject the namespaces matching this label selector (e.g. team=shop)
+    #[arg(long, value_name = "SELECTOR", conflicts_with = "namespaces")]
+    pub inject_selector: Option<String>,
+}
+
+/// Where istioctl is.
+#[derive(Debug, Clone, Default, Args)]
+pub struct IstioctlArgs {
+    /// The istioctl binary (else ISTIOCTL, else istioctl on PATH)
+    #[arg(long = "istioctl", value_name = "PATH")]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Fail,
+    Warn,
+}
+
+/// What `check` and `install` share.
+#[derive(Debug, Clone, Args)]
+pub struct PreflightArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+
+    #[command(flatten)]
+    pub inject: InjectArgs,
+
+    #[command(flatten)]
+    pub istioctl: IstioctlArgs,
+
+    /// Treat warnings as failures (for CI)
+    #[arg(long, value_enum, default_value_t = FailOn::Fail, value_name = "LEVEL")]
+    pub fail_on: FailOn,
+
+    /// Skip a check by its id (repeatable), for an admin who knows better
+    #[arg(long = "skip-check", value_name = "ID")]
+    pub skip_checks: Vec<String>,
+}
+
+/// `istioup install`.
+#[derive(Debug, Clone, Args)]
+pub struct InstallArgs {
+    #[command(flatten)]
+    pub preflight: PreflightArgs,
+
+    /// Print the plan and the rendered IstioOperator, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Restart the workloads of injected namespaces so their pods get a sidecar
+    #[arg(long)]
+    pub restart: bool,
+
+    #[command(flatten)]
+    pub rollout: RolloutArgs,
+
+    /// How long istioctl waits for each component to become ready (passed as --readiness-timeout)
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub readiness_timeout: std::time::Duration,
+
+    /// Stop istioctl if the whole run takes longer than this
+    #[arg(long = "istioctl-timeout", value_name = "DURATION", default_value = "30m", value_parser = parse_duration)]
+    pub istioctl_timeout: std::time::Duration,
+
+    /// Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force
+    #[arg(long = "istioctl-arg", value_name = "ARG", allow_hyphen_values = true)]
+    pub istioctl_args: Vec<String>,
+}
+
+/// `istioup enable SCOPE`.
+#[derive(Debug, Subcommand)]
+pub enum EnableScope {
+    /// Label namespaces for sidecar injection (istio-injection=enabled, or istio.io/rev=REV)
+    #[command(after_help = ENABLE_NAMESPACE_HELP)]
+    Namespace(EnableNamespaceArgs),
+
+    /// Opt one workload in: pod template label sidecar.istio.io/inject="true" (rolls its pods)
+    #[command(after_help = WORKLOAD_HELP)]
+    Workload(WorkloadArgs),
+}
+
+/// `istioup disable SCOPE`.
+#[derive(Debug, Subcommand)]
+pub enum DisableScope {
+    /// Remove the injection labels istioup set on namespaces (or set istio-injection=disabled)
+    #[command(after_help = DISABLE_NAMESPACE_HELP)]
+    Namespace(DisableNamespaceArgs),
+
+    /// Opt one workload out: pod template label sidecar.istio.io/inject="false" (rolls its pods)
+    #[command(after_help = WORKLOAD_HELP)]
+    Workload(WorkloadArgs),
+
+    /// Remove Istio from the cluster, keeping every user object (alias: istioup uninstall)
+    #[command(after_help = UNINSTALL_HELP)]
+    Cluster(UninstallArgs),
+}
+
+/// Which namespaces a namespace-scope command acts on: names, --all or --selector.
+#[derive(Debug, Clone, Args)]
+#[group(id = "namespaces_choice", required = true, multiple = false)]
+pub struct NamespaceSelection {
+    /// The namespaces (at least one, unless --all or --selector)
+    #[arg(value_name = "NS")]
+    pub namespaces: Vec<String>,
+
+    /// Every namespace except kube-* and the Istio namespaces
+    #[arg(long)]
+    pub all: bool,
+
+    /// The namespaces matching this label selector (e.g. team=shop)
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+}
+
+/// `istioup enable namespace`.
+#[derive(Debug, Clone, Args)]
+pub struct EnableNamespaceArgs {
+    #[command(flatten)]
+    pub selection: NamespaceSelection,
+
+    /// Inject with this control plane revision (istio.io/rev=REV) instead of the default one
+    #[arg(long, value_name = "REV")]
+    pub revision: Option<String>,
+
+    /// Restart the workloads whose pods lack a sidecar, batch by batch
+    #[arg(long)]
+    pub restart: bool,
+
+    #[command(flatten)]
+    pub rollout: RolloutArgs,
+}
+
+/// `istioup disable namespace`.
+#[derive(Debug, Clone, Args)]
+pub struct DisableNamespaceArgs {
+    #[command(flatten)]
+    pub selection: NamespaceSelection,
+
+    /// Also remove injection labels istioup did not set
+    #[arg(long)]
+    pub force: bool,
+
+    /// Set istio-injection=disabled instead of removing the label, so a mesh-wide default cannot inject
+    #[arg(long)]
+    pub explicit: bool,
+
+    /// Restart the workloads whose pods still carry a sidecar, batch by batch
+    #[arg(long)]
+    pub restart: bool,
+
+    #[command(flatten)]
+    pub rollout: RolloutArgs,
+}
+
+/// `istioup enable workload` / `disable workload`.
+#[derive(Debug, Clone, Args)]
+pub struct WorkloadArgs {
+    /// KIND/NAME: deployment (deploy), statefulset (sts), daemonset (ds) or cronjob (cj), e.g. deploy/web
+    #[arg(value_name = "KIND/NAME")]
+    pub workload: String,
+
+    /// The workload's namespace (default: the context's namespace)
+    #[arg(short = 'n', long, value_name = "NS")]
+    pub namespace: Option<String>,
+}
+
+/// `istioup uninstall` / `istioup disable cluster`.
+#[derive(Debug, Clone, Args)]
+pub struct UninstallArgs {
+    /// Go on although pods still carry sidecars (they lose the proxy when restarted)
+    #[arg(long)]
+    pub force: bool,
+
+    /// Also delete the Istio CRDs, and with them every user Istio object; needs --backup DIR or --no-backup
+    #[arg(long)]
+    pub purge: bool,
+
+    /// With --purge: first write every Istio custom resource to DIR (restore: kubectl apply -f DIR)
+    #[arg(long, value_name = "DIR", conflicts_with = "no_backup")]
+    pub backup: Option<PathBuf>,
+
+    /// With --purge: delete the user Istio objects without a backup
+    #[arg(long)]
+    pub no_backup: bool,
+
+    /// Also delete the Istio namespace (istio-system)
+    #[arg(long)]
+    pub delete_namespace: bool,
+
+    /// Show what would be removed and kept, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub istioctl: IstioctlArgs,
+
+    /// Stop istioctl if it takes longer than this
+    #[arg(long = "istioctl-timeout", value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    pub istioctl_timeout: std::time::Duration,
+}
+
+/// `istioup status`.
+#[derive(Debug, Clone, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub istioctl: IstioctlArgs,
+}
+
+const ENABLE_NAMESPACE_HELP: &str = "\
+Labels each namespace the way `install --inject` does and records that istioup set the label
+(annotation istioup.io/injection-label), so `disable namespace` removes only what istioup added.
+A namespace labelled istio-injection by someone else is left alone and reported. Running pods
+get a sidecar only when recreated: they are listed, and --restart rolls their Deployments,
+StatefulSets and DaemonSets --batch-size at a time, waiting for each batch to be Available.
+
+Exit codes: 0 done; 1 a namespace is missing, the API failed, or a restarted workload did not
+become Available within --timeout (named; the rollout stops there); 2 bad arguments; 130 interrupted.";
+
+const DISABLE_NAMESPACE_HELP: &str = "\
+Removes the injection label istioup set (istio-injection or istio.io/rev). A label someone else
+set is left alone and reported, unless --force. --explicit sets istio-injection=disabled instead,
+which also beats a mesh-wide default (enableNamespacesByDefault). Running pods keep their sidecar
+until recreated: they are listed, and --restart rolls their workloads in batches.
+
+Exit codes: 0 done; 1 a namespace is missing, the API failed, or a restarted workload did not
+become Available within --timeout; 2 bad arguments; 130 interrupted.";
+
+const WORKLOAD_HELP: &str = "\
+Sets the pod template label sidecar.istio.io/inject on a Deployment, StatefulSet, DaemonSet, or
+the Job template of a CronJob. Changing a pod template rolls the workload: its pods are replaced
+(a CronJob's next Jobs get the label). \"true\" opts pods in from an unlabelled namespace;
+\"false\" opts them out of any injection.
+
+Exit codes: 0 done (or already so); 1 the workload does not exist, or the API failed; 2 bad
+KIND/NAME or an unsupported kind.";
+
+const UNINSTALL_HELP: &str = "\
+Steps: show the target and what is installed (revisions, injected namespaces, pods with
+sidecars, user Istio objects by kind); refuse while pods carry sidecars (exit 3; --force goes on);
+ask you to type the context name (-y skips; without a terminal and without -y: exit 5, nothing
+changed); istioctl uninstall per revision (keeps the CRDs and every VirtualService,
+DestinationRule, Gateway, ...), or with --purge everything including the CRDs, after writing
+--backup DIR; remove the injection labels istioup set (every injection label with --purge);
+delete the leftovers (validator and revision-tag webhooks, istio-ca-root-cert and
+leader-election ConfigMaps); delete istio-system only with --delete-namespace. Re-running after a
+failure finishes the job; on a cluster without Istio it says so and exits 0.
+
+Exit codes: 0 removed, or nothing to remove; 1 error; 2 bad arguments, including --purge without
+--backup DIR or --no-backup; 3 pods still carry sidecars (without --force); 4 istioctl failed;
+5 not confirmed; 130 interrupted.";
+
+const STATUS_HELP: &str = "\
+Shows the istioctl version (when found), each control plane and gateway with its ready/desired
+pods, the injector webhooks, and per namespace its injection (enabled, disabled, a revision, the
+mesh-wide default, none), pods with a sidecar, pods that need a restart to gain or lose one, and
+pods whose sidecar is older than their control plane; and what an earlier uninstall left behind.
+-o json prints one document: state (healthy | degraded | absent), control_planes, components,
+namespaces, leftovers, problems, warnings.
+
+Exit codes: 0 healthy, or Istio not installed; 1 degraded (a component not ready, no injector for
+a running revision, a namespace selecting a revision nobody serves) or an error.";
+
+/// How restarts roll.
+#[derive(Debug, Clone, Args)]
+pub struct RolloutArgs {
+    /// How many workloads restart at once
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub batch_size: u32,
+
+    /// How long each batch of restarted workloads may take to become Available
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
+}
+
+/// Go-style durations as kubectl and istioctl take them: `300s`, `5m`, `1m30s`, `2h`; a bare
+/// number is seconds.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let bad = || format!("{text:?} is not a duration; write it like 90s, 5m or 1m30s");
+    if let Ok(secs) = text.parse::<u64>() {
+        return Ok(std::time::Duration::from_secs(secs));
+    }
+    let mut total = 0u64;
+    let mut number = String::new();
+    let mut chars = text.chars().peekable();
+    if text.is_empty() {
+        return Err(bad());
+    }
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match (c, chars.peek()) {
+            ('m', Some('s')) => {
+                chars.next();
+                0
+            }
+            ('h', _) => 3600,
+            ('m', _) => 60,
+            ('s', _) => 1,
+            _ => return Err(bad()),
+        };
+        let n: u64 = number.parse().map_err(|_| bad())?;
+        // Milliseconds round up to a whole second: timeouts are never shortened.
+        total += if unit == 0 { n.div_ceil(1000) } else { n * unit };
+        number.clear();
+    }
+    if !number.is_empty() {
+        return Err(bad());
+    }
+    Ok(std::time::Duration::from_secs(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_read_like_go() {
+        assert_eq!(parse_duration("300s"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
+        assert_eq!(parse_duration("1500ms"), Ok(Duration::from_secs(2)));
+        for bad in ["", "m", "5x", "1.5m", "-1s", "5m3"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+}
+
+/// The global flags, resolved: what every command may consult.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub kubeconfig: Option<PathBuf>,
+    pub context: Option<String>,
+    pub output: Option<OutputFormat>,
+    pub yes: bool,
+    pub no_input: bool,
+    pub color: bool,
+    pub verbose: u8,
+}
+
+impl Settings {
+    pub fn from_args(global: &GlobalArgs) -> Self {
+        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => !no_color_env && std::io::stderr().is_terminal(),
+        };
+        Settings {
+            kubeconfig: global.kubeconfig.clone(),
+            context: global.context.clone(),
+            output: global.output,
+            yes: global.yes,
+            no_input: global.no_input,
+            color,
+            verbose: global.verbose,
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! Everything the checks need to know about a cluster, read once: concurrent, paginated lists,
+//! never one request per node or namespace.
+use std::collections::{BTreeMap, HashMap};
+
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::authorization::v1::{
+    ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
+};
+use k8s_openapi::api::core::v1::{Node as KubeNode, Service};
+use kube::api::{Api, ListParams, PostParams};
+use kube::{Client, ResourceExt};
+use serde::Serialize;
+
+use super::client::list_all;
+use super::mesh::{self, WebhookKind};
+use super::pods::PodInfo;
+use crate::error::{Error, Result, api_error};
+use crate::istio::versions::Version;
+use crate::k8s::quantity;
+use crate::k8s::scheduling::{Node, Resources, Taint};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Facts {
+    pub server_version: String,
+    pub nodes: Vec<Node>,
+    pub namespaces: Vec<NamespaceFacts>,
+    pub services: Vec<ServiceFacts>,
+    pub mesh: MeshFacts,
+    /// Deployments of other ingress controllers, as `namespace/name`.
+    pub ingress_controllers: Vec<String>,
+    /// Permissions the user lacks, as `verb resource.group`.
+    pub denied: Vec<String>,
+}
+
+impl Facts {
+    pub fn kubernetes_version(&self) -> Option<Version> {
+        Version::parse(&self.server_version)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NamespaceFacts {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    /// Non-terminated pods per node.
+    pub pods_by_node: BTreeMap<String, usize>,
+}
+
+impl NamespaceFacts {
+    pub fn pod_count(&self) -> usize {
+        self.pods_by_node.values().sum()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceFacts {
+    pub namespace: String,
+    pub name: String,
+    pub service_type: String,
+    pub node_ports: Vec<i32>,
+    /// A LoadBalancer Service that got an address: proof the cluster has a load balancer.
+    pub has_lb_address: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MeshFacts {
+    pub control_planes: Vec<ControlPlane>,
+    pub injector_webhooks: Vec<String>,
+    pub validating_webhooks: Vec<String>,
+    pub crds: Vec<String>,
+    /// Running pods of istiod and the gateways (any revision).
+    pub pods: Vec<IstioPod>,
+}
+
+/// A pod of an installed Istio component, where it runs and what it requests: a re-install
+/// replaces it, so it does not compete with its own replacement for room.
+#[derive(Debug, Clone, Serialize)]
+pub struct IstioPod {
+    pub namespace: String,
+    pub name: String,
+    pub node: String,
+    pub revision: String,
+    pub requests: Resources,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlPlane {
+    pub namespace: String,
+    pub name: String,
+    pub revision: String,
+    pub version: Option<String>,
+}
+
+/// A permission an install needs: (verb, group, resource).
+pub type Permission = (&'static str, &'static str, &'static str);
+
+/// What `istioctl install` and istioup's namespace labelling need.
+pub const INSTALL_PERMISSIONS: &[Permission] = &[
+    ("create", "", "namespaces"),
+    ("patch", "", "namespaces"),
+    ("create", "apiextensions.k8s.io", "customresourcedefinitions"),
+    (
+        "create",
+        "admissionregistration.k8s.io",
+        "mutatingwebhookconfigurations",
+    ),
+    (
+        "create",
+        "admissionregistration.k8s.io",
+        "validatingwebhookconfigurations",
+    ),
+    ("create", "rbac.authorization.k8s.io", "clusterroles"),
+    ("create", "rbac.authorization.k8s.io", "clusterrolebindings"),
+    ("create", "apps", "deployments"),
+    ("create", "", "services"),
+    ("create", "", "configmaps"),
+    ("create", "", "serviceaccounts"),
+    ("create", "policy", "poddisruptionbudgets"),
+    ("list", "", "pods"),
+    ("list", "", "nodes"),
+];
+
+/// Names of Deployments of other ingress controllers (the Rancher docs warn about two ingresses).
+const INGRESS_CONTROLLERS: &str =
+    "app.kubernetes.io/name in (ingress-nginx,traefik,haproxy-ingress,kong,contour)";
+
+/// Reads what the checks judge: nodes, Services, other ingress controllers and permissions
+/// here, and everything about Istio and the pods through `mesh::gather`, the same reader
+/// `status` and `uninstall` use, so `check` and `status` never disagree on what is installed.
+pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts> {
+    let version = client
+        .apiserver_version()
+        .await
+        .map_err(|e| api_error(e, "cannot reach the Kubernetes API server"))?;
+    let all = ListParams::default();
+    let ingress_controllers = ListParams::default().labels(INGRESS_CONTROLLERS);
+    let (nodes, services, ingress, inventory, denied) = tokio::try_join!(
+        list_all(Api::<KubeNode>::all(client.clone()), &all, "nodes"),
+        list_all(Api::<Service>::all(client.clone()), &all, "services"),
+        list_all(
+            Api::<Deployment>::all(client.clone()),
+            &ingress_controllers,
+            "deployments"
+        ),
+        mesh::gather(client, false),
+        denied(client, permissions),
+    )?;
+    let mut requested: HashMap<&str, Resources> = HashMap::new();
+    let mut by_namespace: HashMap<&str, BTreeMap<String, usize>> = HashMap::new();
+    for pod in &inventory.pods {
+        if !pod.node.is_empty() {
+            let sum = requested.entry(pod.node.as_str()).or_default();
+            *sum = sum.plus(pod.requests);
+        }
+        *by_namespace
+            .entry(pod.namespace.as_str())
+            .or_default()
+            .entry(pod.node.clone())
+            .or_insert(0) += 1;
+    }
+    Ok(Facts {
+        server_version: version.git_version,
+        nodes: nodes
+            .iter()
+            .map(|n| {
+                node_facts(
+                    n,
+                    requested.get(n.name_any().as_str()).copied().unwrap_or_default(),
+                )
+            })
+            .collect::<Result<_>>()?,
+        namespaces: inventory
+            .namespaces
+            .iter()
+            .map(|ns| NamespaceFacts {
+                name: ns.name_any(),
+                labels: ns.labels().clone(),
+                pods_by_node: by_namespace
+                    .get(ns.name_any().as_str())
+                    .cloned()
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        services: services.iter().map(service_facts).collect(),
+        mesh: MeshFacts {
+            control_planes: inventory
+                .control_planes()
+                .map(|c| ControlPlane {
+                    namespace: c.namespace.clone(),
+                    name: c.name.clone(),
+                    revision: c.revision.clone(),
+                    version: c.version.clone(),
+                })
+                .collect(),
+            injector_webhooks: inventory
+                .webhooks
+                .iter()
+                .filter(|w| w.kind == WebhookKind::MutatingWebhookConfiguration)
+                .map(|w| w.name.clone())
+                .collect(),
+            validating_webhooks: inventory
+                .webhooks
+                .iter()
+                .filter(|w| w.kind == WebhookKind::ValidatingWebhookConfiguration)
+                .map(|w| w.name.clone())
+                .collect(),
+            crds: inventory.crds.iter().map(|c| c.name.clone()).collect(),
+            pods: inventory.pods.iter().filter_map(istio_pod).collect(),
+        },
+        ingress_controllers: ingress
+            .iter()
+            .map(|d| format!("{}/{}", d.namespace().unwrap_or_default(), d.name_any()))
+            .collect(),
+        denied,
+    })
+}
+
+fn node_facts(node: &KubeNode, requested: Resources) -> Result<Node> {
+    let name = node.name_any();
+    let status = node.status.as_ref();
+    let allocatable = status.and_then(|s| s.allocatable.as_ref().or(s.capacity.as_ref()));
+    let get = |key: &str| {
+        allocatable
+            .and_then(|a| a.get(key))
+            .map(|q| q.0.as_str())
+            .unwrap_or("0")
+    };
+    let bad = |what: &str, e: quantity::QuantityError| {
+        Error::failed(format!("node {name} reports an unreadable allocatable {what}")).with_source(e)
+    };
+    let allocatable = Resources::new(
+        quantity::cpu_millis(get("cpu")).map_err(|e| bad("cpu", e))?,
+        quantity::memory_bytes(get("memory")).map_err(|e| bad("memory", e))?,
+    );
+    let ready = status
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
+    let spec = node.spec.as_ref();
+    Ok(Node {
+        name: name.clone(),
+        ready,
+        unschedulable: spec.and_then(|s| s.unschedulable).unwrap_or(false),
+        labels: node.labels().clone(),
+        taints: spec
+            .and_then(|s| s.taints.as_ref())
+            .map(|ts| {
+                ts.iter()
+                    .map(|t| Taint {
+                        key: t.key.clone(),
+                        value: t.value.clone(),
+                        effect: t.effect.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        allocatable,
+        requested,
+    })
+}
+
+fn service_facts(svc: &Service) -> ServiceFacts {
+    let spec = svc.spec.as_ref();
+    ServiceFacts {
+        namespace: svc.namespace().unwrap_or_default(),
+        name: svc.name_any(),
+        service_type: spec
+            .and_then(|s| s.type_.clone())
+            .unwrap_or_else(|| "ClusterIP".into()),
+        node_ports: spec
+            .and_then(|s| s.ports.as_ref())
+            .map(|ports| ports.iter().filter_map(|p| p.node_port).collect())
+            .unwrap_or_default(),
+        has_lb_address: svc
+            .status
+            .as_ref()
+            .and_then(|s| s.load_balancer.as_ref())
+            .and_then(|lb| lb.ingress.as_ref())
+            .is_some_and(|i| !i.is_empty()),
+    }
+}
+
+/// Components whose pods istioctl replaces on a re-install (DaemonSets are per node, not placed).
+const PLACED_COMPONENTS: &[&str] = &["Pilot", "IngressGateways", "EgressGateways"];
+
+fn istio_pod(pod: &PodInfo) -> Option<IstioPod> {
+    let component = pod.labels.get(crate::istio::COMPONENT_LABEL)?;
+    if !PLACED_COMPONENTS.contains(&component.as_str()) || pod.node.is_empty() {
+        return None;
+    }
+    Some(IstioPod {
+        namespace: pod.namespace.clone(),
+        name: pod.name.clone(),
+        node: pod.node.clone(),
+        revision: pod
+            .labels
+            .get("istio.io/rev")
+            .cloned()
+            .unwrap_or_else(|| "default".into()),
+        requests: pod.requests,
+    })
+}
+
+/// Asks the API server, one SelfSubjectAccessReview per permission (concurrently), which of
+/// `permissions` the user lacks.
+async fn denied(client: &Client, permissions: &[Permission]) -> Result<Vec<String>> {
+    let api = Api::<SelfSubjectAccessReview>::all(client.clone());
+    let reviews = permissions.iter().map(|&(verb, group, resource)| {
+        let api = api.clone();
+        async move {
+            let review = SelfSubjectAccessReview {
+                spec: SelfSubjectAccessReviewSpec {
+                    resource_attributes: Some(ResourceAttributes {
+                        verb: Some(verb.into()),
+                        group: Some(group.into()),
+                        resource: Some(resource.into()),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            let answer = api
+                .create(&PostParams::default(), &review)
+                .await
+                .map_err(|e| api_error(e, "cannot ask the API server which permissions you have"))?;
+            let allowed = answer.status.is_some_and(|s| s.allowed);
+            let qualified = if group.is_empty() {
+                resource.to_string()
+            } else {
+                format!("{resource}.{group}")
+            };
+            Ok::<_, Error>((!allowed).then(|| format!("{verb} {qualified}")))
+        }
+    });
+    let answers = futures::future::join_all(reviews).await;
+    answers.into_iter().filter_map(|a| a.transpose()).collect()
+}

@@ -1,0 +1,549 @@
+//! What Istio is on a cluster, read once: control planes and gateways, webhooks, the Istio CRDs
+//! and every object they serve, namespaces and pods, and what an earlier uninstall left behind.
+//! Shared by `status`, `uninstall` and `enable`/`disable`. Concurrent, paginated lists: never
+//! one request per namespace or per pod.
+use std::collections::{BTreeMap, BTreeSet};
+
+use futures::future::try_join_all;
+use k8s_openapi::api::admissionregistration::v1::{
+    MutatingWebhookConfiguration, ValidatingWebhookConfiguration,
+};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Pod};
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use k8s_openapi::jiff::Timestamp;
+use kube::api::{Api, DynamicObject, ListParams};
+use kube::core::{ApiResource, GroupVersionKind};
+use kube::{Client, ResourceExt};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::client::{fold_all, list_all};
+use super::pods::{PodInfo, is_live};
+use crate::error::Result;
+use crate::istio::{
+    CA_ROOT_CONFIGMAP, COMPONENT_LABEL, DEFAULT_NAMESPACE, LEADER_CONFIGMAPS, REVISION_LABEL, VERSION_LABEL,
+    component, image_tag, is_injector_webhook, is_istio_group, is_validator_webhook,
+};
+
+/// One Istio workload: istiod, a gateway, the CNI node agent or ztunnel.
+#[derive(Debug, Clone, Serialize)]
+pub struct Component {
+    pub namespace: String,
+    pub name: String,
+    /// `Deployment` or `DaemonSet`.
+    pub kind: &'static str,
+    /// istioctl's component name: `Pilot`, `IngressGateways`, `EgressGateways`, `Cni`, `Ztunnel`.
+    pub component: String,
+    pub revision: String,
+    pub version: Option<String>,
+    pub ready: i32,
+    pub desired: i32,
+    #[serde(skip)]
+    pub created: Option<Timestamp>,
+}
+
+impl Component {
+    pub fn is_control_plane(&self) -> bool {
+        self.component == component::PILOT
+    }
+
+    pub fn healthy(&self) -> bool {
+        self.desired > 0 && self.ready >= self.desired
+    }
+
+    /// `Deployment/istio-system/istiod`
+    pub fn id(&self) -> String {
+        format!("{}/{}/{}", self.kind, self.namespace, self.name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum WebhookKind {
+    MutatingWebhookConfiguration,
+    ValidatingWebhookConfiguration,
+}
+
+/// An Istio admission webhook configuration.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Webhook {
+    pub kind: WebhookKind,
+    pub name: String,
+    /// The revision it serves (its `istio.io/rev` label), `default` when unlabelled.
+    pub revision: String,
+}
+
+impl Webhook {
+    /// A sidecar injector (`istio-sidecar-injector[-rev]`) or a revision tag
+    /// (`istio-revision-tag-<tag>`): what makes pods get a sidecar.
+    pub fn injects(&self) -> bool {
+        self.kind == WebhookKind::MutatingWebhookConfiguration && is_injector_webhook(&self.name)
+    }
+
+    pub fn is_tag(&self) -> bool {
+        self.name.starts_with(crate::istio::TAG_WEBHOOK_PREFIX)
+    }
+}
+
+/// A served `*.istio.io` custom resource definition.
+#[derive(Debug, Clone, Serialize)]
+pub struct IstioCrd {
+    /// `virtualservices.networking.istio.io`
+    pub name: String,
+    pub group: String,
+    pub version: String,
+    pub kind: String,
+    pub plural: String,
+    pub namespaced: bool,
+}
+
+impl IstioCrd {
+    pub fn api_resource(&self) -> ApiResource {
+        ApiResource::from_gvk_with_plural(
+            &GroupVersionKind::gvk(&self.group, &self.version, &self.kind),
+            &self.plural,
+        )
+    }
+}
+
+/// Every object of one Istio CRD.
+#[derive(Debug, Clone)]
+pub struct ObjectSet {
+    pub crd: IstioCrd,
+    pub objects: Vec<DynamicObject>,
+}
+
+/// Objects of one kind, as reports show them.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindCount {
+    pub kind: String,
+    pub group: String,
+    pub count: usize,
+}
+
+/// A thing on the cluster that reports name and that istioup may delete.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ObjectRef {
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+impl std::fmt::Display for ObjectRef {
+    /// `ConfigMap/shop/istio-ca-root-cert`, `ValidatingWebhookConfiguration/istiod-default-validator`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.namespace {
+            Some(ns) => write!(f, "{}/{ns}/{}", self.kind, self.name),
+            None => write!(f, "{}/{}", self.kind, self.name),
+        }
+    }
+}
+
+/// Everything `status` and `uninstall` need to know, read once.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    pub components: Vec<Component>,
+    pub webhooks: Vec<Webhook>,
+    pub crds: Vec<IstioCrd>,
+    /// Objects per CRD; empty when gathered without them.
+    pub objects: Vec<ObjectSet>,
+    pub namespaces: Vec<Namespace>,
+    /// Live pods, each reduced to what injection and status read.
+    pub pods: Vec<PodInfo>,
+    /// `istio-ca-root-cert` ConfigMaps, everywhere, and every ConfigMap of the Istio namespaces.
+    pub configmaps: Vec<ConfigMap>,
+    /// `sidecarInjectorWebhook.enableNamespacesByDefault`: every namespace not labelled
+    /// `istio-injection=disabled` is injected.
+    pub enabled_by_default: bool,
+}
+
+impl Inventory {
+    pub fn control_planes(&self) -> impl Iterator<Item = &Component> {
+        self.components.iter().filter(|c| c.is_control_plane())
+    }
+
+    pub fn revisions(&self) -> BTreeSet<String> {
+        self.components.iter().map(|c| c.revision.clone()).collect()
+    }
+
+    /// Where Istio runs (or ran): the namespaces of its components, else `istio-system` if it
+    /// exists.
+    pub fn istio_namespaces(&self) -> BTreeSet<String> {
+        let mut out: BTreeSet<String> = self.components.iter().map(|c| c.namespace.clone()).collect();
+        if out.is_empty() && self.namespaces.iter().any(|n| n.name_any() == DEFAULT_NAMESPACE) {
+            out.insert(DEFAULT_NAMESPACE.to_string());
+        }
+        out
+    }
+
+    /// The control plane version serving `revision`, if known.
+    pub fn version_of(&self, revision: &str) -> Option<&Component> {
+        self.control_planes().find(|c| c.revision == revision)
+    }
+
+    /// Whether an injector or tag webhook serves `revision` (pods created now get a sidecar).
+    pub fn injects(&self, revision: &str) -> bool {
+        self.webhooks
+            .iter()
+            .any(|w| w.injects() && w.revision == revision)
+            || self
+                .webhooks
+                .iter()
+                .any(|w| w.is_tag() && w.name == crate::istio::tag_webhook(revision))
+    }
+
+    pub fn object_counts(&self) -> Vec<KindCount> {
+        self.objects
+            .iter()
+            .filter(|set| !set.objects.is_empty())
+            .map(|set| KindCount {
+                kind: set.crd.kind.clone(),
+                group: set.crd.group.clone(),
+                count: set.objects.len(),
+            })
+            .collect()
+    }
+
+    pub fn object_total(&self) -> usize {
+        self.objects.iter().map(|s| s.objects.len()).sum()
+    }
+
+    /// Non-terminated pods carrying an injected sidecar, per namespace.
+    pub fn sidecar_pods(&self) -> BTreeMap<String, Vec<String>> {
+        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for pod in self.pods.iter().filter(|p| p.carries_sidecar()) {
+            out.entry(pod.namespace.clone())
+                .or_default()
+                .push(pod.name.clone());
+        }
+        out
+    }
+
+    /// What an uninstall leaves behind and istioup cleans: webhooks and ConfigMaps of control
+    /// planes that no longer run. `everything` treats every control plane as gone (after
+    /// `istioctl uninstall`, before re-reading the cluster).
+    pub fn leftovers(&self, everything: bool) -> Vec<ObjectRef> {
+        let running: BTreeSet<&str> = if everything {
+            BTreeSet::new()
+        } else {
+            self.control_planes().map(|c| c.revision.as_str()).collect()
+        };
+        let mut out = Vec::new();
+        for w in &self.webhooks {
+            let orphan = !running.contains(w.revision.as_str());
+            let known = is_injector_webhook(&w.name) || is_validator_webhook(&w.name);
+            // A validator with no istiod behind it rejects every Istio object; a tag or injector
+            // with none blocks pod creation in injected namespaces.
+            if known
+                && (orphan || (running.is_empty() && w.kind == WebhookKind::ValidatingWebhookConfiguration))
+            {
+                out.push(ObjectRef {
+                    kind: format!("{:?}", w.kind),
+                    namespace: None,
+                    name: w.name.clone(),
+                });
+            }
+        }
+        if running.is_empty() {
+            let istio_namespaces = self.istio_namespaces();
+            for cm in &self.configmaps {
+                let ns = cm.namespace().unwrap_or_default();
+                let name = cm.name_any();
+                let leader = istio_namespaces.contains(&ns) && LEADER_CONFIGMAPS.contains(&name.as_str());
+                if name == CA_ROOT_CONFIGMAP || leader {
+                    out.push(ObjectRef {
+                        kind: "ConfigMap".into(),
+                        namespace: Some(ns),
+                        name,
+                    });
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// Reads the cluster. `with_objects` also lists every object of every Istio CRD (what
+/// `uninstall` reports and backs up); `status` only counts them, which needs the same lists.
+pub async fn gather(client: &Client, with_objects: bool) -> Result<Inventory> {
+    let all = ListParams::default();
+    let deployments = |selector: &str| {
+        list(
+            Api::<Deployment>::all(client.clone()),
+            ListParams::default().labels(selector),
+            "deployments",
+        )
+    };
+    let ca_roots = ListParams::default().fields(&format!("metadata.name={CA_ROOT_CONFIGMAP}"));
+    let (istiods, labelled, gateways, daemonsets, mutating, validating, crds, namespaces, pods, ca_cms) = tokio::try_join!(
+        deployments("app=istiod"),
+        deployments(COMPONENT_LABEL),
+        deployments("istio in (ingressgateway,egressgateway)"),
+        list(
+            Api::<DaemonSet>::all(client.clone()),
+            ListParams::default().labels(COMPONENT_LABEL),
+            "daemonsets"
+        ),
+        list_all(
+            Api::<MutatingWebhookConfiguration>::all(client.clone()),
+            &all,
+            "mutatingwebhookconfigurations"
+        ),
+        list_all(
+            Api::<ValidatingWebhookConfiguration>::all(client.clone()),
+            &all,
+            "validatingwebhookconfigurations"
+        ),
+        list_all(
+            Api::<CustomResourceDefinition>::all(client.clone()),
+            &all,
+            "customresourcedefinitions"
+        ),
+        list_all(Api::<Namespace>::all(client.clone()), &all, "namespaces"),
+        fold_all(
+            Api::<Pod>::all(client.clone()),
+            &all,
+            "pods",
+            Vec::new(),
+            |pods, pod| {
+                if is_live(&pod) {
+                    pods.push(PodInfo::from(pod));
+                }
+            }
+        ),
+        list_all(Api::<ConfigMap>::all(client.clone()), &ca_roots, "configmaps"),
+    )?;
+    let deployments: Vec<&Deployment> = istiods.iter().chain(&labelled).chain(&gateways).collect();
+    let mut inventory = Inventory {
+        components: components_of(&deployments, &daemonsets),
+        webhooks: webhooks_of(&mutating, &validating),
+        crds: crds.iter().filter_map(istio_crd).collect(),
+        namespaces,
+        pods,
+        ..Inventory::default()
+    };
+    let istio_namespaces: Vec<String> = inventory.istio_namespaces().into_iter().collect();
+    let cms = try_join_all(istio_namespaces.iter().map(|ns| {
+        list(
+            Api::<ConfigMap>::namespaced(client.clone(), ns),
+            ListParams::default(),
+            "configmaps",
+        )
+    }));
+    let objects = async {
+        if with_objects {
+            try_join_all(inventory.crds.iter().map(|crd| list_objects(client, crd))).await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let (cms, objects) = tokio::try_join!(cms, objects)?;
+    let mut configmaps: Vec<ConfigMap> = cms.into_iter().flatten().collect();
+    for cm in ca_cms {
+        if !istio_namespaces.contains(&cm.namespace().unwrap_or_default()) {
+            configmaps.push(cm);
+        }
+    }
+    inventory.enabled_by_default = enabled_by_default(&configmaps, &objects);
+    inventory.configmaps = configmaps;
+    inventory.objects = objects;
+    Ok(inventory)
+}
+
+/// Each Deployment once (the lists that found them overlap), then the DaemonSets, by namespace
+/// and name.
+fn components_of(deployments: &[&Deployment], daemonsets: &[DaemonSet]) -> Vec<Component> {
+    let mut components: Vec<Component> = Vec::new();
+    for d in deployments {
+        let c = deployment_component(d);
+        if !components
+            .iter()
+            .any(|o| o.namespace == c.namespace && o.name == c.name)
+        {
+            components.push(c);
+        }
+    }
+    components.extend(daemonsets.iter().map(daemonset_component));
+    components.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    components
+}
+
+fn webhooks_of(
+    mutating: &[MutatingWebhookConfiguration],
+    validating: &[ValidatingWebhookConfiguration],
+) -> Vec<Webhook> {
+    let mut webhooks: Vec<Webhook> = mutating
+        .iter()
+        .map(|w| webhook(WebhookKind::MutatingWebhookConfiguration, w))
+        .chain(
+            validating
+                .iter()
+                .map(|w| webhook(WebhookKind::ValidatingWebhookConfiguration, w)),
+        )
+        .filter(|w| w.name.starts_with("istio"))
+        .collect();
+    webhooks.sort();
+    webhooks
+}
+
+/// Just the control planes, their webhooks and whether the mesh injects by default: what
+/// `enable`/`disable` need, without reading every pod.
+pub async fn control_planes(client: &Client) -> Result<Inventory> {
+    let (istiods, mutating) = tokio::try_join!(
+        list(
+            Api::<Deployment>::all(client.clone()),
+            ListParams::default().labels("app=istiod"),
+            "deployments"
+        ),
+        list(
+            Api::<MutatingWebhookConfiguration>::all(client.clone()),
+            ListParams::default(),
+            "mutatingwebhookconfigurations"
+        ),
+    )?;
+    let components: Vec<Component> = istiods.iter().map(deployment_component).collect();
+    let namespaces: BTreeSet<String> = components.iter().map(|c| c.namespace.clone()).collect();
+    let configmaps = try_join_all(namespaces.iter().map(|ns| {
+        list(
+            Api::<ConfigMap>::namespaced(client.clone(), ns),
+            ListParams::default().fields(&format!("metadata.name={}", crate::istio::INJECTOR_PREFIX)),
+            "configmaps",
+        )
+    }))
+    .await?;
+    let configmaps: Vec<ConfigMap> = configmaps.into_iter().flatten().collect();
+    Ok(Inventory {
+        components,
+        webhooks: mutating
+            .iter()
+            .map(|w| webhook(WebhookKind::MutatingWebhookConfiguration, w))
+            .filter(|w| w.name.starts_with("istio"))
+            .collect(),
+        enabled_by_default: enabled_by_default(&configmaps, &[]),
+        configmaps,
+        ..Inventory::default()
+    })
+}
+
+/// `list_all` owning its parameters, so the future can outlive the expression that built them.
+async fn list<K>(api: Api<K>, params: ListParams, what: &str) -> Result<Vec<K>>
+where
+    K: Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    list_all(api, &params, what).await
+}
+
+async fn list_objects(client: &Client, crd: &IstioCrd) -> Result<ObjectSet> {
+    let api = Api::<DynamicObject>::all_with(client.clone(), &crd.api_resource());
+    let objects = list_all(api, &ListParams::default(), &crd.name).await?;
+    Ok(ObjectSet {
+        crd: crd.clone(),
+        objects,
+    })
+}
+
+fn revision_of(labels: &BTreeMap<String, String>) -> String {
+    labels
+        .get(REVISION_LABEL)
+        .filter(|r| !r.is_empty())
+        .cloned()
+        .unwrap_or_else(|| "default".into())
+}
+
+fn deployment_component(d: &Deployment) -> Component {
+    let labels = d.labels();
+    let component = labels.get(COMPONENT_LABEL).cloned().unwrap_or_else(|| {
+        match (
+            labels.get("app").map(String::as_str),
+            labels.get("istio").map(String::as_str),
+        ) {
+            (Some("istiod"), _) => component::PILOT.into(),
+            (_, Some("egressgateway")) => component::EGRESS_GATEWAYS.into(),
+            _ => component::INGRESS_GATEWAYS.into(),
+        }
+    });
+    let image_tag = d
+        .spec
+        .template
+        .spec
+        .as_ref()
+        .and_then(|s| s.containers.first())
+        .and_then(|c| c.image.as_deref())
+        .and_then(image_tag);
+    let status = d.status.clone().unwrap_or_default();
+    Component {
+        namespace: d.namespace().unwrap_or_default(),
+        name: d.name_any(),
+        kind: "Deployment",
+        component,
+        revision: revision_of(labels),
+        version: labels.get(VERSION_LABEL).cloned().or(image_tag),
+        ready: status.ready_replicas.unwrap_or(0),
+        desired: d.spec.replicas.unwrap_or(1),
+        created: d.metadata.creation_timestamp.as_ref().map(|t| t.0),
+    }
+}
+
+fn daemonset_component(d: &DaemonSet) -> Component {
+    let labels = d.labels();
+    let status = d.status.clone().unwrap_or_default();
+    Component {
+        namespace: d.namespace().unwrap_or_default(),
+        name: d.name_any(),
+        kind: "DaemonSet",
+        component: labels.get(COMPONENT_LABEL).cloned().unwrap_or_default(),
+        revision: revision_of(labels),
+        version: labels.get(VERSION_LABEL).cloned(),
+        ready: status.number_ready,
+        desired: status.desired_number_scheduled,
+        created: d.metadata.creation_timestamp.as_ref().map(|t| t.0),
+    }
+}
+
+fn webhook<K: ResourceExt>(kind: WebhookKind, w: &K) -> Webhook {
+    Webhook {
+        kind,
+        name: w.name_any(),
+        revision: revision_of(w.labels()),
+    }
+}
+
+fn istio_crd(crd: &CustomResourceDefinition) -> Option<IstioCrd> {
+    let spec = &crd.spec;
+    if !is_istio_group(&spec.group) {
+        return None;
+    }
+    let served: Vec<_> = spec.versions.iter().filter(|v| v.served).collect();
+    let version = served.iter().find(|v| v.storage).or(served.first())?;
+    Some(IstioCrd {
+        name: crd.name_any(),
+        group: spec.group.clone(),
+        version: version.name.clone(),
+        kind: spec.names.kind.clone(),
+        plural: spec.names.plural.clone(),
+        namespaced: spec.scope == "Namespaced",
+    })
+}
+
+/// From the injector ConfigMap's `values` (JSON), else from an IstioOperator's spec.values.
+fn enabled_by_default(configmaps: &[ConfigMap], objects: &[ObjectSet]) -> bool {
+    let pointer = "/sidecarInjectorWebhook/enableNamespacesByDefault";
+    let from_configmap = configmaps
+        .iter()
+        .filter(|cm| cm.name_any() == crate::istio::injector_configmap(crate::istio::DEFAULT_REVISION))
+        .filter_map(|cm| cm.data.as_ref()?.get("values"))
+        .filter_map(|v| serde_json::from_str::<Value>(v).ok())
+        .find_map(|v| v.pointer(pointer).and_then(Value::as_bool));
+    if let Some(on) = from_configmap {
+        return on;
+    }
+    objects
+        .iter()
+        .filter(|set| set.crd.kind == "IstioOperator")
+        .flat_map(|set| &set.objects)
+        .filter_map(|o| o.data.pointer(&format!("/spec/values{pointer}")))
+        .any(|v| v.as_bool() == Some(true))
+}

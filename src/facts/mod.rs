@@ -1,0 +1,10 @@
+//! Reading the world, never changing it: client helpers (paginated lists), the facts the checks
+//! judge, the mesh inventory, pods reduced to what istioup reads, namespace selection, the
+//! target summary and the local istioctl. Uses target and spec.
+pub mod client;
+pub mod cluster;
+pub mod istioctl;
+pub mod mesh;
+pub mod namespaces;
+pub mod pods;
+pub mod target;

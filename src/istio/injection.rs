@@ -1,0 +1,140 @@
+//! Istio's injection rules as pure functions (ISTIO-FACTS.md "Injection"): which revision would
+//! inject a pod created now, which revision injected a running one, and whether a pod's proxy is
+//! an injected sidecar at all.
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::{INJECT_LABEL, INJECTION_LABEL, REVISION_LABEL};
+
+/// Istio never injects these.
+pub const NEVER_INJECTED: &[&str] = &["kube-system", "kube-public"];
+
+/// What the rules read of a pod.
+#[derive(Debug, Clone, Copy)]
+pub struct PodView<'a> {
+    pub labels: &'a BTreeMap<String, String>,
+    /// The injector's `sidecar.istio.io/status` annotation, set on every pod it injected.
+    pub injector_status: Option<&'a str>,
+    pub host_network: bool,
+}
+
+/// What the rules read of a namespace.
+#[derive(Debug, Clone, Copy)]
+pub struct NamespaceView<'a> {
+    pub name: &'a str,
+    pub labels: &'a BTreeMap<String, String>,
+}
+
+/// The revision that would inject `pod` if it were created now in `namespace`; `None` when it
+/// would get no sidecar. `enabled_by_default`: the injector's
+/// `sidecarInjectorWebhook.enableNamespacesByDefault`.
+pub fn wanted_revision(pod: PodView, namespace: NamespaceView, enabled_by_default: bool) -> Option<String> {
+    if NEVER_INJECTED.contains(&namespace.name) || pod.host_network {
+        return None;
+    }
+    let pod_inject = pod.labels.get(INJECT_LABEL).map(String::as_str);
+    if pod_inject == Some("false") {
+        return None;
+    }
+    match namespace.labels.get(INJECTION_LABEL).map(String::as_str) {
+        Some("disabled") => return None,
+        Some("enabled") => return Some("default".into()),
+        _ => {}
+    }
+    if let Some(rev) = namespace.labels.get(REVISION_LABEL) {
+        return Some(rev.clone());
+    }
+    // The injector labels what it injects with its revision: only a pod it did not inject carries
+    // `istio.io/rev` from its own template.
+    if pod.injector_status.is_none()
+        && let Some(rev) = pod.labels.get(REVISION_LABEL)
+    {
+        return Some(rev.clone());
+    }
+    if pod_inject == Some("true") || enabled_by_default {
+        return Some("default".into());
+    }
+    None
+}
+
+/// The revision that injected a pod: the injector's status annotation, else its label.
+pub fn injected_revision(pod: PodView) -> Option<String> {
+    pod.injector_status
+        .and_then(|s| serde_json::from_str::<Value>(s).ok())
+        .and_then(|v| v.get("revision").and_then(Value::as_str).map(String::from))
+        .or_else(|| pod.labels.get(REVISION_LABEL).cloned())
+}
+
+/// Whether a pod that runs `istio-proxy` carries it as an injected sidecar. Gateway pods run
+/// `istio-proxy` too, but as the workload itself.
+pub fn carries_sidecar(pod: PodView, has_proxy: bool) -> bool {
+    if !has_proxy {
+        return false;
+    }
+    let gateway = matches!(
+        pod.labels.get("istio").map(String::as_str),
+        Some("ingressgateway" | "egressgateway")
+    );
+    pod.injector_status.is_some() || !gateway
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn pod<'a>(labels: &'a BTreeMap<String, String>, status: Option<&'a str>) -> PodView<'a> {
+        PodView {
+            labels,
+            injector_status: status,
+            host_network: false,
+        }
+    }
+
+    fn ns<'a>(name: &'a str, labels: &'a BTreeMap<String, String>) -> NamespaceView<'a> {
+        NamespaceView { name, labels }
+    }
+
+    #[test]
+    fn injection_rules() {
+        let none = map(&[]);
+        let plain = pod(&none, None);
+        let enabled = map(&[("istio-injection", "enabled")]);
+        assert_eq!(
+            wanted_revision(plain, ns("a", &enabled), false).as_deref(),
+            Some("default")
+        );
+        let disabled = map(&[("istio-injection", "disabled"), ("istio.io/rev", "x")]);
+        assert_eq!(wanted_revision(plain, ns("a", &disabled), true), None);
+        let canary = map(&[("istio.io/rev", "canary")]);
+        assert_eq!(
+            wanted_revision(plain, ns("a", &canary), false).as_deref(),
+            Some("canary")
+        );
+        assert_eq!(wanted_revision(plain, ns("a", &none), false), None);
+        assert_eq!(
+            wanted_revision(plain, ns("a", &none), true).as_deref(),
+            Some("default")
+        );
+        assert_eq!(wanted_revision(plain, ns("kube-system", &enabled), true), None);
+        let out = map(&[(INJECT_LABEL, "false")]);
+        assert_eq!(wanted_revision(pod(&out, None), ns("a", &enabled), false), None);
+        let opt_in = map(&[(INJECT_LABEL, "true")]);
+        assert_eq!(
+            wanted_revision(pod(&opt_in, None), ns("a", &none), false).as_deref(),
+            Some("default")
+        );
+        // The label the injector put on an injected pod does not opt it in again.
+        let injected_labels = map(&[(REVISION_LABEL, "canary")]);
+        let injected = pod(&injected_labels, Some(r#"{"revision":"canary"}"#));
+        assert_eq!(wanted_revision(injected, ns("a", &none), false), None);
+        assert_eq!(injected_revision(injected).as_deref(), Some("canary"));
+    }
+}

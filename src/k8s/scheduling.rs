@@ -1,0 +1,165 @@
+//! Kubernetes' scheduling vocabulary as plain values: requests, taints and tolerations, nodes
+//! and the pods to place on them, and a pod's effective requests as the scheduler counts them.
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Pod, ResourceRequirements};
+use serde::Serialize;
+
+use super::quantity::{self, format_cpu, format_memory};
+
+/// CPU in millicores and memory in bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Resources {
+    pub cpu_millis: i64,
+    pub memory_bytes: i64,
+}
+
+impl Resources {
+    pub fn new(cpu_millis: i64, memory_bytes: i64) -> Self {
+        Resources {
+            cpu_millis,
+            memory_bytes,
+        }
+    }
+
+    pub fn plus(self, other: Resources) -> Resources {
+        Resources::new(
+            self.cpu_millis + other.cpu_millis,
+            self.memory_bytes + other.memory_bytes,
+        )
+    }
+
+    pub fn minus(self, other: Resources) -> Resources {
+        Resources::new(
+            self.cpu_millis - other.cpu_millis,
+            self.memory_bytes - other.memory_bytes,
+        )
+    }
+
+    pub fn times(self, n: i64) -> Resources {
+        Resources::new(self.cpu_millis * n, self.memory_bytes * n)
+    }
+
+    pub fn fits_in(self, free: Resources) -> bool {
+        self.cpu_millis <= free.cpu_millis && self.memory_bytes <= free.memory_bytes
+    }
+
+    /// `500m CPU / 2Gi`
+    pub fn describe(self) -> String {
+        format!(
+            "{} CPU / {}",
+            format_cpu(self.cpu_millis),
+            format_memory(self.memory_bytes)
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Taint {
+    pub key: String,
+    pub value: Option<String>,
+    pub effect: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Toleration {
+    pub key: Option<String>,
+    pub operator: Option<String>,
+    pub value: Option<String>,
+    pub effect: Option<String>,
+}
+
+impl Toleration {
+    /// Kubernetes' `ToleratesTaint`: an empty key with `Exists` matches every key; an empty
+    /// effect matches every effect.
+    pub fn tolerates(&self, taint: &Taint) -> bool {
+        if let Some(effect) = self.effect.as_deref().filter(|e| !e.is_empty())
+            && effect != taint.effect
+        {
+            return false;
+        }
+        let exists = self.operator.as_deref() == Some("Exists");
+        match self.key.as_deref().filter(|k| !k.is_empty()) {
+            None => exists,
+            Some(key) if key != taint.key => false,
+            Some(_) if exists => true,
+            Some(_) => self.value.as_deref().unwrap_or("") == taint.value.as_deref().unwrap_or(""),
+        }
+    }
+}
+
+/// A node as the capacity check sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Node {
+    pub name: String,
+    pub ready: bool,
+    pub unschedulable: bool,
+    pub labels: BTreeMap<String, String>,
+    pub taints: Vec<Taint>,
+    pub allocatable: Resources,
+    /// Requests of the node's non-terminated pods.
+    pub requested: Resources,
+}
+
+impl Node {
+    pub fn free(&self) -> Resources {
+        self.allocatable.minus(self.requested)
+    }
+}
+
+/// One pod the installation will create.
+#[derive(Debug, Clone)]
+pub struct PodDemand {
+    /// The component that owns it, e.g. `istiod`, `istio-ingressgateway`.
+    pub component: String,
+    pub requests: Resources,
+    pub node_selector: BTreeMap<String, String>,
+    pub tolerations: Vec<Toleration>,
+}
+
+impl Resources {
+    /// `300m / 6Gi`, clamped at zero: a node can be over-committed by pods without requests.
+    pub fn describe_free(self) -> String {
+        format!(
+            "{} / {}",
+            format_cpu(self.cpu_millis.max(0)),
+            format_memory(self.memory_bytes.max(0))
+        )
+    }
+}
+/// A pod's effective request, as the scheduler counts it: the larger of the sum of its
+/// containers and its largest init container. Unreadable quantities count as zero: the API
+/// server validated them, so this only guards against a server we do not understand.
+pub fn pod_requests(pod: &Pod) -> Resources {
+    let Some(spec) = pod.spec.as_ref() else {
+        return Resources::default();
+    };
+    let containers = spec
+        .containers
+        .iter()
+        .map(|c| requests(c.resources.as_ref()))
+        .fold(Resources::default(), Resources::plus);
+    let init = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .map(|c| requests(c.resources.as_ref()))
+        .fold(Resources::default(), |a, b| {
+            Resources::new(a.cpu_millis.max(b.cpu_millis), a.memory_bytes.max(b.memory_bytes))
+        });
+    Resources::new(
+        containers.cpu_millis.max(init.cpu_millis),
+        containers.memory_bytes.max(init.memory_bytes),
+    )
+}
+
+fn requests(resources: Option<&ResourceRequirements>) -> Resources {
+    let req = resources.and_then(|r| r.requests.as_ref());
+    let get = |key: &str| req.and_then(|r| r.get(key)).map(|q| q.0.as_str());
+    Resources::new(
+        get("cpu").and_then(|q| quantity::cpu_millis(q).ok()).unwrap_or(0),
+        get("memory")
+            .and_then(|q| quantity::memory_bytes(q).ok())
+            .unwrap_or(0),
+    )
+}

@@ -1,0 +1,194 @@
+//! What `install` reports: the plan before any change, and the outcome after, as one data
+//! structure (the `-o json` document) with its text forms.
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::output::note;
+use crate::act::inject::{Change, Outcome};
+use crate::act::restart::{self, Workload};
+use crate::facts::target::TargetSummary;
+use crate::judge::Check;
+use crate::judge::preflight::Preflight;
+use crate::spec::ComponentKind;
+use crate::util::text::plural;
+
+#[derive(Debug, Serialize)]
+pub struct PlannedComponent {
+    pub name: String,
+    pub kind: ComponentKind,
+    pub namespace: String,
+    pub replicas: u64,
+    pub requests: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub target: TargetSummary,
+    /// `install`, `upgrade` or `reinstall` (the same version again).
+    pub action: &'static str,
+    pub istio_version: Option<String>,
+    pub previous_version: Option<String>,
+    pub revision: String,
+    /// `dry-run`, `installed`, `checks-failed`, `not-confirmed`, `istioctl-failed`, `not-verified`,
+    /// `interrupted`. `installed` with a failed exit: Istio is in, labelling or restarting failed.
+    pub result: &'static str,
+    pub checks: Vec<Check>,
+    pub components: Vec<PlannedComponent>,
+    pub inject: Vec<String>,
+    pub namespaces: Vec<Outcome>,
+    pub restart_pending: Vec<Workload>,
+    pub restarted: Vec<String>,
+    pub unmanaged_pods: Vec<String>,
+    pub problems: Vec<String>,
+    pub istioctl_log: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spec: Option<serde_json::Value>,
+}
+
+impl Report {
+    pub fn new(
+        pf: &Preflight,
+        target: TargetSummary,
+        pending: Vec<Workload>,
+        unmanaged: Vec<String>,
+    ) -> Report {
+        let revision = pf.desired.revision.clone();
+        let previous = pf
+            .facts
+            .mesh
+            .control_planes
+            .iter()
+            .find(|cp| cp.revision == revision);
+        let version = pf.istioctl.as_ref().map(|i| i.version.to_string());
+        Report {
+            target,
+            action: match (previous.and_then(|cp| cp.version.as_deref()), &version) {
+                (None, _) if previous.is_none() => "install",
+                (Some(old), Some(new)) if old == new => "reinstall",
+                _ => "upgrade",
+            },
+            istio_version: version.clone(),
+            previous_version: previous.and_then(|cp| cp.version.clone()),
+            revision,
+            result: "",
+            checks: pf.checks.clone(),
+            components: pf
+                .components
+                .enabled()
+                .map(|c| PlannedComponent {
+                    name: c.name.clone(),
+                    kind: c.kind,
+                    namespace: c.namespace.clone(),
+                    replicas: c.replicas,
+                    requests: format!(
+                        "{} CPU / {}",
+                        c.requests.cpu.as_deref().unwrap_or("-"),
+                        c.requests.memory.as_deref().unwrap_or("-")
+                    ),
+                })
+                .collect(),
+            inject: pf.desired.inject.clone(),
+            namespaces: Vec::new(),
+            restart_pending: pending,
+            restarted: Vec::new(),
+            unmanaged_pods: unmanaged,
+            problems: Vec::new(),
+            istioctl_log: None,
+            spec: None,
+        }
+    }
+}
+
+pub fn show_problems(problems: &[String]) {
+    if !problems.is_empty() {
+        let mut text = String::from("What went wrong:\n");
+        for p in problems {
+            text.push_str(&format!("  {p}\n"));
+        }
+        note(&text);
+    }
+}
+
+/// `1.28.0`, or `1.27.2 → 1.28.0` for an upgrade.
+pub fn versions(report: &Report) -> String {
+    let version = report.istio_version.as_deref().unwrap_or("?");
+    match (report.action, &report.previous_version) {
+        ("upgrade", Some(previous)) => format!("{previous} → {version}"),
+        _ => version.to_string(),
+    }
+}
+
+pub fn plan_text(report: &Report) -> String {
+    let mut out = format!(
+        "\nPlan: {} Istio {} (revision {})\n",
+        report.action,
+        versions(report),
+        report.revision
+    );
+    for c in &report.components {
+        out.push_str(&format!(
+            "  {:<28} {:<8} {:<14} {} × {}\n",
+            c.name,
+            c.kind.as_str(),
+            c.namespace,
+            c.replicas,
+            c.requests
+        ));
+    }
+    if report.inject.is_empty() {
+        out.push_str("  inject: no namespaces\n");
+    } else {
+        out.push_str(&format!("  inject: {}\n", report.inject.join(", ")));
+    }
+    for w in &report.restart_pending {
+        out.push_str(&format!(
+            "  needs a restart afterwards: {} ({})\n",
+            w.id(),
+            plural(w.pods, "pod")
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+pub fn summary_text(report: &Report) -> String {
+    let mut out = format!(
+        "✔ Istio {} {} (revision {}) on {}\n",
+        report.istio_version.as_deref().unwrap_or("?"),
+        if report.action == "upgrade" {
+            "upgraded"
+        } else {
+            "installed"
+        },
+        report.revision,
+        report.target.context
+    );
+    for ns in &report.namespaces {
+        let what = match ns.change {
+            Change::Labelled => "labelled",
+            Change::Unchanged => "already labelled",
+            Change::Conflict => "left alone",
+        };
+        out.push_str(&format!("  namespace {}: {what} {}", ns.namespace, ns.label));
+        if let Some(note) = &ns.note {
+            out.push_str(&format!(" ({note})"));
+        }
+        out.push('\n');
+    }
+    for w in &report.restarted {
+        out.push_str(&format!("  restarted {w}\n"));
+    }
+    if !report.restart_pending.is_empty() {
+        out.push_str("  pods without a sidecar until restarted (or re-run with --restart):\n");
+        for w in &report.restart_pending {
+            out.push_str(&format!("    {}\n", restart::restart_command(w)));
+        }
+    }
+    for pod in &report.unmanaged_pods {
+        out.push_str(&format!(
+            "  pod {pod} has no controller: delete and recreate it to inject\n"
+        ));
+    }
+    out
+}

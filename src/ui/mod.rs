@@ -1,0 +1,8 @@
+//! Talking to the person: the one place that prints (reports as table, JSON or YAML; errors),
+//! progress displays, and prompts. Uses every stage above it for the data it shows.
+pub mod confirm;
+pub mod install;
+pub mod output;
+pub mod progress;
+pub mod status;
+pub mod uninstall;
