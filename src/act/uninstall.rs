@@ -194,7 +194,7 @@ pub async fn run_istioctl(
     runs: &[Vec<OsString>],
     deadline: Duration,
     observer: &mut dyn Observer,
-) -> (Vec<String>, Vec<PathBuf>, Result<()>) {
+) -> (Vec<ObjectRef>, Vec<PathBuf>, Result<()>) {
     let mut removed = Vec::new();
     let mut logs = Vec::new();
     for run in runs {

@@ -129,6 +129,7 @@ impl Observer for Display {
 
 fn line_for(event: &Event) -> Option<String> {
     Some(match event {
+        Event::Art => return None,
         Event::Processing { components, waiting } if waiting.is_empty() => {
             format!("- {}: processing", components.join(", "))
         }

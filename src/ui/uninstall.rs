@@ -57,8 +57,8 @@ pub struct Backup {
 
 #[derive(Debug, Default, Serialize)]
 pub struct Removed {
-    /// What istioctl reported removing (`Deployment/istiod.istio-system`).
-    pub istioctl: Vec<String>,
+    /// What istioctl reported removing.
+    pub istioctl: Vec<ObjectRef>,
     pub leftovers: Vec<ObjectRef>,
     /// `shop: istio-injection=enabled`
     pub labels: Vec<String>,

@@ -2,6 +2,8 @@
 //! and prints one message per line when piped; both arrive here split on `\r` and `\n`.
 //! Components are matched by name, never by position: siblings finish in any order.
 
+use crate::facts::mesh::ObjectRef;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// `- Processing resources for Egress gateways, Ingress gateways. Waiting for Deployment/...`
@@ -17,8 +19,11 @@ pub enum Event {
     Detail(String),
     /// `✔ Installation complete` / `✔ Uninstall complete`
     Complete,
-    /// `  Removed Deployment/istiod.istio-system.`
-    Removed(String),
+    /// `  Removed apps/v1, Kind=Deployment/istiod.istio-system.`
+    Removed(ObjectRef),
+    /// A line of the ASCII-art logo `istioctl install` prints before its first message
+    /// (operator/cmd/mesh/install.go): kept in the log, never shown.
+    Art,
     /// `WARNING: Istio is being upgraded from 1.27.2 to 1.28.0.`
     Warning(String),
     /// Anything else istioctl says.
@@ -61,8 +66,15 @@ pub fn parse(line: &str) -> Event {
             waiting: split_list(waiting.trim_end_matches("...")),
         };
     }
-    if let Some(rest) = trimmed.trim_start().strip_prefix("Removed ") {
-        return Event::Removed(rest.trim_end_matches('.').to_string());
+    if let Some(removed) = trimmed
+        .trim_start()
+        .strip_prefix("Removed ")
+        .and_then(removed_object)
+    {
+        return Event::Removed(removed);
+    }
+    if is_art(trimmed) {
+        return Event::Art;
     }
     if let Some(rest) = trimmed.strip_prefix("WARNING: ") {
         return Event::Warning(rest.to_string());
@@ -71,6 +83,28 @@ pub fn parse(line: &str) -> Event {
         return Event::Detail(trimmed.trim().to_string());
     }
     Event::Other(trimmed.to_string())
+}
+
+/// `apps/v1, Kind=Deployment/istiod.istio-system.`: prune.go prints
+/// `"%v/%s.%s", obj.GroupVersionKind(), name, namespace` (operator/pkg/uninstall/prune.go), so a
+/// cluster-scoped object ends in `..` and a core kind starts with `/v1`. Namespaces hold no dot:
+/// the last one before the final `.` separates name and namespace.
+fn removed_object(text: &str) -> Option<ObjectRef> {
+    let text = text.strip_suffix('.')?;
+    let (_group_version, rest) = text.split_once(", Kind=")?;
+    let (kind, name_ns) = rest.split_once('/')?;
+    let (name, namespace) = name_ns.rsplit_once('.')?;
+    Some(ObjectRef {
+        kind: kind.to_string(),
+        namespace: (!namespace.is_empty()).then(|| namespace.to_string()),
+        name: name.to_string(),
+    })
+}
+
+/// A line drawn only with the logo's strokes, and at least one of them.
+fn is_art(line: &str) -> bool {
+    line.chars().any(|c| matches!(c, '|' | '/' | '\\' | '_'))
+        && line.chars().all(|c| matches!(c, '|' | '/' | '\\' | '_' | ' '))
 }
 
 fn split_list(text: &str) -> Vec<String> {
@@ -132,10 +166,36 @@ mod tests {
                     .into()
             )
         );
+        // operator/pkg/uninstall/prune.go: "  Removed %s." of "%v/%s.%s" (GVK, name, namespace).
         assert_eq!(
-            parse("  Removed Deployment/istiod.istio-system."),
-            Event::Removed("Deployment/istiod.istio-system".into())
+            parse("  Removed apps/v1, Kind=Deployment/istiod.istio-system."),
+            Event::Removed(ObjectRef {
+                kind: "Deployment".into(),
+                namespace: Some("istio-system".into()),
+                name: "istiod".into()
+            })
         );
+        assert_eq!(
+            parse(
+                "  Removed admissionregistration.k8s.io/v1, Kind=MutatingWebhookConfiguration/istio-sidecar-injector.."
+            ),
+            Event::Removed(ObjectRef {
+                kind: "MutatingWebhookConfiguration".into(),
+                namespace: None,
+                name: "istio-sidecar-injector".into()
+            })
+        );
+        assert_eq!(
+            parse("  Removed /v1, Kind=ConfigMap/istio.sidecar.v1.istio-alt."),
+            Event::Removed(ObjectRef {
+                kind: "ConfigMap".into(),
+                namespace: Some("istio-alt".into()),
+                name: "istio.sidecar.v1".into()
+            })
+        );
+        assert_eq!(parse("        |\\          "), Event::Art);
+        assert_eq!(parse("/______||__________\\"), Event::Art);
+        assert_eq!(parse("____________________"), Event::Art);
         assert_eq!(
             parse("WARNING: Istio is being upgraded from 1.27.2 to 1.28.0."),
             Event::Warning("Istio is being upgraded from 1.27.2 to 1.28.0.".into())

@@ -128,14 +128,33 @@ pub async fn run(
     })
 }
 
-/// Sends each line of `reader` (split on `\r` and `\n`, like a terminal shows it).
+/// How long a line without its separator may sit before it counts as complete. Piped istioctl
+/// *precedes* each message with a newline (cheggaaa/pb's ReturnSymbol, used by
+/// operator/pkg/util/progress/progress.go) and writes it at once, so waiting for the next
+/// separator would show every message one late.
+const QUIET: Duration = Duration::from_millis(50);
+
+/// Sends each line of `reader` (split on `\r` and `\n`, like a terminal shows it): a line as
+/// soon as its separator arrives, and a trailing one once the stream has been quiet for `QUIET`.
 async fn forward(mut reader: impl AsyncRead + Unpin, tx: mpsc::UnboundedSender<String>) {
     let mut pending = Vec::new();
-    let mut buf = [0u8; 4096];
-    while let Ok(n) = reader.read(&mut buf).await {
-        if n == 0 {
-            break;
-        }
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let read = if pending.is_empty() {
+            reader.read(&mut buf).await
+        } else {
+            match tokio::time::timeout(QUIET, reader.read(&mut buf)).await {
+                Ok(read) => read,
+                Err(_) => {
+                    send(&tx, &std::mem::take(&mut pending));
+                    continue;
+                }
+            }
+        };
+        let n = match read {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
         pending.extend_from_slice(&buf[..n]);
         while let Some(at) = pending.iter().position(|&b| b == b'\n' || b == b'\r') {
             let line: Vec<u8> = pending.drain(..=at).collect();
@@ -175,4 +194,37 @@ pub fn log_path(what: &str) -> Result<PathBuf> {
         .map(|d| d.as_millis())
         .unwrap_or(0);
     Ok(base.join(format!("{what}-{stamp}.log")))
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::AsyncWriteExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_message_is_sent_before_the_next_separator_arrives() {
+        let (mut writer, reader) = tokio::io::duplex(1024);
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        tokio::spawn(forward(reader, tx));
+        // Piped istioctl: the newline comes first, the message has none after it.
+        writer
+            .write_all(b"\n- Processing resources for Istio core.")
+            .await
+            .unwrap();
+        let first = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
+        assert_eq!(
+            first
+                .expect("the message was held back until the next separator")
+                .as_deref(),
+            Some("- Processing resources for Istio core.")
+        );
+        writer
+            .write_all("\n✔ Istio core installed".as_bytes())
+            .await
+            .unwrap();
+        drop(writer);
+        assert_eq!(rx.recv().await.as_deref(), Some("✔ Istio core installed"));
+        assert_eq!(rx.recv().await, None);
+    }
 }

@@ -32,28 +32,40 @@ fn injector_values(st: &Store, rev: &str) -> Option<Value> {
     serde_json::from_str(raw).ok()
 }
 
-/// The webhook that serves a revision or tag, and the revision it injects.
+/// The webhook that serves a revision or tag, and the revision it injects: a tag webhook
+/// (`istio.io/tag=<rev>`) or the revision's own injector (`istio.io/rev=<rev>`, no tag label),
+/// whatever its name (outside istio-system the charts append the namespace).
 fn webhook_for(st: &Store, rev: &str) -> Option<String> {
+    let gr = (
+        "admissionregistration.k8s.io".to_string(),
+        "mutatingwebhookconfigurations".to_string(),
+    );
+    let hooks: Vec<std::sync::Arc<Value>> = st.iter_ns(&gr, None).map(|(_, o)| o.clone()).collect();
+    // By name first (the names the charts give in istio-system; the webhook may carry no
+    // labels at all).
     let names = if rev == "default" {
-        vec![
+        [
             "istio-sidecar-injector".to_string(),
             "istio-revision-tag-default".to_string(),
         ]
     } else {
-        vec![
+        [
             format!("istio-sidecar-injector-{rev}"),
             format!("istio-revision-tag-{rev}"),
         ]
     };
-    names.iter().find_map(|n| {
-        let wh = st.get(
-            "admissionregistration.k8s.io",
-            "mutatingwebhookconfigurations",
-            "",
-            n,
-        )?;
-        Some(label(&wh, "istio.io/rev").unwrap_or(rev).to_string())
-    })
+    if let Some(wh) = names
+        .iter()
+        .find_map(|n| hooks.iter().find(|h| name_of(h) == n.as_str()))
+    {
+        return Some(label(wh, "istio.io/rev").unwrap_or(rev).to_string());
+    }
+    let by_tag = hooks.iter().find(|h| label(h, "istio.io/tag") == Some(rev));
+    let by_rev = hooks
+        .iter()
+        .find(|h| label(h, "istio.io/tag").is_none() && label(h, "istio.io/rev") == Some(rev));
+    let wh = by_tag.or(by_rev)?;
+    Some(label(wh, "istio.io/rev").unwrap_or(rev).to_string())
 }
 
 /// The revision (or tag) whose webhook would be called for this pod, by the rules of

@@ -202,7 +202,18 @@ fn install_creates_the_objects_and_reports_progress() {
         e.get("/api/v1/namespaces/istio-system/configmaps/istio-leader")
             .is_some()
     );
-    assert!(out(&o).contains("Made this installation the default"));
+    // istioctl made the tag webhook the default injector and switched the canonical one to
+    // never-matching selectors (istioctl/pkg/tag: DeactivateIstioInjectionWebhook).
+    let canonical = e
+        .get("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/istio-sidecar-injector")
+        .unwrap();
+    for w in canonical["webhooks"].as_array().unwrap() {
+        assert_eq!(
+            w["namespaceSelector"]["matchLabels"]["istio.io/deactivated"], "never-match",
+            "{w}"
+        );
+    }
+    assert!(!out(&o).contains("Made this installation the default"));
 }
 
 #[test]
@@ -277,9 +288,14 @@ fn install_times_out_when_pods_do_not_fit() {
         .unwrap_or_else(|| panic!("no detail line in {stderr}"));
     assert!(detail.contains("pods Pending"), "{detail}");
     assert!(detail.contains("Insufficient cpu"), "{detail}");
-    // Gateways wait for istiod and never start.
+    // Gateways still run after istiod failed (install.go signals dependents whatever the
+    // outcome), and time out as well.
     assert!(!stderr.contains("Ingress gateways installed"));
-    assert!(e.get(&format!("{DEPLOY}/istio-ingressgateway")).is_none());
+    assert!(
+        stderr.contains("✘ Ingress gateways encountered an error: failed to wait for resource"),
+        "{stderr}"
+    );
+    assert!(e.get(&format!("{DEPLOY}/istio-ingressgateway")).is_some());
     assert!(!stderr.contains("Installation complete"));
     assert!(stderr.contains("Error: failed to install manifests"), "{stderr}");
 }
@@ -381,7 +397,7 @@ spec: {hosts: [a]}
     let o = e.run(&["uninstall", "-r", "default", "-y"]);
     assert_eq!(code(&o), 0, "{}", err(&o));
     assert!(
-        out(&o).contains("  Removed Deployment/istiod.istio-system."),
+        out(&o).contains("  Removed apps/v1, Kind=Deployment/istiod.istio-system."),
         "{}",
         out(&o)
     );
@@ -408,16 +424,28 @@ spec: {hosts: [a]}
 
     let o = e.run(&["uninstall", "--purge", "-y"]);
     assert_eq!(code(&o), 0, "{}", err(&o));
-    assert!(out(&o).contains("  Removed CustomResourceDefinition/virtualservices.networking.istio.io."));
+    assert!(out(&o).contains(
+        "  Removed apiextensions.k8s.io/v1, Kind=CustomResourceDefinition/virtualservices.networking.istio.io.."
+    ));
     assert!(
         e.names(CRDS).iter().all(|n| !n.ends_with(".istio.io")),
         "{:?}",
         e.names(CRDS)
     );
     assert!(e.get("/api/v1/namespaces/istio-system").is_some());
-    assert!(e.names(VWC).contains(&"istiod-default-validator".to_string()));
-    assert!(e.names(MWC).contains(&"istio-revision-tag-default".to_string()));
+    // The validator and the tag webhook carry the Pilot component label (inherited from the
+    // injector): istioctl deletes them too.
+    assert!(!e.names(VWC).contains(&"istiod-default-validator".to_string()));
+    assert!(!e.names(MWC).contains(&"istio-revision-tag-default".to_string()));
     assert!(!e.names(MWC).contains(&"istio-sidecar-injector".to_string()));
+    assert!(
+        e.get("/api/v1/namespaces/istio-system/secrets/istio-ca-secret")
+            .is_some()
+    );
+    assert!(
+        e.get("/apis/coordination.k8s.io/v1/namespaces/istio-system/leases/istio-gateway-deployment-default")
+            .is_some()
+    );
     assert!(
         e.get("/api/v1/namespaces/apps/configmaps/istio-ca-root-cert")
             .is_some()
@@ -469,7 +497,8 @@ fn cni_daemonset_when_enabled() {
     assert_eq!(code(&o), 0, "{}", err(&o));
     assert!(err(&o).contains("✔ CNI installed"), "{}", err(&o));
     assert!(
-        e.get("/apis/apps/v1/namespaces/kube-system/daemonsets/istio-cni-node")
+        // The component namespace defaults to the control plane's (component.go: Get).
+        e.get("/apis/apps/v1/namespaces/istio-system/daemonsets/istio-cni-node")
             .is_some()
     );
 }
@@ -599,4 +628,78 @@ spec:
         .unwrap_or_else(|| panic!("{stderr}"));
     assert!(line.contains("31380"), "{line}");
     assert!(line.contains("already allocated"), "{line}");
+}
+
+#[test]
+fn uninstall_filters_on_the_owner_namespace_and_needs_a_known_revision() {
+    let e = env(BIG_NODES);
+    // prune.go: the owner namespace filter comes from the profile (istio-system) unless -f
+    // says otherwise, so a control plane elsewhere survives `uninstall -r default`.
+    let f = e.write(
+        "alt.yaml",
+        "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  profile: minimal\n  values:\n    global:\n      istioNamespace: istio-alt\n",
+    );
+    let o = e.run(&["install", "-y", "-f", &f]);
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let alt = "/apis/apps/v1/namespaces/istio-alt/deployments/istiod";
+    assert!(e.get(alt).is_some());
+    assert!(
+        e.names(MWC)
+            .contains(&"istio-sidecar-injector-istio-alt".to_string()),
+        "{:?}",
+        e.names(MWC)
+    );
+
+    let o = e.run(&["uninstall", "-r", "canary", "-y"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        err(&o).contains("Error: could not find target revision"),
+        "{}",
+        err(&o)
+    );
+
+    let o = e.run(&["uninstall", "-r", "default", "-y"]);
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    assert!(
+        out(&o).contains("No resources will be pruned from the cluster"),
+        "{}",
+        out(&o)
+    );
+    assert!(e.get(alt).is_some());
+
+    let o = e.run(&["uninstall", "-f", &f, "-y"]);
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    assert!(
+        out(&o).contains("  Removed apps/v1, Kind=Deployment/istiod.istio-alt."),
+        "{}",
+        out(&o)
+    );
+    assert!(
+        out(&o).contains("  Removed admissionregistration.k8s.io/v1, Kind=MutatingWebhookConfiguration/istio-revision-tag-default-istio-alt.."),
+        "{}",
+        out(&o)
+    );
+    assert!(e.get(alt).is_none());
+}
+
+#[test]
+fn install_prints_the_logo_and_newline_led_progress() {
+    let e = env(BIG_NODES);
+    let o = e.run(&["install", "-y", "--set", "profile=minimal"]);
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let stderr = err(&o);
+    let lines: Vec<&str> = stderr.split('\n').collect();
+    // 14 lines of art first, then a blank line (the logo is printed with a newline).
+    assert_eq!(
+        lines[..14].join("\n"),
+        kubesim::istioctl::progress::LOGO.trim_end_matches('\n')
+    );
+    assert_eq!(lines[14], "");
+    // progress.go with pb's ReturnSymbol "\n": every message starts a line, the last one
+    // ends without a newline.
+    assert!(
+        stderr.contains("\n- Processing resources for Istio core."),
+        "{stderr}"
+    );
+    assert!(stderr.ends_with("\n✔ Installation complete"), "{stderr:?}");
 }

@@ -13,7 +13,7 @@ pub struct IstioConfig {
     /// `default` when no revision was asked for.
     pub revision: String,
     pub namespace: String,
-    /// `metadata.name` of the IstioOperator (owning resource), `installed-state` if unnamed.
+    /// `metadata.name` of the IstioOperator (the owning-resource label), empty if unnamed.
     pub name: String,
     /// The istioctl version installing.
     pub version: String,
@@ -314,10 +314,11 @@ pub fn resolve(
     let mut spec = profiles::default_spec(version);
     merge::deep_merge(&mut spec, &overlay);
 
-    let user_ns = with_sets
-        .get("namespace")
+    // The control plane namespace is values.global.istioNamespace (istio-system in the default
+    // profile); spec.namespace is accepted but read by nothing (operator/pkg/render/manifest.go:
+    // translateIstioOperatorToHelm sets metadata.namespace from it).
+    let user_ns = merge::get(&with_sets, "values.global.istioNamespace")
         .and_then(Value::as_str)
-        .or_else(|| merge::get(&with_sets, "values.global.istioNamespace").and_then(Value::as_str))
         .filter(|s| !s.is_empty())
         .map(str::to_string);
     merge::deep_merge(&mut spec, &user_spec);
@@ -352,7 +353,7 @@ pub fn resolve(
         .get("name")
         .and_then(Value::as_str)
         .filter(|n| !n.is_empty())
-        .unwrap_or("installed-state")
+        .unwrap_or("")
         .to_string();
     Ok(IstioConfig {
         spec,

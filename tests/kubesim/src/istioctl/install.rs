@@ -8,7 +8,9 @@ use super::args::{Global, InstallOpts};
 use super::config::{self, IstioConfig};
 use super::faults::{self, Faults};
 use super::kube::{self, Cluster};
-use super::manifest::{self, COMPONENT_LABEL, Comp, ComponentManifest, REV_LABEL};
+use super::manifest::{
+    self, COMPONENT_LABEL, Comp, ComponentManifest, NOT_PRUNED_LABEL, REV_LABEL, TAG_LABEL, label_of,
+};
 use super::progress::{Progress, processing_message};
 use super::wait::{self, Waitable};
 use super::{Failure, duration, prompt};
@@ -20,11 +22,12 @@ pub async fn run(
     faults: &Faults,
 ) -> Result<(), Failure> {
     let version = faults::version();
+    let cluster = kube::connect(global).await.map_err(Failure::msg)?;
+    // operator/cmd/mesh/install.go: the logo goes to stderr before anything else is done.
+    super::progress::logo();
     let cfg = config::resolve(&opts.files, &opts.sets, opts.revision.as_deref(), stdin, &version)
         .map_err(|e| Failure::msg(format!("generate config: {e}")))?;
     let manifests = manifest::build(&cfg);
-
-    let cluster = kube::connect(global).await.map_err(Failure::msg)?;
 
     let mut progress = Progress::new(faults::width(), faults.slow);
     if let Some(old) = installed_version(&cluster, &cfg).await
@@ -101,6 +104,8 @@ pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
 struct Running {
     comp: Comp,
     deadline: Instant,
+    /// A dependency failed: the workloads cannot become ready (gateways without istiod).
+    blocked: bool,
     waitables: Vec<Waitable>,
     not_ready: Vec<String>,
 }
@@ -130,7 +135,8 @@ impl Installer<'_> {
         let poll = faults::poll_interval();
 
         loop {
-            // Start every component whose dependencies are done.
+            // Start every component whose dependencies finished, successfully or not
+            // (install.go signals dependents whatever the outcome).
             let startable: Vec<&ComponentManifest> = manifests
                 .iter()
                 .filter(|m| !outcomes.contains_key(&m.comp))
@@ -139,7 +145,7 @@ impl Installer<'_> {
                     m.comp
                         .deps()
                         .iter()
-                        .all(|d| !present.contains(d) || outcomes.get(d) == Some(&Outcome::Done))
+                        .all(|d| !present.contains(d) || outcomes.contains_key(d))
                 })
                 .collect();
             if !startable.is_empty() {
@@ -164,9 +170,15 @@ impl Installer<'_> {
                 } else {
                     wait::waitables(&m.objects)
                 };
+                let blocked = m
+                    .comp
+                    .deps()
+                    .iter()
+                    .any(|d| outcomes.get(d) == Some(&Outcome::Failed));
                 running.push(Running {
                     comp: m.comp,
                     deadline: Instant::now() + self.opts.readiness_timeout,
+                    blocked,
                     not_ready: waitables.iter().map(|w| w.reference.clone()).collect(),
                     waitables,
                 });
@@ -181,6 +193,10 @@ impl Installer<'_> {
             for mut r in running {
                 let mut not_ready = Vec::new();
                 for w in &r.waitables {
+                    if r.blocked {
+                        not_ready.push(w.clone());
+                        continue;
+                    }
                     match wait::is_ready(self.cluster, w).await {
                         Ok(true) => {}
                         Ok(false) | Err(_) => not_ready.push(w.clone()),
@@ -195,7 +211,7 @@ impl Installer<'_> {
                         self.istiod_started().await;
                     }
                 } else if Instant::now() >= r.deadline {
-                    self.report_timeout(r.comp, &not_ready).await;
+                    self.report_timeout(r.comp, &not_ready, r.blocked).await;
                     outcomes.insert(r.comp, Outcome::Failed);
                 } else {
                     still.push(r);
@@ -220,16 +236,109 @@ impl Installer<'_> {
             self.prune().await;
         }
         self.progress.line("✔ Installation complete");
-        if present.contains(&Comp::Pilot) && self.cfg.is_default_revision() {
-            if !self.opts.dry_run {
-                let tag = manifest::revision_tag_default(self.cfg);
-                if let Err(e) = self.cluster.apply(&tag).await {
-                    return Err(Failure::msg(format!(
-                        "failed to create the default revision tag: {e}"
-                    )));
+        if !self.opts.dry_run {
+            self.tag_step().await?;
+        }
+        if self.cfg.profile == "ambient" {
+            self.progress
+                .line("The ambient profile has been installed successfully, enjoy Istio without sidecars!");
+        }
+        Ok(())
+    }
+
+    /// The default revision tag (operator/pkg/webhook/webhook.go: WebhooksToDeploy, and
+    /// istioctl/pkg/tag/generate.go: Generate): needed unless webhooks are operator-managed,
+    /// when no previous install exists or this is the default revision; built from the single
+    /// canonical injector of the revision; for the tag `default`, the canonical default
+    /// injector is switched to never-matching selectors (DeactivateIstioInjectionWebhook).
+    /// Any failure to generate leaves the tag out silently, like istioctl.
+    async fn tag_step(&mut self) -> Result<(), Failure> {
+        let cfg = self.cfg;
+        if cfg
+            .get("values.global.operatorManageWebhooks")
+            .and_then(Value::as_bool)
+            == Some(true)
+        {
+            return Ok(());
+        }
+        let mwc = ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration");
+        let Ok(hooks) = self.cluster.list(mwc.0, mwc.1, "").await else {
+            return Ok(());
+        };
+        let selector = manifest::previous_install_selector(cfg);
+        let exists = hooks
+            .iter()
+            .any(|h| selector.iter().all(|(k, v)| label_of(h, k) == Some(*v)));
+        if exists && !cfg.is_default_revision() {
+            return Ok(());
+        }
+        let canonical = |rev: &str| -> Vec<&Value> {
+            hooks
+                .iter()
+                .filter(|h| label_of(h, REV_LABEL) == Some(rev) && label_of(h, TAG_LABEL).is_none())
+                .collect()
+        };
+        if canonical(&cfg.revision).len() != 1 {
+            return Ok(());
+        }
+        let defaults = canonical("default");
+        if defaults.len() > 1 {
+            return Ok(());
+        }
+        for d in defaults {
+            let mut d = d.clone();
+            if let Some(Value::Array(ws)) = d.get_mut("webhooks") {
+                for w in ws {
+                    let never = json!({"matchLabels": {"istio.io/deactivated": "never-match"}});
+                    w["namespaceSelector"] = never.clone();
+                    w["objectSelector"] = never;
                 }
             }
-            outln!("Made this installation the default for cluster-wide operations.");
+            if let Some(m) = d["metadata"].as_object_mut() {
+                m.remove("managedFields");
+            }
+            self.cluster.replace(&d).await.map_err(|e| {
+                Failure::msg(format!(
+                    "failed generating webhooks: failed deactivating existing default revision: {e}"
+                ))
+            })?;
+        }
+        // fixWhConfig: a validator failure policy already flipped to Fail by istiod stays Fail.
+        let existing_vwc = self
+            .cluster
+            .get(
+                "admissionregistration.k8s.io/v1",
+                "ValidatingWebhookConfiguration",
+                "",
+                "istiod-default-validator",
+            )
+            .await
+            .ok()
+            .flatten();
+        for mut o in manifest::tag_objects(cfg) {
+            if o.get("kind").and_then(Value::as_str) == Some("ValidatingWebhookConfiguration")
+                && let Some(ex) = &existing_vwc
+            {
+                let fail: Vec<Value> = ex
+                    .get("webhooks")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter(|w| w.get("failurePolicy").and_then(Value::as_str) == Some("Fail"))
+                    .filter_map(|w| w.get("name").cloned())
+                    .collect();
+                if let Some(Value::Array(ws)) = o.get_mut("webhooks") {
+                    for w in ws {
+                        if w.get("name").is_some_and(|n| fail.contains(n)) {
+                            w["failurePolicy"] = json!("Fail");
+                        }
+                    }
+                }
+            }
+            self.cluster
+                .apply(&o)
+                .await
+                .map_err(|e| Failure::msg(format!("failed deploying webhooks: {e}")))?;
         }
         Ok(())
     }
@@ -286,9 +395,13 @@ impl Installer<'_> {
         )
     }
 
-    async fn report_timeout(&mut self, comp: Comp, not_ready: &[Waitable]) {
+    async fn report_timeout(&mut self, comp: Comp, not_ready: &[Waitable], blocked: bool) {
         let mut lines = vec![self.timeout_header(comp)];
         for w in not_ready {
+            if blocked {
+                lines.push(format!("  {}", w.reference));
+                continue;
+            }
             match wait::debug_info(self.cluster, w).await {
                 Some(info) => lines.push(format!("  {} ({info})", w.reference)),
                 None => lines.push(format!("  {}", w.reference)),
@@ -347,7 +460,7 @@ impl Installer<'_> {
                         .to_string()
                 };
                 let component = label(COMPONENT_LABEL);
-                if component.is_empty() || component == "Base" {
+                if component.is_empty() || component == "Base" || label(NOT_PRUNED_LABEL) == "true" {
                     continue;
                 }
                 if label(REV_LABEL) != self.cfg.revision {

@@ -1,5 +1,5 @@
 //! Talking to the cluster like a real client: kube-rs over HTTP(S), from the kubeconfig.
-use kube::api::{Api, DeleteParams, DynamicObject, ListParams, PostParams};
+use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 use kube::core::{ApiResource, GroupVersionKind};
 use kube::{Client, Config};
@@ -68,6 +68,20 @@ pub const KINDS: &[(&str, &str, &str, bool)] = &[
         true,
     ),
     ("policy/v1", "PodDisruptionBudget", "poddisruptionbudgets", true),
+    ("v1", "Secret", "secrets", true),
+    ("coordination.k8s.io/v1", "Lease", "leases", true),
+    (
+        "networking.istio.io/v1alpha3",
+        "EnvoyFilter",
+        "envoyfilters",
+        true,
+    ),
+    (
+        "k8s.cni.cncf.io/v1",
+        "NetworkAttachmentDefinition",
+        "network-attachment-definitions",
+        true,
+    ),
 ];
 
 pub fn resource(api_version: &str, kind: &str) -> Option<(ApiResource, bool)> {
@@ -163,9 +177,30 @@ pub fn describe(e: &kube::Error) -> String {
 }
 
 impl Cluster {
-    /// Create-or-update: creates the object, or on conflict merges it into the existing one
-    /// (labels and annotations merged, other top-level fields replaced) and replaces it.
+    /// Server-side apply with field manager `istio-operator` and `force`, as istioctl does
+    /// (operator/pkg/install/install.go: serverSideApply).
     pub async fn apply(&self, obj: &Value) -> Result<(), String> {
+        let (kind, _ns, name) = key(obj);
+        let ns = obj
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        let Some((ar, namespaced)) = resource(api_version, &kind) else {
+            return Err(format!("unsupported kind {api_version}/{kind}"));
+        };
+        let api = api_for(self, &ar, namespaced, ns);
+        let params = PatchParams::apply("istio-operator").force();
+        api.patch(&name, &params, &Patch::Apply(obj))
+            .await
+            .map(|_| ())
+            .map_err(|e| describe(&e))
+    }
+
+    /// Create-or-update: creates the object, or on conflict merges it into the existing one
+    /// (labels and annotations merged, other top-level fields replaced) and replaces it (what
+    /// an Update of a read-modify-write does).
+    pub async fn replace(&self, obj: &Value) -> Result<(), String> {
         let (kind, ns, name) = key(obj);
         let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
         let Some((ar, namespaced)) = resource(api_version, &kind) else {

@@ -90,6 +90,7 @@ pub fn run(args: &[String]) -> u8 {
         Ok(()) => 0,
         Err(f) => {
             if let Some(m) = f.message {
+                progress::close_line();
                 errln!("Error: {m}");
             }
             f.code

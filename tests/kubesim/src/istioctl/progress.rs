@@ -1,7 +1,50 @@
-//! Progress output on stderr, in istioctl's piped (non-TTY) form: each new message on its own
-//! line, no colour, no `\r`, repeats skipped, status lines cut at the width with `...`.
+//! Progress output on stderr, in istioctl's piped (non-TTY) form (operator/pkg/util/progress/
+//! progress.go, cheggaaa/pb with ReturnSymbol "\n"): each message *preceded* by a newline, the
+//! last one without a trailing newline, no colour, no `\r`, repeats skipped, status lines cut
+//! at the width with `...`.
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+/// Set while the last thing written to stderr is a progress message without its newline.
+static OPEN_LINE: AtomicBool = AtomicBool::new(false);
+
+/// Ends an open progress line (before `Error: ...`, which starts a line of its own).
+pub fn close_line() {
+    if OPEN_LINE.swap(false, Ordering::SeqCst) {
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(b"\n");
+        let _ = err.flush();
+    }
+}
+
+/// Stands in for the 14-line ASCII-art logo `istioctl install` prints to stderr first
+/// (operator/cmd/mesh/install.go prints pkg/art/istio-ascii.txt with a newline; colour only on
+/// a terminal). Our own drawing of the same shape and alphabet (`|`, `/`, `\`, `_`, spaces),
+/// not a copy: what a reader of istioctl's output must cope with is 14 such lines before the
+/// first progress message.
+pub const LOGO: &str = concat!(
+    "          |\\        \n",
+    "          | \\       \n",
+    "          |  \\      \n",
+    "          |   \\     \n",
+    "          |    \\    \n",
+    "        / |     \\   \n",
+    "       /  |      \\  \n",
+    "      /   |       \\ \n",
+    "     /    |        \\\n",
+    "    /_____|_________\\\n",
+    "  ____________________\n",
+    "   \\_              _/ \n",
+    "     \\____________/   \n",
+    "       |__________|   \n",
+);
+
+pub fn logo() {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{LOGO}");
+    let _ = err.flush();
+}
 
 pub struct Progress {
     width: usize,
@@ -23,8 +66,9 @@ impl Progress {
             std::thread::sleep(d);
         }
         let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{line}");
+        let _ = write!(err, "\n{line}");
         let _ = err.flush();
+        OPEN_LINE.store(true, Ordering::SeqCst);
     }
 
     /// A `- Processing ...` status line: printed only when it changed, cut at the width.
