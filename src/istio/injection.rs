@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{INJECT_LABEL, INJECTION_LABEL, REVISION_LABEL};
+use super::{COMPONENT_LABEL, INJECT_LABEL, INJECTION_LABEL, REVISION_LABEL, component};
 
 /// Istio never injects these.
 pub const NEVER_INJECTED: &[&str] = &["kube-system", "kube-public"];
@@ -66,15 +66,18 @@ pub fn injected_revision(pod: PodView) -> Option<String> {
         .or_else(|| pod.labels.get(REVISION_LABEL).cloned())
 }
 
-/// Whether a pod that runs `istio-proxy` carries it as an injected sidecar. Gateway pods run
-/// `istio-proxy` too, but as the workload itself.
+/// Whether a pod that runs `istio-proxy` carries it as an injected sidecar. Gateway pods that
+/// istioctl installs run `istio-proxy` too, but as the workload itself; they are known by their
+/// component label (manifests/charts/gateways/istio-{ingress,egress}/templates/deployment.yaml),
+/// never by `istio:`, which the user's `label:` sets. A gateway injected from a template
+/// (Helm's gateway chart) carries the injector's status like any sidecar.
 pub fn carries_sidecar(pod: PodView, has_proxy: bool) -> bool {
     if !has_proxy {
         return false;
     }
     let gateway = matches!(
-        pod.labels.get("istio").map(String::as_str),
-        Some("ingressgateway" | "egressgateway")
+        pod.labels.get(COMPONENT_LABEL).map(String::as_str),
+        Some(component::INGRESS_GATEWAYS | component::EGRESS_GATEWAYS)
     );
     pod.injector_status.is_some() || !gateway
 }
@@ -136,5 +139,17 @@ mod tests {
         let injected = pod(&injected_labels, Some(r#"{"revision":"canary"}"#));
         assert_eq!(wanted_revision(injected, ns("a", &none), false), None);
         assert_eq!(injected_revision(injected).as_deref(), Some("canary"));
+    }
+
+    #[test]
+    fn gateways_are_known_by_their_component_label() {
+        let internal = map(&[("istio", "internal-ingressgateway"), (COMPONENT_LABEL, "IngressGateways")]);
+        assert!(!carries_sidecar(pod(&internal, None), true));
+        // `istio: ingressgateway` alone is a user's label, not a gateway.
+        let lookalike = map(&[("istio", "ingressgateway")]);
+        assert!(carries_sidecar(pod(&lookalike, None), true));
+        let injected_gateway = map(&[("istio", "ingressgateway")]);
+        assert!(carries_sidecar(pod(&injected_gateway, Some("{}")), true));
+        assert!(!carries_sidecar(pod(&map(&[]), None), false));
     }
 }

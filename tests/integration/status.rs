@@ -191,3 +191,22 @@ fn no_istio_is_absent_and_works_without_istioctl() {
     );
     assert!(text(&out.stdout).contains("istioctl: not found"));
 }
+
+/// A second ingress gateway with its own `istio:` label (overlays/internal-ingress-gateway.yaml)
+/// runs `istio-proxy` as its workload, not as a sidecar: Istio identifies gateway pods by
+/// `operator.istio.io/component` (the chart's pod labels,
+/// manifests/charts/gateways/istio-ingress/templates/deployment.yaml), and `istio:` is whatever
+/// the user's `label:` says.
+#[test]
+fn a_second_gateway_with_its_own_label_is_no_sidecar() {
+    let c = Cluster::start(CLUSTER);
+    let overlay = crate::support::repo_root().join("overlays/internal-ingress-gateway.yaml");
+    c.install(&["-f", overlay.to_str().unwrap()]);
+    let (status, doc, stderr) = status_json(&c);
+    assert_eq!(status, 0, "{stderr}\n{doc:#}");
+    let system = namespace(&doc, "istio-system");
+    assert_eq!(system["with_sidecar"], 0, "{system:#}");
+    assert_eq!(system["unwanted_sidecar"], serde_json::json!([]), "{system:#}");
+    let out = c.istioup().args(["uninstall", "-y"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+}
