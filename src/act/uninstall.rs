@@ -21,7 +21,7 @@ use super::istioctl::progress::Event;
 use super::istioctl::run::{self as istioctl_run, Observer};
 use crate::cli::UninstallArgs;
 use crate::facts::mesh::{Inventory, KindCount, ObjectRef};
-use crate::istio::{INJECTION_LABEL, OWNER_ANNOTATION, REVISION_LABEL};
+use crate::istio::{DEFAULT_NAMESPACE, INJECTION_LABEL, OWNER_ANNOTATION, REVISION_LABEL};
 use crate::util::interrupt;
 
 const CONCURRENCY: usize = 8;
@@ -89,16 +89,7 @@ pub struct Plan {
 
 impl Plan {
     pub fn new(args: &UninstallArgs, inv: &Inventory) -> Plan {
-        let mut istioctl_runs = Vec::new();
-        if args.purge {
-            if !inv.components.is_empty() || !inv.crds.is_empty() {
-                istioctl_runs.push(vec!["uninstall".into(), "--purge".into(), "-y".into()]);
-            }
-        } else {
-            for rev in inv.revisions() {
-                istioctl_runs.push(vec!["uninstall".into(), "-r".into(), rev.into(), "-y".into()]);
-            }
-        }
+        let istioctl_runs = istioctl_runs(args.purge, inv);
         let mut label_namespaces = Vec::new();
         let mut kept = Kept::default();
         for ns in &inv.namespaces {
@@ -184,6 +175,55 @@ pub struct Kept {
     /// Injection labels istioup did not set (without --purge).
     pub labels: Vec<String>,
     pub namespaces: Vec<String>,
+}
+
+/// One `istioctl uninstall` per revision and namespace it runs in (`--purge`: one for all).
+/// `uninstall -r REV` removes only what carries the owning-resource namespace of
+/// render.MergeInputs, istio-system unless told otherwise (operator/cmd/mesh/uninstall.go,
+/// operator/pkg/uninstall/prune.go): a control plane elsewhere needs
+/// `--set values.global.istioNamespace=NS`, which sets that namespace as istioctl's
+/// translateIstioOperatorToHelm does on install (operator/pkg/render/manifest.go).
+fn istioctl_runs(purge: bool, inv: &Inventory) -> Vec<Vec<OsString>> {
+    if purge {
+        if inv.components.is_empty() && inv.crds.is_empty() {
+            return Vec::new();
+        }
+        return vec![vec!["uninstall".into(), "--purge".into(), "-y".into()]];
+    }
+    let mut targets: Vec<(String, String)> = Vec::new();
+    for rev in inv.revisions() {
+        // The control plane's namespace is the install's; gateways may live elsewhere but carry
+        // the same owner namespace.
+        let mut namespaces: Vec<String> = inv
+            .control_planes()
+            .filter(|c| c.revision == rev)
+            .map(|c| c.namespace.clone())
+            .collect();
+        if namespaces.is_empty() {
+            namespaces = inv
+                .components
+                .iter()
+                .filter(|c| c.revision == rev)
+                .map(|c| c.namespace.clone())
+                .collect();
+        }
+        namespaces.sort();
+        namespaces.dedup();
+        targets.extend(namespaces.into_iter().map(|ns| (rev.clone(), ns)));
+    }
+    targets
+        .into_iter()
+        .map(|(rev, ns)| {
+            let mut run: Vec<OsString> = vec!["uninstall".into(), "-r".into(), rev.into(), "-y".into()];
+            if ns != DEFAULT_NAMESPACE {
+                run.extend([
+                    "--set".into(),
+                    format!("values.global.istioNamespace={ns}").into(),
+                ]);
+            }
+            run
+        })
+        .collect()
 }
 
 /// Runs each `istioctl uninstall` in turn. Returns the objects istioctl reported removing and

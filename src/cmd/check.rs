@@ -20,6 +20,7 @@ struct Report<'a> {
 pub fn run(args: &PreflightArgs, settings: &Settings) -> Result<()> {
     let format = settings.output.unwrap_or(OutputFormat::Table);
     let (iop, components) = preflight::spec(args)?;
+    output::warnings(&crate::spec::warnings(&iop));
     let target = target::resolve(settings)?;
     super::block_on(async {
         let client = target.connect().await?;

@@ -17,6 +17,7 @@ use crate::util::text::plural;
 
 pub fn run(args: &InstallArgs, settings: &Settings) -> Result<()> {
     let (iop, components) = preflight::spec(&args.preflight)?;
+    output::warnings(&crate::spec::warnings(&iop));
     let settings = &pick_context(settings)?;
     let target = target::resolve(settings)?;
     super::block_on(install(args, settings, &target, iop, components))

@@ -8,6 +8,7 @@ pub fn run(args: &SpecArgs, settings: &Settings) -> Result<()> {
     // Checked first so that a wrong -o is reported before stdin is read.
     let format = format(settings.output)?;
     let iop = crate::spec::desired(args, &mut std::io::stdin())?;
+    output::warnings(&crate::spec::warnings(&iop));
     let text = match format {
         OutputFormat::Json => output::to_json(&iop)?,
         _ => output::to_yaml(&iop)?,

@@ -158,7 +158,10 @@ async fn clean_up(
     plan: &Plan,
     removed: &mut Removed,
 ) -> Result<()> {
-    removed.leftovers = uninstall::delete_all(client, &inv.leftovers(true)).await?;
+    // Only what no control plane still running owns: istioctl may have left one in place (a
+    // revision it did not select), and its webhooks and ConfigMaps must stay.
+    let after = mesh::gather(client, false).await?;
+    removed.leftovers = uninstall::delete_all(client, &inv.leftovers_after(&after)).await?;
     removed.labels = uninstall::remove_labels(client, plan).await?;
     if args.delete_namespace {
         let namespaces: Vec<ObjectRef> = plan

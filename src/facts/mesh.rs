@@ -221,49 +221,72 @@ impl Inventory {
     }
 
     /// What an uninstall leaves behind and istioup cleans: webhooks and ConfigMaps of control
-    /// planes that no longer run. `everything` treats every control plane as gone (after
-    /// `istioctl uninstall`, before re-reading the cluster).
+    /// planes that no longer run. `everything` treats every control plane as gone (the plan,
+    /// before `istioctl uninstall` ran).
     pub fn leftovers(&self, everything: bool) -> Vec<ObjectRef> {
         let running: BTreeSet<&str> = if everything {
             BTreeSet::new()
         } else {
             self.control_planes().map(|c| c.revision.as_str()).collect()
         };
-        let mut out = Vec::new();
-        for w in &self.webhooks {
-            let orphan = !running.contains(w.revision.as_str());
-            let known = is_injector_webhook(&w.name) || is_validator_webhook(&w.name);
-            // A validator with no istiod behind it rejects every Istio object; a tag or injector
-            // with none blocks pod creation in injected namespaces.
-            if known
-                && (orphan || (running.is_empty() && w.kind == WebhookKind::ValidatingWebhookConfiguration))
-            {
+        leftovers_given(
+            &self.webhooks,
+            &self.configmaps,
+            &running,
+            &self.istio_namespaces(),
+        )
+    }
+
+    /// The leftovers once istioctl ran, judged on `after` (the cluster re-read): webhooks of
+    /// revisions no longer running there. The ConfigMaps come from this inventory too, since a
+    /// removed control plane no longer names its namespace (deleting one already gone is fine).
+    pub fn leftovers_after(&self, after: &Inventory) -> Vec<ObjectRef> {
+        let running: BTreeSet<&str> = after.control_planes().map(|c| c.revision.as_str()).collect();
+        let mut namespaces = self.istio_namespaces();
+        namespaces.extend(after.istio_namespaces());
+        let configmaps: Vec<ConfigMap> = self.configmaps.iter().chain(&after.configmaps).cloned().collect();
+        leftovers_given(&after.webhooks, &configmaps, &running, &namespaces)
+    }
+}
+
+fn leftovers_given(
+    webhooks: &[Webhook],
+    configmaps: &[ConfigMap],
+    running: &BTreeSet<&str>,
+    istio_namespaces: &BTreeSet<String>,
+) -> Vec<ObjectRef> {
+    let mut out = Vec::new();
+    for w in webhooks {
+        let orphan = !running.contains(w.revision.as_str());
+        let known = is_injector_webhook(&w.name) || is_validator_webhook(&w.name);
+        // A validator with no istiod behind it rejects every Istio object; a tag or injector
+        // with none blocks pod creation in injected namespaces.
+        if known && (orphan || (running.is_empty() && w.kind == WebhookKind::ValidatingWebhookConfiguration))
+        {
+            out.push(ObjectRef {
+                kind: format!("{:?}", w.kind),
+                namespace: None,
+                name: w.name.clone(),
+            });
+        }
+    }
+    if running.is_empty() {
+        for cm in configmaps {
+            let ns = cm.namespace().unwrap_or_default();
+            let name = cm.name_any();
+            let leader = istio_namespaces.contains(&ns) && LEADER_CONFIGMAPS.contains(&name.as_str());
+            if name == CA_ROOT_CONFIGMAP || leader {
                 out.push(ObjectRef {
-                    kind: format!("{:?}", w.kind),
-                    namespace: None,
-                    name: w.name.clone(),
+                    kind: "ConfigMap".into(),
+                    namespace: Some(ns),
+                    name,
                 });
             }
         }
-        if running.is_empty() {
-            let istio_namespaces = self.istio_namespaces();
-            for cm in &self.configmaps {
-                let ns = cm.namespace().unwrap_or_default();
-                let name = cm.name_any();
-                let leader = istio_namespaces.contains(&ns) && LEADER_CONFIGMAPS.contains(&name.as_str());
-                if name == CA_ROOT_CONFIGMAP || leader {
-                    out.push(ObjectRef {
-                        kind: "ConfigMap".into(),
-                        namespace: Some(ns),
-                        name,
-                    });
-                }
-            }
-        }
-        out.sort();
-        out.dedup();
-        out
     }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Reads the cluster. `with_objects` also lists every object of every Istio CRD (what

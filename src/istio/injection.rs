@@ -143,7 +143,10 @@ mod tests {
 
     #[test]
     fn gateways_are_known_by_their_component_label() {
-        let internal = map(&[("istio", "internal-ingressgateway"), (COMPONENT_LABEL, "IngressGateways")]);
+        let internal = map(&[
+            ("istio", "internal-ingressgateway"),
+            (COMPONENT_LABEL, "IngressGateways"),
+        ]);
         assert!(!carries_sidecar(pod(&internal, None), true));
         // `istio: ingressgateway` alone is a user's label, not a gateway.
         let lookalike = map(&[("istio", "ingressgateway")]);

@@ -67,6 +67,18 @@ pub fn injector_configmap(revision: &str) -> String {
     revisioned(INJECTOR_PREFIX, revision)
 }
 
+/// The injector MutatingWebhookConfiguration of a revision installed into `namespace`:
+/// `istio-sidecar-injector[-rev]` in istio-system, `istio-sidecar-injector[-rev]-<ns>` elsewhere
+/// (manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml).
+pub fn injector_webhook(revision: &str, namespace: &str) -> String {
+    let name = revisioned(INJECTOR_PREFIX, revision);
+    if namespace == DEFAULT_NAMESPACE {
+        name
+    } else {
+        format!("{name}-{namespace}")
+    }
+}
+
 /// The istiod Deployment and Service of a revision: `istiod[-rev]`.
 pub fn istiod_name(revision: &str) -> String {
     revisioned("istiod", revision)
@@ -132,5 +144,13 @@ mod tests {
         assert_eq!(injector_configmap("canary"), "istio-sidecar-injector-canary");
         assert_eq!(istiod_name(""), "istiod");
         assert_eq!(tag_webhook("prod"), "istio-revision-tag-prod");
+        assert_eq!(
+            injector_webhook("default", "istio-system"),
+            "istio-sidecar-injector"
+        );
+        assert_eq!(
+            injector_webhook("canary", "istio-alt"),
+            "istio-sidecar-injector-canary-istio-alt"
+        );
     }
 }

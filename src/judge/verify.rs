@@ -77,10 +77,15 @@ pub async fn problems(client: &Client, components: &Components) -> Result<Vec<St
             }
         }
     }
-    let injector = match &components.revision {
-        Some(rev) => format!("istio-sidecar-injector-{rev}"),
-        None => "istio-sidecar-injector".to_string(),
-    };
+    let namespace = components
+        .enabled()
+        .find(|c| c.kind == crate::spec::ComponentKind::Pilot)
+        .map_or(crate::istio::DEFAULT_NAMESPACE, |c| c.namespace.as_str());
+    let revision = components
+        .revision
+        .as_deref()
+        .unwrap_or(crate::istio::DEFAULT_REVISION);
+    let injector = crate::istio::injector_webhook(revision, namespace);
     let webhooks = Api::<MutatingWebhookConfiguration>::all(client.clone());
     if webhooks
         .get_opt(&injector)

@@ -68,7 +68,12 @@ pub fn base_for(profile: &str) -> Value {
 
     components.insert("base".into(), component(switch(|d| d.base), false));
     components.insert("pilot".into(), component(switch(|d| d.pilot), true));
-    components.insert("cni".into(), component(switch(|d| d.cni), true));
+    // A component map without `enabled` switches the component on in istioctl
+    // (operator/pkg/component/component.go), and istioctl's profiles name no `cni`: for a
+    // profile istioup does not know, the base must not mention it at all.
+    if let Some(cni) = switch(|d| d.cni) {
+        components.insert("cni".into(), component(Some(cni), true));
+    }
     if defaults.is_some_and(|d| d.ztunnel) {
         components.insert("ztunnel".into(), component(Some(true), true));
     }
@@ -170,5 +175,7 @@ mod tests {
         assert!(c.get("ingressGateways").is_none());
         assert!(c["pilot"].get("enabled").is_none());
         assert_eq!(c["pilot"]["k8s"], linux_only());
+        // A `cni` map without `enabled` would switch CNI on; the profile decides instead.
+        assert!(c.get("cni").is_none());
     }
 }

@@ -162,8 +162,11 @@ impl Reader<'_> {
         let name = self.name(raw, kind);
         Component {
             enabled: self.enabled(raw, kind),
+            // operator/pkg/component/component.go: the component's own namespace, else the
+            // IstioOperator's metadata.namespace, which translateIstioOperatorToHelm sets from
+            // values.global.istioNamespace (operator/pkg/render/manifest.go); spec.namespace is
+            // read by nothing.
             namespace: str_at(raw, &["namespace"])
-                .or_else(|| str_at(self.spec, &["namespace"]))
                 .or_else(|| str_at(self.spec, &["values", "global", "istioNamespace"]))
                 .unwrap_or(DEFAULT_NAMESPACE)
                 .to_string(),
@@ -195,13 +198,15 @@ impl Reader<'_> {
         }
     }
 
-    /// Explicit `enabled` wins; a gateway entry without it counts as enabled (as in istioctl);
-    /// otherwise the profile decides, and an unknown profile is taken to leave it off.
+    /// Explicit `enabled` wins; a component whose map is present without it counts as enabled,
+    /// a gateway entry and a single component alike (operator/pkg/component/component.go:
+    /// `spec.Enabled.GetValueOrTrue()`); otherwise the profile decides, and an unknown profile
+    /// is taken to leave it off.
     fn enabled(&self, raw: &Value, kind: ComponentKind) -> bool {
         if let Some(enabled) = raw.get("enabled").and_then(Value::as_bool) {
             return enabled;
         }
-        if kind.is_gateway() {
+        if kind.is_gateway() || raw.is_object() {
             return true;
         }
         self.defaults.is_some_and(|d| match kind {
@@ -422,7 +427,7 @@ mod tests {
     fn gateways_without_enabled_count_as_enabled_and_get_their_namespace() {
         let c = view(
             "default",
-            json!({"namespace": "mesh", "components": {"ingressGateways": [
+            json!({"values": {"global": {"istioNamespace": "mesh"}}, "components": {"ingressGateways": [
                 {"name": "internal", "namespace": "edge", "k8s": {"service": {"type": "ClusterIP"}}}
             ]}}),
         );
@@ -431,6 +436,19 @@ mod tests {
         assert_eq!(internal.namespace, "edge");
         assert_eq!(c.get("istiod").unwrap().namespace, "mesh");
         assert_eq!(internal.service.as_ref().unwrap().type_, "ClusterIP");
+    }
+
+    /// operator/pkg/render/manifest.go reads values.global.istioNamespace, never spec.namespace;
+    /// operator/pkg/component/component.go enables any component whose map is present.
+    #[test]
+    fn spec_namespace_is_ignored_and_a_present_map_is_enabled() {
+        let c = view(
+            "default",
+            json!({"namespace": "ignored", "components": {"ztunnel": {"k8s": {"nodeSelector": {"a": "b"}}}}}),
+        );
+        assert_eq!(c.get("istiod").unwrap().namespace, "istio-system");
+        assert!(c.get("ztunnel").unwrap().enabled);
+        assert!(!c.get("istio-cni-node").unwrap().enabled);
     }
 
     #[test]

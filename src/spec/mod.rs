@@ -75,6 +75,23 @@ pub fn desired(args: &SpecArgs, stdin: &mut dyn std::io::Read) -> Result<Value> 
     Ok(tree)
 }
 
+/// What istioctl will read differently from how it looks, said before anything runs.
+pub fn warnings(iop: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(ns) = iop
+        .pointer("/spec/namespace")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+    {
+        // operator/pkg/render/manifest.go reads only values.global.istioNamespace.
+        out.push(format!(
+            "spec.namespace ({ns}) is ignored by istioctl 1.24+; to install into {ns}, set \
+             values.global.istioNamespace: {ns}"
+        ));
+    }
+    out
+}
+
 /// `--profile` and `--revision` as `--set` entries applied last.
 fn shortcuts(args: &SpecArgs) -> Result<Vec<SetArg>> {
     let mut out = Vec::new();

@@ -125,6 +125,13 @@ pub fn checks_table(checks: &[crate::judge::Check], color: bool) -> String {
     out
 }
 
+/// `warning: ...` lines on stderr.
+pub fn warnings(warnings: &[String]) {
+    for w in warnings {
+        note(&format!("warning: {w}\n"));
+    }
+}
+
 /// A line for the person watching (banner, plan, progress): stderr, so stdout stays the report.
 pub fn note(text: &str) {
     let _ = std::io::stderr().write_all(text.as_bytes());

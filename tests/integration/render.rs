@@ -593,3 +593,20 @@ fn an_unknown_profile_is_named_with_where_it_came_from() {
         assert_eq!(render_json(&["--profile", profile])["spec"]["profile"], profile);
     }
 }
+
+/// istioctl 1.24+ reads the namespace from values.global.istioNamespace (operator/pkg/render/
+/// manifest.go) and never spec.namespace: render says so, and still renders.
+#[test]
+fn spec_namespace_is_accepted_with_a_warning() {
+    let out = crate::support::istioup(&std::env::temp_dir())
+        .args(["render", "--set", "namespace=mesh"])
+        .output()
+        .unwrap();
+    assert_eq!(crate::support::code(&out), 0);
+    let err = crate::support::text(&out.stderr);
+    assert!(
+        err.contains("warning: spec.namespace (mesh) is ignored")
+            && err.contains("values.global.istioNamespace: mesh"),
+        "{err}"
+    );
+}

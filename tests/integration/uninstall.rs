@@ -470,3 +470,38 @@ fn typed_confirmation_in_a_terminal() {
     assert_eq!(exit_code(&right), 0);
     assert!(c.get(ISTIOD).is_none());
 }
+
+/// A control plane outside istio-system (`values.global.istioNamespace`): its injector is named
+/// `istio-sidecar-injector-<ns>` (manifests/charts/istio-control/istio-discovery/templates/
+/// mutatingwebhook.yaml), and `istioctl uninstall -r REV` alone removes nothing of it, because
+/// prune.go selects by the owning-resource namespace of render.MergeInputs, istio-system unless
+/// told otherwise (operator/cmd/mesh/uninstall.go, operator/pkg/uninstall/prune.go).
+#[test]
+fn a_control_plane_outside_istio_system_is_installed_and_removed() {
+    let c = Cluster::start(CLUSTER);
+    c.install(&["--set", "values.global.istioNamespace=istio-alt"]);
+    let injector = "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/istio-sidecar-injector-istio-alt";
+    assert!(c.get(injector).is_some());
+    assert!(
+        c.get("/apis/apps/v1/namespaces/istio-alt/deployments/istiod")
+            .is_some()
+    );
+
+    let out = c
+        .istioup()
+        .args(["uninstall", "-y", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["result"], "removed", "{report:#}");
+    assert!(
+        c.get("/apis/apps/v1/namespaces/istio-alt/deployments/istiod")
+            .is_none(),
+        "istiod still runs in istio-alt: {report:#}"
+    );
+    assert!(c.get(injector).is_none());
+    let status = c.istioup().args(["status", "-o", "json"]).output().unwrap();
+    let doc: Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(doc["state"], "absent", "{doc:#}");
+}

@@ -143,6 +143,10 @@ pub struct UninstallOpts {
     pub purge: bool,
     pub revision: Option<String>,
     pub file: Option<String>,
+    /// `-s/--set`: merged with the file like install's (operator/cmd/mesh/uninstall.go calls
+    /// render.MergeInputs(filenames, setFlags)), so `--set values.global.istioNamespace=NS`
+    /// selects the control plane of that namespace.
+    pub sets: Vec<String>,
     pub skip_confirmation: bool,
     pub dry_run: bool,
 }
@@ -540,6 +544,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, ArgError> {
             purge: got.bool("purge", false),
             revision: got.nonempty("revision"),
             file: got.nonempty("filename"),
+            sets: got.all("set"),
             skip_confirmation: got.bool("skip-confirmation", false),
             dry_run: got.bool("dry-run", false),
         }),

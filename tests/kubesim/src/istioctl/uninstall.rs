@@ -79,10 +79,10 @@ pub async fn run(
             "Purge uninstall will remove all Istio resources, ignoring the specified revision or operator file"
         );
     }
-    // render.MergeInputs of the file (if any): the owner name and namespace filters come from
-    // it, else from the default profile (namespace istio-system, no name).
+    // render.MergeInputs of the file (if any) and the --sets: the owner name and namespace
+    // filters come from them, else from the default profile (namespace istio-system, no name).
     let files: Vec<String> = opts.file.iter().cloned().collect();
-    let cfg = config::resolve(&files, &[], None, stdin, &faults::version())
+    let cfg = config::resolve(&files, &opts.sets, None, stdin, &faults::version())
         .map_err(|e| Failure::msg(e.to_string()))?;
     let targets = collect(&cluster, opts.purge, &revision, &cfg.name, &cfg.namespace).await?;
 
