@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::base::{DEFAULT_PROFILE, ProfileDefaults, profile_defaults};
+use super::base::{DEFAULT_PROFILE, EGRESS_GATEWAY, INGRESS_GATEWAY, ProfileDefaults, profile_defaults};
 
 const DEFAULT_NAMESPACE: &str = "istio-system";
 
@@ -114,16 +114,21 @@ impl Components {
         ] {
             items.push(reader.component(components.get(key).unwrap_or(&Value::Null), kind));
         }
-        for (key, kind) in [
-            ("ingressGateways", ComponentKind::Ingress),
-            ("egressGateways", ComponentKind::Egress),
+        for (key, kind, name) in [
+            ("ingressGateways", ComponentKind::Ingress, INGRESS_GATEWAY),
+            ("egressGateways", ComponentKind::Egress, EGRESS_GATEWAY),
         ] {
-            let gateways = components
-                .get(key)
-                .and_then(Value::as_array)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            items.extend(gateways.iter().map(|gateway| reader.component(gateway, kind)));
+            match components.get(key).and_then(Value::as_array) {
+                Some(gateways) => {
+                    items.extend(gateways.iter().map(|gateway| reader.component(gateway, kind)))
+                }
+                // No list: the profile's (manifests/profiles/default.yaml names both gateways;
+                // a list given replaces it whole). istioup's own base always gives both.
+                None => items.push(reader.component(
+                    &serde_json::json!({"name": name, "enabled": reader.profile_enables(kind)}),
+                    kind,
+                )),
+            }
         }
         Components {
             profile,
@@ -170,15 +175,11 @@ impl Reader<'_> {
                 .or_else(|| str_at(self.spec, &["values", "global", "istioNamespace"]))
                 .unwrap_or(DEFAULT_NAMESPACE)
                 .to_string(),
-            replicas: replicas(k8s),
-            requests: self.requests(k8s, kind, &name),
-            node_selector: string_map(k8s.get("nodeSelector")),
-            tolerations: k8s
-                .get("tolerations")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default(),
-            service: kind.is_gateway().then(|| service(k8s)),
+            replicas: self.replicas(k8s, kind),
+            requests: self.requests(k8s, kind),
+            node_selector: self.node_selector(k8s, kind),
+            tolerations: self.tolerations(k8s, kind),
+            service: kind.is_gateway().then(|| self.service(k8s, kind)),
             name,
             kind,
         }
@@ -209,6 +210,10 @@ impl Reader<'_> {
         if kind.is_gateway() || raw.is_object() {
             return true;
         }
+        self.profile_enables(kind)
+    }
+
+    fn profile_enables(&self, kind: ComponentKind) -> bool {
         self.defaults.is_some_and(|d| match kind {
             ComponentKind::Pilot => d.pilot,
             ComponentKind::Cni => d.cni,
@@ -218,18 +223,24 @@ impl Reader<'_> {
         })
     }
 
-    /// k8s.resources.requests, then the values path Istio's charts read, then Istio's defaults.
-    fn requests(&self, k8s: &Value, kind: ComponentKind, name: &str) -> Requests {
-        let from_values = match kind {
-            ComponentKind::Pilot => self.spec.pointer("/values/pilot/resources/requests"),
-            ComponentKind::Ingress | ComponentKind::Egress => self
-                .spec
-                .get("values")
-                .and_then(|v| v.get("gateways"))
-                .and_then(|g| g.get(name))
-                .and_then(|g| g.pointer("/resources/requests")),
-            ComponentKind::Cni | ComponentKind::Ztunnel => None,
+    /// The chart values a component renders with (operator/pkg/render/manifest.go): every
+    /// ingress gateway, whatever its name, takes `values.gateways.istio-ingressgateway` (the
+    /// istio-ingress chart's), every egress gateway `values.gateways.istio-egressgateway`;
+    /// istiod `values.pilot`, the node agents `values.cni` and `values.ztunnel`.
+    fn values(&self, kind: ComponentKind) -> &Value {
+        let path = match kind {
+            ComponentKind::Pilot => "/values/pilot",
+            ComponentKind::Ingress => "/values/gateways/istio-ingressgateway",
+            ComponentKind::Egress => "/values/gateways/istio-egressgateway",
+            ComponentKind::Cni => "/values/cni",
+            ComponentKind::Ztunnel => "/values/ztunnel",
         };
+        self.spec.pointer(path).unwrap_or(&Value::Null)
+    }
+
+    /// k8s.resources.requests, then the chart values' resources, then the charts' defaults.
+    fn requests(&self, k8s: &Value, kind: ComponentKind) -> Requests {
+        let from_values = self.values(kind).pointer("/resources/requests");
         let explicit = k8s.pointer("/resources/requests");
         let pick = |field: &str| {
             [explicit, from_values]
@@ -247,50 +258,131 @@ impl Reader<'_> {
         }
     }
 
-    /// Istio's defaults (see the facts table): the demo profile shrinks them.
+    /// The pods a Deployment runs: with autoscaling on (the charts' default, off in the demo
+    /// profile) its HPA's minimum, `k8s.hpaSpec.minReplicas` or `autoscaleMin`, or more when
+    /// `k8s.replicaCount` (patched onto the Deployment) asks for more; with it off
+    /// `k8s.replicaCount`, else `replicaCount` (istio-discovery/templates/deployment.yaml and
+    /// autoscale.yaml, and the gateways' alike). Never less than one.
+    fn replicas(&self, k8s: &Value, kind: ComponentKind) -> u64 {
+        let values = self.values(kind);
+        let explicit = k8s.get("replicaCount").and_then(Value::as_u64);
+        let autoscale = values
+            .get("autoscaleEnabled")
+            .and_then(Value::as_bool)
+            .unwrap_or(!self.demo_sized);
+        let count = if autoscale {
+            let min = k8s
+                .pointer("/hpaSpec/minReplicas")
+                .or_else(|| values.get("autoscaleMin"))
+                .and_then(Value::as_u64)
+                .unwrap_or(1);
+            explicit.unwrap_or(0).max(min)
+        } else {
+            explicit
+                .or_else(|| values.get("replicaCount").and_then(Value::as_u64))
+                .unwrap_or(1)
+        };
+        count.max(1)
+    }
+
+    /// k8s.nodeSelector, else the chart values', else the chart's: the node agents run on Linux
+    /// nodes (istio-cni and ztunnel values.yaml).
+    fn node_selector(&self, k8s: &Value, kind: ComponentKind) -> BTreeMap<String, String> {
+        let explicit = k8s
+            .get("nodeSelector")
+            .or_else(|| self.values(kind).get("nodeSelector"));
+        match explicit {
+            Some(selector) => string_map(Some(selector)),
+            None if kind.is_daemon_set() => BTreeMap::from([("kubernetes.io/os".into(), "linux".into())]),
+            None => BTreeMap::new(),
+        }
+    }
+
+    /// k8s.tolerations, else the chart values', else the chart's: the node agents tolerate every
+    /// NoSchedule and NoExecute taint, to run on every node (istio-cni and ztunnel values.yaml).
+    fn tolerations(&self, k8s: &Value, kind: ComponentKind) -> Vec<Value> {
+        let explicit = k8s
+            .get("tolerations")
+            .or_else(|| self.values(kind).get("tolerations"));
+        match explicit.and_then(Value::as_array) {
+            Some(list) => list.clone(),
+            None if kind.is_daemon_set() => vec![
+                serde_json::json!({"effect": "NoSchedule", "operator": "Exists"}),
+                serde_json::json!({"key": "CriticalAddonsOnly", "operator": "Exists"}),
+                serde_json::json!({"effect": "NoExecute", "operator": "Exists"}),
+            ],
+            None => Vec::new(),
+        }
+    }
+
+    /// The gateway's Service: k8s.service, else the chart values' `type` and `ports`, else the
+    /// charts' (ingress: LoadBalancer with 15021, 80, 443, and 31400, 15443 in the demo
+    /// profile; egress: ClusterIP with 80, 443), as the fixtures rendered from them show.
+    fn service(&self, k8s: &Value, kind: ComponentKind) -> Service {
+        let service = k8s.get("service").unwrap_or(&Value::Null);
+        let values = self.values(kind);
+        let ports = match service
+            .get("ports")
+            .or_else(|| values.get("ports"))
+            .and_then(Value::as_array)
+        {
+            Some(ports) => ports.iter().map(service_port).collect(),
+            None => default_ports(kind, self.demo_sized),
+        };
+        let default_type = if kind == ComponentKind::Egress {
+            "ClusterIP"
+        } else {
+            "LoadBalancer"
+        };
+        Service {
+            type_: str_at(service, &["type"])
+                .or_else(|| str_at(values, &["type"]))
+                .unwrap_or(default_type)
+                .to_string(),
+            ports,
+        }
+    }
+
+    /// The charts' defaults (the fixtures rendered from them show them): the demo profile
+    /// shrinks istiod's and the gateways'.
     fn default_requests(&self, kind: ComponentKind) -> (Option<&'static str>, Option<&'static str>) {
         match (kind, self.demo_sized) {
             (ComponentKind::Pilot, false) => (Some("500m"), Some("2048Mi")),
             (ComponentKind::Pilot, true) => (Some("10m"), Some("100Mi")),
             (ComponentKind::Ingress | ComponentKind::Egress, false) => (Some("100m"), Some("128Mi")),
             (ComponentKind::Ingress | ComponentKind::Egress, true) => (Some("10m"), Some("40Mi")),
-            (ComponentKind::Cni | ComponentKind::Ztunnel, _) => (None, None),
+            // istio-cni and ztunnel values.yaml
+            (ComponentKind::Cni, _) => (Some("100m"), Some("100Mi")),
+            (ComponentKind::Ztunnel, _) => (Some("200m"), Some("512Mi")),
         }
     }
 }
 
-fn replicas(k8s: &Value) -> u64 {
-    let count = k8s.get("replicaCount").and_then(Value::as_u64).unwrap_or(0);
-    let min = k8s
-        .pointer("/hpaSpec/minReplicas")
-        .and_then(Value::as_u64)
-        .unwrap_or(0);
-    count.max(min).max(1)
-}
-
-/// The Service Istio creates for a gateway: LoadBalancer with ports 15021, 80, 443 unless set.
-fn service(k8s: &Value) -> Service {
-    let service = k8s.get("service").unwrap_or(&Value::Null);
-    let ports = match service.get("ports").and_then(Value::as_array) {
-        Some(ports) => ports.iter().map(service_port).collect(),
-        None => [
+fn default_ports(kind: ComponentKind, demo: bool) -> Vec<ServicePort> {
+    let ports: &[(&str, u32, u32)] = match (kind, demo) {
+        (ComponentKind::Egress, _) => &[("http2", 80, 8080), ("https", 443, 8443)],
+        (_, false) => &[
             ("status-port", 15021, 15021),
             ("http2", 80, 8080),
             ("https", 443, 8443),
-        ]
-        .into_iter()
+        ],
+        (_, true) => &[
+            ("status-port", 15021, 15021),
+            ("http2", 80, 8080),
+            ("https", 443, 8443),
+            ("tcp", 31400, 31400),
+            ("tls", 15443, 15443),
+        ],
+    };
+    ports
+        .iter()
         .map(|(name, port, target)| ServicePort {
-            name: Some(name.into()),
-            port: Some(port),
+            name: Some((*name).into()),
+            port: Some(*port),
             target_port: Some(target.to_string()),
             node_port: None,
         })
-        .collect(),
-    };
-    Service {
-        type_: str_at(service, &["type"]).unwrap_or("LoadBalancer").to_string(),
-        ports,
-    }
+        .collect()
 }
 
 fn service_port(raw: &Value) -> ServicePort {

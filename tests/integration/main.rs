@@ -9,6 +9,7 @@ mod completions;
 mod context;
 mod disable;
 mod enable;
+mod fidelity;
 mod install;
 mod layout;
 mod overlays;
