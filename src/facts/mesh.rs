@@ -488,14 +488,7 @@ fn deployment_component(d: &Deployment) -> Component {
             _ => component::INGRESS_GATEWAYS.into(),
         }
     });
-    let image_tag = d
-        .spec
-        .template
-        .spec
-        .as_ref()
-        .and_then(|s| s.containers.first())
-        .and_then(|c| c.image.as_deref())
-        .and_then(image_tag);
+    let image_tag = running_version(d.spec.template.spec.as_ref());
     let status = d.status.clone().unwrap_or_default();
     Component {
         namespace: d.namespace().unwrap_or_default(),
@@ -503,11 +496,18 @@ fn deployment_component(d: &Deployment) -> Component {
         kind: "Deployment",
         component,
         revision: revision_of(labels),
-        version: labels.get(VERSION_LABEL).cloned().or(image_tag),
+        // The image runs; the label is istioctl's own version, which a `tag` override leaves
+        // behind (ISTIO-FACTS.md, "How the IstioOperator becomes objects").
+        version: image_tag.or_else(|| labels.get(VERSION_LABEL).cloned()),
         ready: status.ready_replicas.unwrap_or(0),
         desired: d.spec.replicas.unwrap_or(1),
         created: d.metadata.creation_timestamp.as_ref().map(|t| t.0),
     }
+}
+
+/// The tag of the workload's first container image: the Istio version that runs.
+fn running_version(pod: Option<&k8s_openapi::api::core::v1::PodSpec>) -> Option<String> {
+    pod?.containers.first()?.image.as_deref().and_then(image_tag)
 }
 
 fn daemonset_component(d: &DaemonSet) -> Component {
@@ -519,7 +519,8 @@ fn daemonset_component(d: &DaemonSet) -> Component {
         kind: "DaemonSet",
         component: labels.get(COMPONENT_LABEL).cloned().unwrap_or_default(),
         revision: revision_of(labels),
-        version: labels.get(VERSION_LABEL).cloned(),
+        version: running_version(d.spec.template.spec.as_ref())
+            .or_else(|| labels.get(VERSION_LABEL).cloned()),
         ready: status.number_ready,
         desired: status.desired_number_scheduled,
         created: d.metadata.creation_timestamp.as_ref().map(|t| t.0),
