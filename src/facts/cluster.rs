@@ -94,31 +94,37 @@ pub struct ControlPlane {
 /// A permission an install needs: (verb, group, resource).
 pub type Permission = (&'static str, &'static str, &'static str);
 
-/// What `istioctl install` and istioup's namespace labelling need.
-pub const INSTALL_PERMISSIONS: &[Permission] = &[
-    ("create", "", "namespaces"),
-    ("patch", "", "namespaces"),
-    ("create", "apiextensions.k8s.io", "customresourcedefinitions"),
-    (
-        "create",
-        "admissionregistration.k8s.io",
-        "mutatingwebhookconfigurations",
-    ),
-    (
-        "create",
-        "admissionregistration.k8s.io",
-        "validatingwebhookconfigurations",
-    ),
-    ("create", "rbac.authorization.k8s.io", "clusterroles"),
-    ("create", "rbac.authorization.k8s.io", "clusterrolebindings"),
-    ("create", "apps", "deployments"),
-    ("create", "", "services"),
-    ("create", "", "configmaps"),
-    ("create", "", "serviceaccounts"),
-    ("create", "policy", "poddisruptionbudgets"),
-    ("list", "", "pods"),
-    ("list", "", "nodes"),
+/// Every kind Istio's charts create, as (group, resource): what the fixtures rendered from the
+/// charts of each release hold (tests/integration/fidelity.rs keeps the list complete).
+const INSTALLED_KINDS: &[(&str, &str)] = &[
+    ("", "namespaces"),
+    ("", "configmaps"),
+    ("", "services"),
+    ("", "serviceaccounts"),
+    ("apps", "deployments"),
+    ("apps", "daemonsets"),
+    ("autoscaling", "horizontalpodautoscalers"),
+    ("policy", "poddisruptionbudgets"),
+    ("rbac.authorization.k8s.io", "roles"),
+    ("rbac.authorization.k8s.io", "rolebindings"),
+    ("rbac.authorization.k8s.io", "clusterroles"),
+    ("rbac.authorization.k8s.io", "clusterrolebindings"),
+    ("apiextensions.k8s.io", "customresourcedefinitions"),
+    ("admissionregistration.k8s.io", "mutatingwebhookconfigurations"),
+    ("admissionregistration.k8s.io", "validatingwebhookconfigurations"),
 ];
+
+/// What an install needs: `create` and `patch` on every kind the charts create (istioctl
+/// applies with server-side apply, a PATCH: operator/pkg/install), `patch` on namespaces for
+/// the injection labels, and `list` on what the checks read.
+pub fn install_permissions() -> Vec<Permission> {
+    let mut out: Vec<Permission> = INSTALLED_KINDS
+        .iter()
+        .flat_map(|&(group, resource)| [("create", group, resource), ("patch", group, resource)])
+        .collect();
+    out.extend([("list", "", "pods"), ("list", "", "nodes")]);
+    out
+}
 
 /// Names of Deployments of other ingress controllers (the Rancher docs warn about two ingresses).
 const INGRESS_CONTROLLERS: &str =

@@ -49,7 +49,7 @@ pub async fn run(
         },
         Err(e) => IstioctlFacts::Missing(render_inline(e)),
     };
-    let facts = cluster::gather(client, cluster::INSTALL_PERMISSIONS).await?;
+    let facts = cluster::gather(client, &cluster::install_permissions()).await?;
     let inject = inject_namespaces(&args.inject, &facts, &components, client).await?;
     let mut preflight = Preflight {
         istioctl: found.ok(),

@@ -220,3 +220,30 @@ fn the_plan_is_what_the_charts_run() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The RBAC check asks for `create` and `patch` (istioctl applies with server-side apply) on
+/// every kind the charts of every release create.
+#[test]
+fn the_rbac_check_covers_every_kind_the_charts_create() {
+    let permissions = istioup::facts::cluster::install_permissions();
+    let mut missing = Vec::new();
+    for release in releases() {
+        for entry in std::fs::read_dir(fixtures().join(&release)).unwrap() {
+            for doc in yaml_docs(&entry.unwrap().path()) {
+                let api_version = doc["apiVersion"].as_str().unwrap_or("");
+                let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+                let resource = format!("{}s", doc["kind"].as_str().unwrap_or("").to_lowercase());
+                for verb in ["create", "patch"] {
+                    let granted = permissions
+                        .iter()
+                        .any(|&(v, g, r)| v == verb && g == group && r == resource);
+                    let what = format!("{verb} {resource}.{group} ({release})");
+                    if !granted && !missing.contains(&what) {
+                        missing.push(what);
+                    }
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "the rbac check does not ask for: {missing:?}");
+}

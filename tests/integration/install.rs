@@ -380,6 +380,32 @@ fn missing_permissions_are_listed_exactly() {
     assert!(c.install_calls().is_empty());
 }
 
+/// istioctl applies every object with server-side apply (a PATCH) and the charts create HPAs
+/// (tests/fixtures/istio/*/default.yaml): a user who may create but not patch them used to pass
+/// the check and fail inside istioctl, after the CRDs were applied.
+#[test]
+fn the_rbac_check_asks_for_what_server_side_apply_of_the_charts_needs() {
+    let c = Cluster::with(
+        Sim::builder()
+            .cluster_yaml(CLUSTER)
+            .ready_delay(Duration::from_millis(100))
+            .deny("patch", "horizontalpodautoscalers.autoscaling"),
+    );
+    let out = c
+        .istioup()
+        .args(["install", "-y", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
+    let rbac = check(&doc(&out), "rbac").clone();
+    assert_eq!(rbac["status"], "fail");
+    assert_eq!(
+        rbac["message"],
+        "missing permissions: patch horizontalpodautoscalers.autoscaling"
+    );
+    assert!(c.install_calls().is_empty());
+}
+
 #[test]
 fn kubernetes_below_istioctls_minimum_fails() {
     let c = Cluster::with(

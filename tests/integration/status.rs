@@ -218,8 +218,13 @@ fn a_second_gateway_with_its_own_label_is_no_sidecar() {
 fn the_running_version_is_the_image_tag() {
     let c = Cluster::start(CLUSTER);
     c.install(&["--set", "tag=1.28.1"]);
-    let istiod = c.get("/apis/apps/v1/namespaces/istio-system/deployments/istiod").unwrap();
-    assert_eq!(istiod["metadata"]["labels"]["operator.istio.io/version"], "1.28.0");
+    let istiod = c
+        .get("/apis/apps/v1/namespaces/istio-system/deployments/istiod")
+        .unwrap();
+    assert_eq!(
+        istiod["metadata"]["labels"]["operator.istio.io/version"],
+        "1.28.0"
+    );
     let (_, doc, stderr) = status_json(&c);
     assert_eq!(doc["control_planes"][0]["version"], "1.28.1", "{stderr}\n{doc:#}");
 }
