@@ -42,11 +42,15 @@ impl fmt::Display for Version {
 pub struct Support {
     /// Oldest and newest Kubernetes minor the release is tested on.
     pub tested: ((u32, u32), (u32, u32)),
-    /// Below this istioctl refuses to install.
+    /// Below this istioctl warns "you might experience problems" and installs anyway
+    /// (istioctl/pkg/install/k8sversion/version.go: `MinK8SVersion`).
     pub minimum: (u32, u32),
 }
 
-/// The table of ISTIO-FACTS.md. Patch releases that raised the minimum are handled in `support`.
+/// Every Istio release istioup knows, oldest first. `minimum` is `MinK8SVersion` of
+/// istioctl/pkg/install/k8sversion/version.go at each tag (patch releases that raised it are
+/// handled in `support`); `tested` is istio.io's support table
+/// (istio.io data/compatibility/supportStatus.yml, "k8sVersions").
 const TABLE: &[((u32, u32), Support)] = &[
     (
         (1, 22),
@@ -97,11 +101,37 @@ const TABLE: &[((u32, u32), Support)] = &[
             minimum: (1, 29),
         },
     ),
+    (
+        (1, 29),
+        Support {
+            tested: ((1, 31), (1, 35)),
+            minimum: (1, 30),
+        },
+    ),
+    (
+        (1, 30),
+        Support {
+            tested: ((1, 32), (1, 36)),
+            minimum: (1, 32),
+        },
+    ),
 ];
 
-/// What `istio` supports, or `None` for a release the table does not know.
+/// Whether `istio` is newer than every release of the table: it is judged by the newest row.
+pub fn beyond_table(istio: Version) -> bool {
+    TABLE
+        .last()
+        .is_some_and(|(newest, _)| istio.minor_version() > *newest)
+}
+
+/// What `istio` supports: its row, the newest row for a release newer than the table, `None`
+/// for one older than it.
 pub fn support(istio: Version) -> Option<Support> {
-    let (_, mut support) = *TABLE.iter().find(|(minor, _)| *minor == istio.minor_version())?;
+    let (_, mut support) = match TABLE.iter().find(|(minor, _)| *minor == istio.minor_version()) {
+        Some(row) => *row,
+        None if beyond_table(istio) => *TABLE.last()?,
+        None => return None,
+    };
     // 1.25.1 raised the minimum to 1.29, 1.28.2 to 1.30.
     if istio.minor_version() == (1, 25) && istio.patch >= 1 {
         support.minimum = (1, 29);
@@ -118,7 +148,7 @@ pub enum Verdict {
     Supported,
     /// istioctl installs, but Istio was not tested on this Kubernetes.
     Untested,
-    /// istioctl refuses: below its minimum.
+    /// Below istioctl's minimum: it warns and installs, and Istio may misbehave.
     TooOld,
     /// The Istio release is not in the table.
     Unknown,
@@ -202,6 +232,13 @@ mod tests {
         assert_eq!(judge(v("1.22.0"), v("v1.26.0")), Verdict::Untested);
         assert_eq!(judge(v("1.26.1"), v("v1.33.0")), Verdict::Supported);
         assert_eq!(judge(v("1.27.2"), v("v1.34.0")), Verdict::Untested);
-        assert_eq!(judge(v("1.30.0"), v("v1.33.0")), Verdict::Unknown);
+        assert_eq!(judge(v("1.29.3"), v("v1.29.9")), Verdict::TooOld);
+        assert_eq!(judge(v("1.29.3"), v("v1.30.0")), Verdict::Untested);
+        assert_eq!(judge(v("1.30.0"), v("v1.31.5")), Verdict::TooOld);
+        assert_eq!(judge(v("1.30.3"), v("v1.36.0")), Verdict::Supported);
+        // Newer than the table: the newest row, said so by the check.
+        assert!(beyond_table(v("1.31.0")));
+        assert_eq!(judge(v("1.31.0"), v("v1.31.0")), Verdict::TooOld);
+        assert_eq!(judge(v("1.21.0"), v("v1.26.0")), Verdict::Unknown);
     }
 }

@@ -115,7 +115,7 @@ pub fn kubernetes_version(facts: &Facts, istioctl: &IstioctlFacts) -> Check {
         );
     };
     let support = versions::support(istio);
-    match (versions::judge(istio, kube), support) {
+    let check = match (versions::judge(istio, kube), support) {
         (Verdict::Supported, Some(s)) => Check::new(
             ID,
             Status::Pass,
@@ -135,21 +135,34 @@ pub fn kubernetes_version(facts: &Facts, istioctl: &IstioctlFacts) -> Check {
             ),
         )
         .with_hint("use an istioctl release that supports this Kubernetes version (--istioctl PATH)"),
+        // istioctl warns and proceeds (istioctl/pkg/install/k8sversion/version.go).
         (Verdict::TooOld, Some(s)) => Check::new(
             ID,
-            Status::Fail,
+            Status::Warn,
             format!(
-                "Kubernetes {kube} is below the minimum {} that istioctl {istio} installs on",
+                "Kubernetes {kube} is below istioctl {istio}'s minimum {}: istioctl will install, but Istio may misbehave",
                 versions::minor(s.minimum)
             ),
         )
-        .with_hint("upgrade the cluster, or use an older istioctl that supports it (--istioctl PATH)"),
+        .with_hint("upgrade the cluster, or use an older istioctl that supports it (--istioctl PATH); --fail-on warn makes this stop CI"),
         _ => Check::new(
             ID,
             Status::Warn,
-            format!("istioctl {istio} is not in istioup's support table; Kubernetes {kube} not judged"),
+            format!("istioctl {istio} is older than istioup's support table; Kubernetes {kube} not judged"),
         ),
+    };
+    if versions::beyond_table(istio) {
+        let message = format!(
+            "{} (istioctl {istio} is newer than istioup's table: judged by its newest release)",
+            check.message
+        );
+        return Check {
+            status: check.status.max(Status::Warn),
+            message,
+            ..check
+        };
     }
+    check
 }
 
 pub fn istioctl_found(istioctl: &IstioctlFacts) -> Check {

@@ -70,11 +70,21 @@ fn kubernetes_version_is_judged_against_istioctl() {
     assert_eq!(kubernetes_version(&f, &istioctl("1.28.0")).status, Status::Pass);
     f.server_version = "v1.28.4".into();
     let check = kubernetes_version(&f, &istioctl("1.28.0"));
-    assert_eq!(check.status, Status::Fail, "{}", check.message);
+    assert_eq!(check.status, Status::Warn, "{}", check.message);
     assert!(
-        check.message.contains("below the minimum 1.29"),
+        check
+            .message
+            .contains("below istioctl 1.28.0's minimum 1.29: istioctl will install"),
         "{}",
         check.message
+    );
+    f.server_version = "v1.33.0".into();
+    let newer = kubernetes_version(&f, &istioctl("1.31.0"));
+    assert_eq!(newer.status, Status::Warn, "{}", newer.message);
+    assert!(
+        newer.message.contains("newer than istioup's table"),
+        "{}",
+        newer.message
     );
     f.server_version = "v1.35.0".into();
     assert_eq!(kubernetes_version(&f, &istioctl("1.28.0")).status, Status::Warn);

@@ -231,7 +231,7 @@ objects:
 }
 
 #[test]
-fn an_untested_kubernetes_warns_and_an_old_one_fails() {
+fn an_untested_or_too_old_kubernetes_warns() {
     let untested = Cluster::with(
         kubesim::Sim::builder()
             .cluster_yaml(CLUSTER)
@@ -257,8 +257,9 @@ fn an_untested_kubernetes_warns_and_an_old_one_fails() {
             .ready_delay(std::time::Duration::from_millis(100))
             .k8s_version("v1.27.3"),
     );
-    let report = run(&old, &[], 3);
-    assert_eq!(check(&report, "kubernetes-version")["status"], "fail");
+    // istioctl installs below its minimum, with a warning (k8sversion/version.go).
+    let report = run(&old, &["--skip-check", "load-balancer"], 0);
+    assert_eq!(check(&report, "kubernetes-version")["status"], "warn");
 }
 
 const NAMESPACES: &str = "
