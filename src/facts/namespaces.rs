@@ -20,7 +20,10 @@ pub fn in_all(
     for_enable: bool,
 ) -> bool {
     let disabled = labels.get(INJECTION_LABEL).map(String::as_str) == Some("disabled");
-    let excluded = name.starts_with("kube-") || istio_namespaces.contains(name) || (for_enable && disabled);
+    let excluded = name.starts_with("kube-")
+        || NEVER_INJECTED.contains(&name)
+        || istio_namespaces.contains(name)
+        || (for_enable && disabled);
     !excluded
 }
 

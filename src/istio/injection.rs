@@ -7,8 +7,14 @@ use serde_json::Value;
 
 use super::{COMPONENT_LABEL, INJECT_LABEL, INJECTION_LABEL, REVISION_LABEL, component};
 
-/// Istio never injects these.
-pub const NEVER_INJECTED: &[&str] = &["kube-system", "kube-public"];
+/// Istio never injects these (IgnoredNamespaces in pkg/kube/inject/initializer.go, and the
+/// `auto.` webhook's namespaceSelector).
+pub const NEVER_INJECTED: &[&str] = &[
+    "kube-system",
+    "kube-public",
+    "kube-node-lease",
+    "local-path-storage",
+];
 
 /// What the rules read of a pod.
 #[derive(Debug, Clone, Copy)]
@@ -38,9 +44,11 @@ pub fn wanted_revision(pod: PodView, namespace: NamespaceView, enabled_by_defaul
         return None;
     }
     match namespace.labels.get(INJECTION_LABEL).map(String::as_str) {
-        Some("disabled") => return None,
         Some("enabled") => return Some("default".into()),
-        _ => {}
+        // The webhooks select `istio-injection In [enabled]` or `DoesNotExist`: any other value,
+        // `disabled` or a typo, matches none of them (tests/fixtures/istio/*/default.yaml).
+        Some(_) => return None,
+        None => {}
     }
     if let Some(rev) = namespace.labels.get(REVISION_LABEL) {
         return Some(rev.clone());
@@ -127,6 +135,12 @@ mod tests {
             Some("default")
         );
         assert_eq!(wanted_revision(plain, ns("kube-system", &enabled), true), None);
+        assert_eq!(
+            wanted_revision(plain, ns("local-path-storage", &enabled), true),
+            None
+        );
+        let typo = map(&[("istio-injection", "true"), ("istio.io/rev", "canary")]);
+        assert_eq!(wanted_revision(plain, ns("a", &typo), true), None);
         let out = map(&[(INJECT_LABEL, "false")]);
         assert_eq!(wanted_revision(pod(&out, None), ns("a", &enabled), false), None);
         let opt_in = map(&[(INJECT_LABEL, "true")]);

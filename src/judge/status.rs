@@ -279,7 +279,9 @@ fn injection_of(ns: &Namespace, by_default: bool) -> (Injection, Option<String>)
     match labels.get(INJECTION_LABEL).map(String::as_str) {
         Some("disabled") => return (Injection::Disabled, None),
         Some("enabled") => return (Injection::Enabled, Some("default".into())),
-        _ => {}
+        // Any other value matches no injector webhook, not even by revision.
+        Some(_) => return (Injection::None, None),
+        None => {}
     }
     if let Some(rev) = labels.get(REVISION_LABEL) {
         return (Injection::Revision, Some(rev.clone()));

@@ -127,39 +127,100 @@ impl Resources {
         )
     }
 }
-/// A pod's effective request, as the scheduler counts it: the larger of the sum of its
-/// containers and its largest init container. Unreadable quantities count as zero: the API
-/// server validated them, so this only guards against a server we do not understand.
+/// A pod's effective request, as the scheduler counts it (PodRequests in
+/// k8s.io/component-helpers/resource/helpers.go, with native sidecars, KEP-753): its containers
+/// plus its sidecars (init containers with `restartPolicy: Always`, such as Istio's proxy since
+/// 1.27 on clusters that support them), or more when an ordinary init container, together with
+/// the sidecars started before it, needs more; then the pod's `spec.overhead`. Unreadable
+/// quantities count as zero: the API server validated them, so this only guards against a
+/// server we do not understand.
 pub fn pod_requests(pod: &Pod) -> Resources {
     let Some(spec) = pod.spec.as_ref() else {
         return Resources::default();
     };
-    let containers = spec
+    let max = |a: Resources, b: Resources| {
+        Resources::new(a.cpu_millis.max(b.cpu_millis), a.memory_bytes.max(b.memory_bytes))
+    };
+    let mut total = spec
         .containers
         .iter()
         .map(|c| requests(c.resources.as_ref()))
         .fold(Resources::default(), Resources::plus);
-    let init = spec
-        .init_containers
-        .iter()
-        .flatten()
-        .map(|c| requests(c.resources.as_ref()))
-        .fold(Resources::default(), |a, b| {
-            Resources::new(a.cpu_millis.max(b.cpu_millis), a.memory_bytes.max(b.memory_bytes))
-        });
-    Resources::new(
-        containers.cpu_millis.max(init.cpu_millis),
-        containers.memory_bytes.max(init.memory_bytes),
-    )
+    let mut sidecars = Resources::default();
+    let mut init_peak = Resources::default();
+    for init in spec.init_containers.iter().flatten() {
+        let own = requests(init.resources.as_ref());
+        let during = if init.restart_policy.as_deref() == Some("Always") {
+            total = total.plus(own);
+            sidecars = sidecars.plus(own);
+            sidecars
+        } else {
+            own.plus(sidecars)
+        };
+        init_peak = max(init_peak, during);
+    }
+    let overhead = spec.overhead.as_ref().map_or(Resources::default(), quantities);
+    max(total, init_peak).plus(overhead)
 }
 
 fn requests(resources: Option<&ResourceRequirements>) -> Resources {
-    let req = resources.and_then(|r| r.requests.as_ref());
-    let get = |key: &str| req.and_then(|r| r.get(key)).map(|q| q.0.as_str());
+    resources
+        .and_then(|r| r.requests.as_ref())
+        .map_or(Resources::default(), quantities)
+}
+
+fn quantities(
+    map: &std::collections::BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
+) -> Resources {
+    let get = |key: &str| map.get(key).map(|q| q.0.as_str());
     Resources::new(
         get("cpu").and_then(|q| quantity::cpu_millis(q).ok()).unwrap_or(0),
         get("memory")
             .and_then(|q| quantity::memory_bytes(q).ok())
             .unwrap_or(0),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn container(name: &str, cpu: &str, memory: &str, sidecar: bool) -> serde_json::Value {
+        let mut c =
+            serde_json::json!({"name": name, "resources": {"requests": {"cpu": cpu, "memory": memory}}});
+        if sidecar {
+            c["restartPolicy"] = "Always".into();
+        }
+        c
+    }
+
+    /// k8s.io/component-helpers/resource/helpers.go, PodRequests: containers + sidecars, the
+    /// max with each ordinary init container plus the sidecars before it, plus overhead.
+    #[test]
+    fn effective_requests_count_native_sidecars_and_overhead() {
+        let pod: Pod = serde_json::from_value(serde_json::json!({
+            "spec": {
+                "containers": [container("app", "200m", "256Mi", false)],
+                "initContainers": [
+                    container("istio-validation", "100m", "64Mi", false),
+                    container("istio-proxy", "100m", "128Mi", true),
+                    container("migrate", "1", "64Mi", false)
+                ],
+                "overhead": {"cpu": "10m", "memory": "1Mi"}
+            }
+        }))
+        .unwrap();
+        // containers 200m + sidecar 100m = 300m; `migrate` with the sidecar = 1100m wins on CPU;
+        // memory: 256Mi + 128Mi = 384Mi wins.
+        assert_eq!(pod_requests(&pod), Resources::new(1110, (384 + 1) << 20));
+
+        let classic: Pod = serde_json::from_value(serde_json::json!({
+            "spec": {
+                "containers": [container("app", "200m", "256Mi", false), container("istio-proxy", "100m", "128Mi", false)],
+                "initContainers": [container("istio-init", "100m", "128Mi", false)]
+            }
+        }))
+        .unwrap();
+        assert_eq!(pod_requests(&classic), Resources::new(300, 384 << 20));
+    }
 }
