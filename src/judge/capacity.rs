@@ -33,6 +33,43 @@ pub enum Placement {
     Nowhere(String),
 }
 
+/// The DaemonSets' pods, one on every node whose labels match the selector and whose
+/// NoSchedule/NoExecute taints are tolerated (the DaemonSet controller places them there,
+/// cordoned and not-Ready nodes included). Returns the nodes with those requests taken, and why
+/// a pod would stay Pending where a node is short (istioctl then waits for the DaemonSet in vain).
+pub fn place_daemons(nodes: &[Node], daemons: &[PodDemand]) -> (Vec<Node>, Vec<String>) {
+    let mut nodes = nodes.to_vec();
+    let mut short = Vec::new();
+    for daemon in daemons {
+        for node in nodes.iter_mut() {
+            let selected = daemon
+                .node_selector
+                .iter()
+                .all(|(k, v)| node.labels.get(k) == Some(v));
+            let tolerated = node
+                .taints
+                .iter()
+                .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
+                .all(|t| daemon.tolerations.iter().any(|tol| tol.tolerates(t)));
+            if !selected || !tolerated {
+                continue;
+            }
+            if daemon.requests.fits_in(node.free()) {
+                node.requested = node.requested.plus(daemon.requests);
+            } else {
+                short.push(format!(
+                    "{} needs {} on node {}, which has {} free",
+                    daemon.component,
+                    daemon.requests.describe(),
+                    node.name,
+                    node.free().describe_free()
+                ));
+            }
+        }
+    }
+    (nodes, short)
+}
+
 /// Where each pod would land, in the order given. Pods are placed largest first (so a big istiod
 /// is not crowded out by gateways), each on the eligible node with the most free CPU, and what it
 /// takes is subtracted before the next pod is placed.
@@ -277,5 +314,45 @@ mod tests {
         assert!(tol(Some("k"), None, Some("v"), None).tolerates(&taint));
         assert!(!tol(Some("k"), Some("Equal"), Some("w"), None).tolerates(&taint));
         assert!(!tol(Some("other"), Some("Exists"), None, None).tolerates(&taint));
+    }
+
+    #[test]
+    fn node_agents_take_their_share_of_every_node_they_select() {
+        let mut full = node("full", 1000, 4 * GI);
+        full.requested = Resources::new(950, GI);
+        let mut windows = node("win", 4000, 8 * GI);
+        windows.labels.insert("kubernetes.io/os".into(), "windows".into());
+        let mut tainted = node("tainted", 4000, 8 * GI);
+        tainted.taints.push(Taint {
+            key: "dedicated".into(),
+            value: Some("db".into()),
+            effect: "NoSchedule".into(),
+        });
+        let nodes = vec![node("a", 4000, 8 * GI), full, windows, tainted];
+        let mut cni = pod("istio-cni-node", 100, 100 * MI);
+        cni.node_selector = BTreeMap::from([("kubernetes.io/os".into(), "linux".into())]);
+        // No toleration: the tainted node is skipped, as the DaemonSet controller would.
+        let (after, short) = place_daemons(&nodes, std::slice::from_ref(&cni));
+        assert_eq!(after[0].requested, Resources::new(100, 100 * MI));
+        assert_eq!(
+            after[2].requested,
+            Resources::default(),
+            "a Windows node runs no CNI pod"
+        );
+        assert_eq!(after[3].requested, Resources::default());
+        assert_eq!(short.len(), 1, "{short:?}");
+        assert!(
+            short[0].starts_with("istio-cni-node needs 100m CPU / 100Mi on node full"),
+            "{}",
+            short[0]
+        );
+        // The chart's tolerations (operator Exists) reach the tainted node too.
+        cni.tolerations = vec![Toleration {
+            operator: Some("Exists".into()),
+            effect: Some("NoSchedule".into()),
+            ..Toleration::default()
+        }];
+        let (after, _) = place_daemons(&nodes, &[cni]);
+        assert_eq!(after[3].requested, Resources::new(100, 100 * MI));
     }
 }

@@ -274,14 +274,13 @@ pub fn existing_mesh(facts: &Facts, desired: &Desired, istioctl: &IstioctlFacts)
 
 pub fn node_capacity(facts: &Facts, desired: &Desired) -> Check {
     const ID: &str = "node-capacity";
-    let (placed, _) = capacity::place(&facts.nodes, &desired.pods);
-    let failures: Vec<String> = placed
-        .iter()
-        .filter_map(|p| match p {
-            Placement::Nowhere(why) => Some(why.clone()),
-            Placement::On(_) => None,
-        })
-        .collect();
+    // The node agents first: they take their share of every node they run on.
+    let (nodes, mut failures) = capacity::place_daemons(&facts.nodes, &desired.daemons);
+    let (placed, _) = capacity::place(&nodes, &desired.pods);
+    failures.extend(placed.iter().filter_map(|p| match p {
+        Placement::Nowhere(why) => Some(why.clone()),
+        Placement::On(_) => None,
+    }));
     let needed = desired
         .pods
         .iter()
@@ -318,6 +317,13 @@ pub fn node_capacity(facts: &Facts, desired: &Desired) -> Check {
                 Placement::Nowhere(_) => None,
             })
             .collect();
+        for daemon in &desired.daemons {
+            details.push(format!(
+                "{} ({}) → every node it selects",
+                daemon.component,
+                daemon.requests.describe()
+            ));
+        }
         details.push(totals);
         return Check::new(
             ID,

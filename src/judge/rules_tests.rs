@@ -44,6 +44,7 @@ fn desired() -> Desired {
     Desired {
         revision: "default".into(),
         pods: vec![istiod()],
+        daemons: vec![],
         gateways: vec![GatewayService {
             name: "istio-ingressgateway".into(),
             namespace: "istio-system".into(),

@@ -12,8 +12,10 @@ use crate::k8s::scheduling::{PodDemand, Resources, Toleration};
 pub struct Desired {
     /// `default` when no revision is set.
     pub revision: String,
-    /// Every pod of every enabled component (istiod and gateways), replicas expanded.
+    /// Every pod of every enabled Deployment (istiod and gateways), replicas expanded.
     pub pods: Vec<PodDemand>,
+    /// The pod each DaemonSet (CNI, ztunnel) runs on every node it selects.
+    pub daemons: Vec<PodDemand>,
     pub gateways: Vec<GatewayService>,
     pub cni: bool,
     /// Namespaces that will get the injection label.
@@ -37,10 +39,9 @@ const PROXY_DEMO: (&str, &str) = ("10m", "40Mi");
 impl Desired {
     pub fn from_spec(iop: &Value, components: &Components, inject: Vec<String>) -> Result<Desired> {
         let mut pods = Vec::new();
+        let mut daemons = Vec::new();
         let mut gateways = Vec::new();
-        // DaemonSets (CNI, ztunnel) run one small pod on every node; placement is about the
-        // Deployments.
-        for c in components.enabled().filter(|c| !c.kind.is_daemon_set()) {
+        for c in components.enabled() {
             let requests = Resources::new(
                 parse(c.requests.cpu.as_deref(), quantity::cpu_millis, &c.name, "cpu")?,
                 parse(
@@ -60,13 +61,18 @@ impl Desired {
                         .with_source(e)
                         .with_hint("each toleration is a map of key, operator, value, effect")
                 })?;
+            let demand = PodDemand {
+                component: c.name.clone(),
+                requests,
+                node_selector: c.node_selector.clone(),
+                tolerations,
+            };
+            if c.kind.is_daemon_set() {
+                daemons.push(demand);
+                continue;
+            }
             for _ in 0..c.replicas {
-                pods.push(PodDemand {
-                    component: c.name.clone(),
-                    requests,
-                    node_selector: c.node_selector.clone(),
-                    tolerations: tolerations.clone(),
-                });
+                pods.push(demand.clone());
             }
             if let Some(service) = &c.service {
                 gateways.push(GatewayService {
@@ -87,6 +93,7 @@ impl Desired {
         Ok(Desired {
             revision: components.revision.clone().unwrap_or_else(|| "default".into()),
             pods,
+            daemons,
             gateways,
             cni,
             inject,

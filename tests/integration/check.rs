@@ -459,3 +459,35 @@ fn facts_come_from_cluster_wide_lists_not_one_request_per_node_or_namespace() {
         .count();
     assert_eq!(pod_lists, 1, "pods are listed once: {requests:?}");
 }
+
+/// The ambient profile's node agents run on every Linux node (istio-cni and ztunnel charts:
+/// DaemonSets, 100m/100Mi and 200m/512Mi, tests/fixtures/istio/*/ambient.yaml): a node without
+/// room for ztunnel fails the check, though a cluster-wide sum would pass.
+#[test]
+fn node_agents_need_room_on_every_node() {
+    let c = Cluster::start(
+        "
+nodes:
+  - {name: big, capacity: {cpu: '8', memory: 16Gi}}
+  - {name: small, capacity: {cpu: '4', memory: 8Gi}, allocatable: {cpu: 250m}}
+",
+    );
+    let report = run(&c, &["--profile", "ambient"], 3);
+    let capacity = check(&report, "node-capacity");
+    assert_eq!(capacity["status"], "fail", "{capacity:#}");
+    let details: Vec<&str> = capacity["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d.as_str())
+        .collect();
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("ztunnel needs 200m CPU / 512Mi on node small")),
+        "{details:?}"
+    );
+    // The default profile runs no node agent: the same cluster passes.
+    let report = run(&c, &["--skip-check", "load-balancer"], 0);
+    assert_eq!(check(&report, "node-capacity")["status"], "pass");
+}
