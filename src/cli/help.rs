@@ -20,14 +20,16 @@ Merge rules:
      Any other list, and an empty list `[]`, replaces the earlier one.
   3. An explicit `null` removes the key.
   4. The result must be `apiVersion: install.istio.io/v1alpha1`, `kind: IstioOperator`.
-     Unknown keys under spec, spec.components, each component and its k8s block are errors
-     (with a did-you-mean); spec.values and spec.meshConfig are passed through untouched.
+     Unknown keys are errors (with a did-you-mean) where istioctl decodes strictly: under
+     spec, spec.components, each component (base takes only enabled and k8s; name and label
+     are for gateways) and its k8s block, and the top two levels of spec.values;
+     spec.meshConfig, spec.unvalidatedValues and deeper values are passed through untouched.
 
 Overlay files (-f):
   Each file is one full IstioOperator (apiVersion, kind, spec) of at most 1 MiB; `-` reads
   stdin, once. YAML is read as istioctl reads it: unquoted yes/no/on/off are booleans and 0755
-  is octal; quote a value to keep it a string. Quote versions: tag: \"1.20\" (a number there is
-  an error, since 1.20 would read as 1.2).
+  is octal; quote a value to keep it a string. Quote versions: tag: \"1.20\" (a number is
+  accepted, as istioctl accepts it, with a warning: 1.20 reads as 1.2).
 
 --set PATH=VALUE:
   PATH is relative to spec (a leading `spec.` is accepted), in istioctl's syntax: a.b, a[0]

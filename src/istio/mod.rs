@@ -4,6 +4,7 @@
 //! imports anything but std and serde, and everything in istioup that needs a name of Istio's
 //! takes it from here.
 pub mod injection;
+pub mod values_fields;
 pub mod versions;
 
 /// Namespace label: `enabled` injects with the default revision, `disabled` never injects.

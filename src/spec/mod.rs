@@ -78,6 +78,7 @@ pub fn desired(args: &SpecArgs, stdin: &mut dyn std::io::Read) -> Result<Value> 
 /// What istioctl will read differently from how it looks, said before anything runs.
 pub fn warnings(iop: &Value) -> Vec<String> {
     let mut out = Vec::new();
+    validate::numeric_versions(iop, "", &mut out);
     if let Some(ns) = iop
         .pointer("/spec/namespace")
         .and_then(Value::as_str)

@@ -253,10 +253,10 @@ mod tests {
     #[test]
     fn yaml_typing_follows_istioctl_and_quotes_keep_strings() {
         let text = format!(
-            "{IOP}spec:\n  values:\n    a: yes\n    b: on\n    c: 0755\n    d: \"1.20\"\n    e: '0755'\n    f: 1.20\n    g: \"true\"\n"
+            "{IOP}spec:\n  unvalidatedValues:\n    a: yes\n    b: on\n    c: 0755\n    d: \"1.20\"\n    e: '0755'\n    f: 1.20\n    g: \"true\"\n"
         );
         let layers = from_stdin(text.as_bytes()).unwrap();
-        let v = &layers[0].value["spec"]["values"];
+        let v = &layers[0].value["spec"]["unvalidatedValues"];
         assert_eq!(v["a"], true);
         assert_eq!(v["b"], true);
         assert_eq!(v["c"], 493);

@@ -1,9 +1,13 @@
 //! What an IstioOperator may contain. istioctl rejects an unknown field late (after istioup said
-//! "installing"), so every layer is checked here first, with a did-you-mean for typos.
+//! "installing"), so every layer is checked here first, with a did-you-mean for typos. The
+//! fields are those istioctl's strict decoding accepts (operator/pkg/apis/types.go, decoded
+//! with DisallowUnknownFields by operator/pkg/apis/validation/validation.go; `spec.values` by
+//! operator/pkg/apis/values_types.proto, whose top two levels `istio::values_fields` lists).
 use serde_json::Value;
 
 use super::merge::item_label;
 use super::path::Segment;
+use crate::istio::values_fields;
 
 /// One thing wrong with a layer, at a full path such as `spec.components.pilot.k8s.nodeSelectr`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +23,6 @@ const SPEC_FIELDS: &[&str] = &[
     "installPackagePath",
     "hub",
     "tag",
-    "resourceSuffix",
     "namespace",
     "revision",
     "compatibilityVersion",
@@ -37,16 +40,12 @@ const COMPONENTS_FIELDS: &[&str] = &[
     "ingressGateways",
     "egressGateways",
 ];
-const COMPONENT_FIELDS: &[&str] = &[
-    "enabled",
-    "namespace",
-    "hub",
-    "tag",
-    "spec",
-    "k8s",
-    "name",
-    "label",
-];
+/// `base` renders only the CRDs and the reader role: it takes no namespace, image or name.
+const BASE_FIELDS: &[&str] = &["enabled", "k8s"];
+/// pilot, cni, ztunnel, istiodRemote.
+const COMPONENT_FIELDS: &[&str] = &["enabled", "namespace", "hub", "tag", "k8s"];
+/// A gateway adds its name and its pods' labels.
+const GATEWAY_FIELDS: &[&str] = &["enabled", "namespace", "hub", "tag", "k8s", "name", "label"];
 const K8S_FIELDS: &[&str] = &[
     "affinity",
     "env",
@@ -77,8 +76,14 @@ pub enum Shape {
     Root,
     Spec,
     Components,
+    Base,
     Component,
     Gateways,
+    Gateway,
+    /// `spec.values`: the chart values' top level.
+    Values,
+    /// A message of `spec.values` (`global`, `pilot`, ...): its fields.
+    ValuesSection(&'static [&'static str]),
     K8s,
     /// Kubernetes `map[string]string`: node selectors and annotations.
     StringMap,
@@ -90,8 +95,12 @@ impl Shape {
             Shape::Root => Some(ROOT_FIELDS),
             Shape::Spec => Some(SPEC_FIELDS),
             Shape::Components => Some(COMPONENTS_FIELDS),
+            Shape::Base => Some(BASE_FIELDS),
             Shape::Component => Some(COMPONENT_FIELDS),
+            Shape::Gateway => Some(GATEWAY_FIELDS),
             Shape::K8s => Some(K8S_FIELDS),
+            Shape::Values => Some(values_fields::TOP),
+            Shape::ValuesSection(fields) => Some(fields),
             Shape::Any | Shape::Gateways | Shape::StringMap => None,
         }
     }
@@ -100,9 +109,15 @@ impl Shape {
         match (self, key) {
             (Shape::Root, "spec") => Shape::Spec,
             (Shape::Spec, "components") => Shape::Components,
+            (Shape::Spec, "values") => Shape::Values,
+            (Shape::Values, _) => values_fields::SECOND
+                .iter()
+                .find(|(name, _)| *name == key)
+                .map_or(Shape::Any, |(_, fields)| Shape::ValuesSection(fields)),
             (Shape::Components, "ingressGateways" | "egressGateways") => Shape::Gateways,
+            (Shape::Components, "base") => Shape::Base,
             (Shape::Components, _) => Shape::Component,
-            (Shape::Component, "k8s") => Shape::K8s,
+            (Shape::Base | Shape::Component | Shape::Gateway, "k8s") => Shape::K8s,
             (Shape::K8s, "nodeSelector" | "podAnnotations" | "serviceAnnotations") => Shape::StringMap,
             _ => Shape::Any,
         }
@@ -111,7 +126,7 @@ impl Shape {
     /// The shape of a list item, for `[0]` and `[name:x]` path segments.
     fn item(self) -> Shape {
         match self {
-            Shape::Gateways => Shape::Component,
+            Shape::Gateways => Shape::Gateway,
             _ => Shape::Any,
         }
     }
@@ -125,7 +140,6 @@ impl Shape {
 pub fn document(value: &Value) -> Vec<Problem> {
     let mut out = Vec::new();
     node(value, Shape::Root, "", &mut out);
-    numbers_that_must_be_strings(value, "", &mut out);
     out
 }
 
@@ -208,7 +222,10 @@ fn field(parent: Shape, key: &str, value: &Value, path: &str, out: &mut Vec<Prob
     if let Some(problem) = unknown_key(parent, key, path) {
         return out.push(problem);
     }
-    if parent == Shape::Component && key == "enabled" && !(value.is_boolean() || value.is_null()) {
+    if matches!(parent, Shape::Base | Shape::Component | Shape::Gateway)
+        && key == "enabled"
+        && !(value.is_boolean() || value.is_null())
+    {
         return out.push(wrong_type(&shown, "true or false", value));
     }
     node(value, parent.child(key), &shown, out);
@@ -233,7 +250,7 @@ fn gateways(items: &[Value], path: &str, out: &mut Vec<Problem>) {
         }
         // `$patch: delete` was checked with the other list rules; its other keys are still keys.
         for (key, child) in map.iter().filter(|(k, _)| *k != super::merge::PATCH_KEY) {
-            field(Shape::Component, key, child, &shown, out);
+            field(Shape::Gateway, key, child, &shown, out);
         }
     }
 }
@@ -250,7 +267,7 @@ fn unknown_key(shape: Shape, key: &str, path: &str) -> Option<Problem> {
             "did you mean `{close}`? Keys allowed in {where_}: {}",
             fields.join(", ")
         ),
-        (Shape::Component, None) if K8S_FIELDS.contains(&key) => {
+        (Shape::Base | Shape::Component | Shape::Gateway, None) if K8S_FIELDS.contains(&key) => {
             format!(
                 "Kubernetes settings go under k8s: {}",
                 join(&join(path, "k8s"), key)
@@ -266,6 +283,10 @@ fn unknown_key(shape: Shape, key: &str, path: &str) -> Option<Problem> {
             "settings go under spec:; keys allowed at the top level: {}",
             fields.join(", ")
         ),
+        (Shape::Values | Shape::ValuesSection(_), None) => format!(
+            "istioctl decodes spec.values strictly (operator/pkg/apis/values_types.proto); keys allowed in {where_}: {}; unchecked settings go under spec.unvalidatedValues",
+            fields.join(", ")
+        ),
         _ => format!(
             "keys allowed in {where_}: {}; free-form settings go under spec.values or spec.meshConfig",
             fields.join(", ")
@@ -278,31 +299,27 @@ fn unknown_key(shape: Shape, key: &str, path: &str) -> Option<Problem> {
     })
 }
 
-/// `tag: 1.20` reads as the number 1.2: the spelling is gone before istioup sees it, so the only
-/// safe answer is to ask for quotes.
-fn numbers_that_must_be_strings(value: &Value, path: &str, out: &mut Vec<Problem>) {
+/// `tag: 1.20` reads as the number 1.2, which istioctl accepts (a protobuf Value) and turns into
+/// the string "1.2". The spelling is gone before istioup sees it, so a non-integer number at a
+/// version field is worth a warning; an integer reads the same either way.
+pub fn numeric_versions(value: &Value, path: &str, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {
                 let shown = join(path, key);
-                if matches!(key.as_str(), "tag" | "compatibilityVersion") && child.is_number() {
-                    out.push(Problem {
-                        path: shown,
-                        message: format!(
-                            "is the number {child}, so its spelling may be lost (1.20 reads as 1.2)"
-                        ),
-                        hint: Some(format!(
-                            "quote it: {key}: \"{child}\" (with the digits you meant)"
-                        )),
-                    });
+                if matches!(key.as_str(), "tag" | "compatibilityVersion") && child.is_f64() {
+                    out.push(format!(
+                        "{shown} is the number {child}, which istioctl reads as \"{child}\" (1.20 reads as 1.2); \
+                         quote it, {key}: \"{child}\", with the digits you meant"
+                    ));
                 } else {
-                    numbers_that_must_be_strings(child, &shown, out);
+                    numeric_versions(child, &shown, out);
                 }
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                numbers_that_must_be_strings(item, &format!("{path}[{index}]"), out);
+                numeric_versions(item, &format!("{path}[{index}]"), out);
             }
         }
         _ => {}
@@ -364,7 +381,7 @@ mod tests {
     fn a_valid_document_has_no_problems() {
         let doc = iop(json!({
             "profile": "demo",
-            "values": {"anything": {"goes": [1, 2]}},
+            "values": {"global": {"proxy": {"anything": [1, 2]}}, "meshConfig": {"x": 1}},
             "meshConfig": {"accessLogFile": "/dev/stdout"},
             "components": {
                 "pilot": {"enabled": true, "k8s": {"replicaCount": 2, "nodeSelector": {"a": "b"}}},
@@ -434,10 +451,57 @@ mod tests {
         );
     }
 
+    /// istioctl decodes spec.values strictly against operator/pkg/apis/values_types.proto;
+    /// meshConfig and unvalidatedValues are free-form.
     #[test]
-    fn values_and_mesh_config_pass_through() {
-        let doc = iop(json!({"values": {"unknownThing": 1}, "meshConfig": {"whatever": {"x": true}}}));
+    fn values_are_checked_two_levels_deep_and_mesh_config_passes_through() {
+        let doc = iop(json!({
+            "values": {"global": {"hub": "x", "proxy": {"deeper": "not checked"}}, "gateways": {"istio-ingressgateway": {"type": "NodePort"}}},
+            "meshConfig": {"whatever": {"x": true}},
+            "unvalidatedValues": {"anything": 1}
+        }));
         assert_eq!(document(&doc), []);
+        let problems = document(&iop(
+            json!({"values": {"globl": {}, "pilot": {"autoscaleMn": 3}}}),
+        ));
+        let found: Vec<(&str, &str)> = problems
+            .iter()
+            .map(|p| (p.path.as_str(), p.hint.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(found[0].0, "spec.values.globl");
+        assert!(found[0].1.starts_with("did you mean `global`?"), "{}", found[0].1);
+        assert_eq!(found[1].0, "spec.values.pilot.autoscaleMn");
+        assert!(
+            found[1].1.starts_with("did you mean `autoscaleMin`?"),
+            "{}",
+            found[1].1
+        );
+    }
+
+    /// validation.go: no spec.resourceSuffix; base takes enabled and k8s; name and label only on
+    /// gateways.
+    #[test]
+    fn component_fields_are_istioctls() {
+        for (spec, path) in [
+            (json!({"resourceSuffix": "x"}), "spec.resourceSuffix"),
+            (
+                json!({"components": {"base": {"namespace": "x"}}}),
+                "spec.components.base.namespace",
+            ),
+            (
+                json!({"components": {"pilot": {"label": {"a": "b"}}}}),
+                "spec.components.pilot.label",
+            ),
+            (
+                json!({"components": {"cni": {"name": "x"}}}),
+                "spec.components.cni.name",
+            ),
+        ] {
+            assert_eq!(document(&iop(spec.clone()))[0].path, path, "{spec}");
+        }
+        let gateway =
+            json!({"components": {"ingressGateways": [{"name": "x", "label": {"a": "b"}, "hub": "h"}]}});
+        assert_eq!(document(&iop(gateway)), []);
     }
 
     #[test]
@@ -460,12 +524,27 @@ mod tests {
         );
     }
 
+    /// istioctl accepts a number for `tag` (a protobuf Value) and reads it as its text: valid,
+    /// but worth a warning when it is not an integer.
     #[test]
-    fn numeric_tags_must_be_quoted() {
-        let doc =
-            iop(json!({"tag": 1.2, "values": {"global": {"tag": "1.20"}, "compatibilityVersion": 1.2}}));
-        let paths: Vec<String> = document(&doc).into_iter().map(|p| p.path).collect();
-        assert_eq!(paths, ["spec.tag", "spec.values.compatibilityVersion"]);
+    fn numeric_tags_are_accepted_with_a_warning() {
+        let doc = iop(
+            json!({"tag": 1.2, "values": {"global": {"tag": "1.20"}, "compatibilityVersion": 1.2, "pilot": {"tag": 28}}}),
+        );
+        assert_eq!(document(&doc), []);
+        let mut warnings = Vec::new();
+        numeric_versions(&doc, "", &mut warnings);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("spec.tag is the number 1.2, which istioctl reads as \"1.2\""),
+            "{}",
+            warnings[0]
+        );
+        assert!(
+            warnings[1].starts_with("spec.values.compatibilityVersion is the number 1.2"),
+            "{}",
+            warnings[1]
+        );
     }
 
     #[test]
@@ -475,7 +554,14 @@ mod tests {
                 .map(|k| Segment::Key(k.to_string()))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(set_path(&path(&["values", "x", "y"]), &json!(1)), None);
+        assert_eq!(
+            set_path(&path(&["values", "global", "proxy", "y"]), &json!(1)),
+            None
+        );
+        assert_eq!(
+            set_path(&path(&["values", "x"]), &json!(1)).unwrap().path,
+            "spec.values.x"
+        );
         assert_eq!(
             set_path(&path(&["components", "cni", "enabled"]), &json!(true)),
             None
