@@ -251,6 +251,12 @@ async fn route(
             if t.sub.as_deref() == Some("scale") {
                 return Ok(json_response(200, &scale_of(&obj)));
             }
+            if t.sub.is_none()
+                && wants_table(headers)
+                && let Some(tbl) = crate::table::render(t, std::slice::from_ref(&obj), 0, None)
+            {
+                return Ok(json_response(200, &tbl));
+            }
             Ok(json_response(200, &versioned(t, &obj)))
         }
         "list" => list(app, t, query, headers),
@@ -260,11 +266,8 @@ async fn route(
             if t.res.virtual_only {
                 return Ok(json_response(201, &app.rbac.review(obj)));
             }
-            if dry_run(query) {
-                return Ok(json_response(201, &obj));
-            }
             let mut st = app.lock();
-            let out = ops::create(&mut st, &t.res, &t.version, &ns, obj);
+            let out = with_dry_run(&mut st, query, |st| ops::create(st, &t.res, &t.version, &ns, obj));
             crate::controller::drain(&mut st);
             let out = out?;
             Ok(json_response(201, &versioned(t, &out)))
@@ -286,7 +289,7 @@ async fn route(
                 obj["spec"]["replicas"] = replicas;
             }
             let sub = t.sub.as_deref().filter(|s| *s == "status");
-            let out = ops::update(&mut st, &t.res, &ns, &name, obj, sub);
+            let out = with_dry_run(&mut st, query, |st| ops::update(st, &t.res, &ns, &name, obj, sub));
             crate::controller::drain(&mut st);
             let out = out?;
             if t.sub.as_deref() == Some("scale") {
@@ -321,14 +324,10 @@ async fn route(
                 patch = json!({"spec": {"replicas": replicas}});
             }
             let sub = t.sub.as_deref().filter(|s| *s == "status");
-            if dry_run(query) {
-                let cur = st
-                    .get(&res.group, &res.plural, &ns, &name)
-                    .ok_or_else(|| ApiError::not_found(&res.qualified(), &res.group, &res.plural, &name))?;
-                return Ok(json_response(200, &versioned(t, &cur)));
-            }
             let existed = st.get(&res.group, &res.plural, &ns, &name).is_some();
-            let out = ops::patch(&mut st, &res, &t.version, &ns, &name, kind, &patch, sub);
+            let out = with_dry_run(&mut st, query, |st| {
+                ops::patch(st, &res, &t.version, &ns, &name, kind, &patch, sub)
+            });
             crate::controller::drain(&mut st);
             let out = out?;
             if t.sub.as_deref() == Some("scale") {
@@ -347,21 +346,21 @@ async fn route(
             } else {
                 parse_body(body, headers).unwrap_or(json!({}))
             };
-            let orphan = opts.get("propagationPolicy").and_then(Value::as_str) == Some("Orphan")
-                || query.get("propagationPolicy").is_some_and(|p| p == "Orphan")
-                || opts.get("orphanDependents").and_then(Value::as_bool) == Some(true);
-            if dry_run(query) {
-                let st = app.lock();
-                let cur = st.get(&t.res.group, &t.res.plural, &ns, &name).ok_or_else(|| {
-                    ApiError::not_found(&t.res.qualified(), &t.res.group, &t.res.plural, &name)
-                })?;
-                return Ok(json_response(200, &versioned(t, &cur)));
+            // kubectl sends dryRun in the DeleteOptions body of a DELETE.
+            let mut query = query.clone();
+            if opts
+                .get("dryRun")
+                .and_then(Value::as_array)
+                .is_some_and(|d| d.iter().any(|x| x == "All"))
+            {
+                query.insert("dryRun".into(), "All".into());
             }
+            let opts = ops::DeleteOptions::from_request(&query, &opts);
             let mut st = app.lock();
-            let out = ops::delete(&mut st, &t.res, &ns, &name, orphan);
+            let out = with_dry_run(&mut st, &query, |st| ops::delete(st, &t.res, &ns, &name, opts));
             crate::controller::drain(&mut st);
             let out = out?;
-            Ok(json_response(200, &deleted_view(t, &out)))
+            Ok(json_response(200, &versioned(t, &out)))
         }
         "deletecollection" => {
             let lsel = LabelSelector::parse(query.get("labelSelector").map(String::as_str).unwrap_or(""))?;
@@ -369,6 +368,7 @@ async fn route(
                 query.get("fieldSelector").map(String::as_str).unwrap_or(""),
                 &t.res.plural,
             )?;
+            let opts = ops::DeleteOptions::from_request(query, &json!({}));
             let mut st = app.lock();
             let scope = t.ns.as_deref();
             let names: Vec<(String, String)> = st
@@ -378,7 +378,7 @@ async fn route(
                 .collect();
             let mut items = Vec::new();
             for (n, name) in names {
-                if let Ok(o) = ops::delete(&mut st, &t.res, &n, &name, false) {
+                if let Ok(o) = with_dry_run(&mut st, query, |st| ops::delete(st, &t.res, &n, &name, opts)) {
                     items.push(o);
                 }
             }
@@ -395,15 +395,17 @@ fn dry_run(query: &HashMap<String, String>) -> bool {
     query.get("dryRun").is_some_and(|d| d == "All")
 }
 
-/// Namespaces answer their deletion with the object in phase Terminating, like a real
-/// server; other kinds with the deleted object.
-fn deleted_view(t: &Target, obj: &Obj) -> Value {
-    let mut v = versioned(t, obj);
-    if t.res.group.is_empty() && t.res.plural == "namespaces" {
-        v["status"]["phase"] = json!("Terminating");
-        v["metadata"]["deletionTimestamp"] = json!(crate::util::now_rfc3339());
+/// Runs a write with `dryRun=All` honoured: the full request path (defaults, admission
+/// including webhooks, validation) runs and answers the would-be object, nothing is stored
+/// (k8s.io/apiserver dry-run: "the request is fully processed but not persisted").
+fn with_dry_run<T>(st: &mut Store, query: &HashMap<String, String>, f: impl FnOnce(&mut Store) -> T) -> T {
+    if !dry_run(query) {
+        return f(st);
     }
-    v
+    st.dry_run = true;
+    let out = f(st);
+    st.dry_run = false;
+    out
 }
 
 fn scale_of(obj: &Value) -> Value {
@@ -481,7 +483,7 @@ fn encode_continue(rv: u64, last: &(String, String), offset: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(tok.to_string())
 }
 
-fn decode_continue(tok: &str) -> ApiResult<((String, String), usize)> {
+fn decode_continue(tok: &str) -> ApiResult<((String, String), usize, u64)> {
     let bad = |e: String| ApiError::bad_request(format!("continue key is not valid: {e}"));
     let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(tok.trim_end_matches('='))
@@ -495,7 +497,41 @@ fn decode_continue(tok: &str) -> ApiResult<((String, String), usize)> {
         .split_once('\u{0}')
         .ok_or_else(|| bad("bad start key".into()))?;
     let n = v.get("n").and_then(Value::as_u64).unwrap_or(0) as usize;
-    Ok(((ns.to_string(), name.to_string()), n))
+    let rv = v.get("rv").and_then(Value::as_u64).unwrap_or(0);
+    Ok(((ns.to_string(), name.to_string()), n, rv))
+}
+
+const EXPIRED_CONTINUE: &str = "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
+
+/// What changed in a table since resourceVersion `rv`, undone: for every key written after
+/// `rv`, its state at `rv` (`None`: it did not exist then). Built from the watch history, so
+/// a continued list is served from the snapshot of its first page, as etcd serves a real
+/// server's continued lists at the first page's revision.
+fn changes_since(
+    st: &Store,
+    gr: &crate::resources::Gr,
+    rv: u64,
+    ns: Option<&str>,
+) -> std::collections::BTreeMap<(String, String), Option<Obj>> {
+    let mut out = std::collections::BTreeMap::new();
+    let from = st.history.partition_point(|e| e.rv <= rv);
+    for ev in st.history.range(from..) {
+        if *ev.gr != *gr {
+            continue;
+        }
+        let key = (
+            crate::util::namespace_of(&ev.obj).to_string(),
+            crate::util::name_of(&ev.obj).to_string(),
+        );
+        if ns.is_some_and(|n| n != key.0) {
+            continue;
+        }
+        out.entry(key).or_insert_with(|| match ev.kind {
+            crate::store::EventType::Added => None,
+            _ => ev.prev.clone(),
+        });
+    }
+    out
 }
 
 fn list_kind(t: &Target) -> String {
@@ -553,22 +589,31 @@ fn list(
         _ => 0,
     };
     let cont = query.get("continue").filter(|c| !c.is_empty());
-    let (start, offset) = match cont {
+    let (start, offset, list_rv) = match cont {
         Some(c) => {
             let parsed = decode_continue(c)?;
             if app.faults.expire_continue() {
-                return Err(ApiError::expired(
-                    "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.",
-                ));
+                return Err(ApiError::expired(EXPIRED_CONTINUE));
             }
-            (Some(parsed.0), parsed.1)
+            (Some(parsed.0), parsed.1, Some(parsed.2))
         }
-        None => (None, 0),
+        None => (None, 0, None),
     };
     let st = app.lock();
     let gr = t.res.gr();
     let Some(table) = st.table(&gr) else {
         return Ok(bytes_response(200, list_body(t, &[], st.rv, None, None)));
+    };
+    // Continued pages are served as of the first page's resourceVersion; once the history
+    // no longer reaches back that far the token has expired (410), as after etcd compaction.
+    let overlay = match list_rv {
+        Some(r) if r < st.rv => {
+            if r < st.compacted_rv {
+                return Err(ApiError::expired(EXPIRED_CONTINUE));
+            }
+            changes_since(&st, &gr, r, t.ns.as_deref())
+        }
+        _ => std::collections::BTreeMap::new(),
     };
     let ns = t.ns.clone();
     let lower = match (&start, &ns) {
@@ -580,26 +625,76 @@ fn list(
     let mut more = false;
     let mut last = None;
     let filtering = !lsel.is_empty() || !fsel.is_empty();
-    for (k, o) in table.range((lower, std::ops::Bound::Unbounded)) {
+    // Visits one object in key order; false stops the walk.
+    let mut visit = |k: &(String, String), o: &Obj| -> bool {
         if let Some(n) = &ns
             && &k.0 != n
         {
-            break;
+            return false;
         }
         if filtering && !(lsel.matches(o) && fsel.matches(o)) {
-            continue;
+            return true;
         }
         if limit > 0 && items.len() == limit {
             more = true;
-            break;
+            return false;
         }
         last = Some(k.clone());
         items.push(o.clone());
+        true
+    };
+    if overlay.is_empty() {
+        for (k, o) in table.range((lower, std::ops::Bound::Unbounded)) {
+            if !visit(k, o) {
+                break;
+            }
+        }
+    } else {
+        // Merge the table with the undone changes: the overlay's state wins for its keys.
+        let mut a = table
+            .range((lower.clone(), std::ops::Bound::Unbounded))
+            .peekable();
+        let mut b = overlay.range((lower, std::ops::Bound::Unbounded)).peekable();
+        loop {
+            let (k, o) = match (a.peek(), b.peek()) {
+                (None, None) => break,
+                (Some(&(ka, va)), Some(&(kb, _))) if ka < kb => {
+                    a.next();
+                    (ka, Some(va))
+                }
+                (Some(&(ka, _)), Some(&(kb, vb))) if ka == kb => {
+                    a.next();
+                    b.next();
+                    (kb, vb.as_ref())
+                }
+                (Some(&(ka, va)), None) => {
+                    a.next();
+                    (ka, Some(va))
+                }
+                (_, Some(&(kb, vb))) => {
+                    b.next();
+                    (kb, vb.as_ref())
+                }
+            };
+            if let Some(o) = o
+                && !visit(k, o)
+            {
+                break;
+            }
+        }
     }
-    let rv = st.rv;
+    let rv = list_rv.unwrap_or(st.rv);
     // remainingItemCount is only known cheaply for unfiltered lists of a whole table.
     let remaining = if more && !filtering && ns.is_none() {
-        Some(table.len().saturating_sub(offset + items.len()))
+        let mut total = table.len();
+        for (k, v) in &overlay {
+            match (table.contains_key(k), v.is_some()) {
+                (false, true) => total += 1,
+                (true, false) => total = total.saturating_sub(1),
+                _ => {}
+            }
+        }
+        Some(total.saturating_sub(offset + items.len()))
     } else {
         None
     };

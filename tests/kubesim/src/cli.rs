@@ -70,6 +70,15 @@ struct ServeArgs {
     /// Answer every continue token with 410 Expired.
     #[arg(long)]
     expire_continue: bool,
+    /// How long deleted pods stay Terminating, e.g. 100ms.
+    #[arg(long, value_parser = parse_duration)]
+    pod_grace: Option<Duration>,
+    /// How long deleted namespaces stay Terminating before their content is deleted, e.g. 2s.
+    #[arg(long, value_parser = parse_duration)]
+    namespace_termination: Option<Duration>,
+    /// Treat admission webhooks with a `url` client config as reachable.
+    #[arg(long)]
+    webhook_urls_reachable: bool,
 }
 
 /// `10ms`, `2s`, `1m`, or a bare number of milliseconds.
@@ -132,6 +141,13 @@ fn serve(a: ServeArgs) -> anyhow::Result<()> {
     if let Some(d) = a.ready_delay {
         b = b.ready_delay(d);
     }
+    if let Some(d) = a.pod_grace {
+        b = b.pod_grace(d);
+    }
+    if let Some(d) = a.namespace_termination {
+        b = b.namespace_termination(d);
+    }
+    b = b.webhook_urls_reachable(a.webhook_urls_reachable);
     if let Some(t) = &a.token {
         b = b.token(t);
     }

@@ -79,11 +79,18 @@ fn int_at(v: &Value, path: &[&str], dflt: i64) -> i64 {
 
 /// Records (or bumps the count of) a core/v1 Event about an object.
 pub fn record_event(st: &mut Store, about: &Value, ty: &str, reason: &str, message: &str, component: &str) {
-    if st.instant {
+    if st.instant || st.dry_run {
         return;
     }
     let ns = namespace_of(about).to_string();
     let ns = if ns.is_empty() { "default".to_string() } else { ns };
+    // Events cannot be created in a Terminating namespace either.
+    if st
+        .get("", "namespaces", "", &ns)
+        .is_none_or(|n| ops::deleting(&n))
+    {
+        return;
+    }
     let uid = uid_of(about).to_string();
     let res = st.res("", "events");
     let now = now_rfc3339();
@@ -133,9 +140,8 @@ pub fn record_event(st: &mut Store, about: &Value, ty: &str, reason: &str, messa
     st.put(&res, ev);
 }
 
-/// Admission of a new pod: defaults, sidecar injection, scheduling, and start-up.
-pub fn admit_new_pod(st: &mut Store, pod: &mut Value) {
-    let seeded_phase = str_at(pod, &["status", "phase"]).map(str::to_string);
+/// The defaults a real server fills into a new pod before admission.
+pub fn pod_defaults(pod: &mut Value) {
     {
         let spec = obj_at(pod, &["spec"]);
         spec.entry("restartPolicy").or_insert(json!("Always"));
@@ -147,9 +153,17 @@ pub fn admit_new_pod(st: &mut Store, pod: &mut Value) {
             spec.insert("containers".into(), json!([]));
         }
     }
-    crate::inject::inject(st, pod);
+}
+
+/// A new pod after admission (defaults and webhooks, including sidecar injection): status
+/// reset, scheduling, and start-up. A dry run stops before scheduling.
+pub fn admit_new_pod(st: &mut Store, pod: &mut Value) {
+    let seeded_phase = str_at(pod, &["status", "phase"]).map(str::to_string);
     // A real API server resets the status of a new pod; seeds may set a phase.
     pod["status"] = json!({"phase": "Pending", "qosClass": qos_class(pod)});
+    if st.dry_run {
+        return;
+    }
     let key: Key = (namespace_of(pod).to_string(), name_of(pod).to_string());
     let bound = str_at(pod, &["spec", "nodeName"])
         .filter(|n| !n.is_empty())
@@ -372,6 +386,25 @@ pub fn tick(st: &mut Store) {
             st.put(&res, p);
         }
     }
+    crate::lifecycle::finish_pod_deletions(st);
+    if !st.retry_creates.is_empty() {
+        let due: Vec<(String, String, String)> = st
+            .retry_creates
+            .iter()
+            .filter(|(_, t)| **t <= now)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in due {
+            st.retry_creates.remove(&k);
+            match k.0.as_str() {
+                "ReplicaSet" => reconcile_replicaset(st, &k.1, &k.2),
+                "StatefulSet" => reconcile_statefulset(st, &k.1, &k.2),
+                "DaemonSet" => reconcile_daemonset(st, &k.1, &k.2),
+                "Job" => reconcile_job(st, &k.1, &k.2),
+                _ => {}
+            }
+        }
+    }
     drain(st);
 }
 
@@ -384,9 +417,20 @@ enum Work {
     DaemonSet(String, String),
     Job(String, String),
     AllDaemonSets,
+    /// Endpoints and EndpointSlices of a namespace's Services.
+    Endpoints(String),
 }
 
-fn work_for(gr: &(String, String), key: &Key, obj: &Value) -> Option<Work> {
+fn work_for(gr: &(String, String), key: &Key, obj: &Value, work: &mut BTreeSet<Work>) {
+    if gr.0.is_empty() && (gr.1 == "pods" || gr.1 == "services") {
+        work.insert(Work::Endpoints(key.0.clone()));
+    }
+    if let Some(w) = owner_work(gr, key, obj) {
+        work.insert(w);
+    }
+}
+
+fn owner_work(gr: &(String, String), key: &Key, obj: &Value) -> Option<Work> {
     let (ns, name) = (key.0.clone(), key.1.clone());
     Some(match (gr.0.as_str(), gr.1.as_str()) {
         ("apps", "deployments") => Work::Deployment(ns, name),
@@ -414,6 +458,7 @@ fn work_for(gr: &(String, String), key: &Key, obj: &Value) -> Option<Work> {
 /// de-duplicated, so creating N pods reconciles their owner once per round, not N times.
 pub fn drain(st: &mut Store) {
     for _round in 0..10_000 {
+        crate::lifecycle::namespaces(st);
         if st.queue.is_empty() {
             if !st.retry_scheduling {
                 return;
@@ -428,10 +473,9 @@ pub fn drain(st: &mut Store) {
             if gr.0.is_empty() && gr.1 == "nodes" {
                 st.retry_scheduling = true;
             }
-            if let Some(w) = work_for(gr, key, obj) {
-                work.insert(w);
-            }
+            work_for(gr, key, obj, &mut work);
         }
+        crate::lifecycle::collect(st, &batch);
         for w in work {
             match w {
                 Work::Deployment(ns, n) => reconcile_deployment(st, &ns, &n),
@@ -439,6 +483,7 @@ pub fn drain(st: &mut Store) {
                 Work::StatefulSet(ns, n) => reconcile_statefulset(st, &ns, &n),
                 Work::DaemonSet(ns, n) => reconcile_daemonset(st, &ns, &n),
                 Work::Job(ns, n) => reconcile_job(st, &ns, &n),
+                Work::Endpoints(ns) => crate::endpoints::reconcile_namespace(st, &ns),
                 Work::AllDaemonSets => {
                     let gr = ("apps".to_string(), "daemonsets".to_string());
                     let all: Vec<Key> = st.iter_ns(&gr, None).map(|(k, _)| k.clone()).collect();
@@ -501,31 +546,87 @@ fn pod_from_template(owner: &Value, template: &Value, name: &str, extra_labels: 
     let annotations = at(template, &["metadata", "annotations"])
         .cloned()
         .unwrap_or(json!({}));
+    let mut meta = json!({
+        "namespace": namespace_of(owner),
+        "labels": labels,
+        "annotations": annotations,
+        "ownerReferences": [owner_ref(owner)],
+    });
+    // Controllers that name pods randomly let the server do it (generateName), so admission
+    // errors name the prefix, as in `pods "web-5d8c9b7f4-" is forbidden: ...`.
+    match name.strip_suffix('-') {
+        Some(_) => meta["generateName"] = json!(name),
+        None => meta["name"] = json!(name),
+    }
     json!({
         "apiVersion": "v1",
         "kind": "Pod",
-        "metadata": {
-            "name": name,
-            "namespace": namespace_of(owner),
-            "labels": labels,
-            "annotations": annotations,
-            "ownerReferences": [owner_ref(owner)],
-        },
+        "metadata": meta,
         "spec": template.get("spec").cloned().unwrap_or(json!({})),
     })
 }
 
-fn create_pod(st: &mut Store, pod: Value) {
+/// Creates a workload's pod through the API's admission. A failure (an unreachable webhook
+/// with failurePolicy Fail, a Terminating namespace) leaves the workload short, as in a real
+/// cluster: a `FailedCreate` warning event on the owner (`Error creating: <message>`), and a
+/// retry shortly after. Returns whether the pod was created.
+fn create_pod(st: &mut Store, owner: &Value, pod: Value) -> bool {
     let res = pods_res(st);
     let ns = namespace_of(&pod).to_string();
-    // Failures (e.g. the namespace is being deleted) leave the workload short, as in a
-    // real cluster; the next reconcile tries again.
-    let _ = ops::create(st, &res, "v1", &ns, pod);
+    match ops::create(st, &res, "v1", &ns, pod) {
+        Ok(_) => true,
+        Err(e) => {
+            let kind = str_at(owner, &["kind"]).unwrap_or("").to_string();
+            let component = match kind.as_str() {
+                "ReplicaSet" => "replicaset-controller",
+                "StatefulSet" => "statefulset-controller",
+                "DaemonSet" => "daemonset-controller",
+                _ => "job-controller",
+            };
+            let msg = format!("Error creating: {}", e.message);
+            record_event(st, owner, "Warning", "FailedCreate", &msg, component);
+            if !st.instant {
+                st.retry_creates.insert(
+                    (kind, ns, name_of(owner).to_string()),
+                    Instant::now() + std::time::Duration::from_millis(250),
+                );
+            }
+            false
+        }
+    }
+}
+
+/// The last pod creation failure of an owner, if its latest FailedCreate event is newer than
+/// its last successful reconcile (kept simple: any FailedCreate event still on record).
+fn failed_create(st: &Store, owner: &Value) -> Option<String> {
+    let uid = uid_of(owner);
+    let gr = (String::new(), "events".to_string());
+    st.iter_ns(&gr, Some(namespace_of(owner)))
+        .filter(|(_, e)| {
+            str_at(e, &["involvedObject", "uid"]) == Some(uid)
+                && str_at(e, &["reason"]) == Some("FailedCreate")
+        })
+        .max_by_key(|(_, e)| str_at(e, &["lastTimestamp"]).unwrap_or("").to_string())
+        .and_then(|(_, e)| str_at(e, &["message"]).map(str::to_string))
 }
 
 fn delete_pod(st: &mut Store, pod: &Value) {
+    if ops::deleting(pod) {
+        return;
+    }
     let res = pods_res(st);
-    let _ = ops::delete(st, &res, namespace_of(pod), name_of(pod), false);
+    let _ = ops::delete(
+        st,
+        &res,
+        namespace_of(pod),
+        name_of(pod),
+        ops::DeleteOptions::default(),
+    );
+}
+
+/// Pods a controller counts: not terminated and not being deleted (FilterActivePods).
+fn active(pod: &Value) -> bool {
+    !is_terminal(pod) && !ops::deleting(pod)
 }
 
 /// Writes a new status if it differs from the stored one.
@@ -566,6 +667,11 @@ fn reconcile_replicaset(st: &mut Store, ns: &str, name: &str) {
     let Some(rs) = st.get("apps", "replicasets", ns, name) else {
         return;
     };
+    // Controllers leave an owner that is being deleted alone (no new pods or ReplicaSets
+    // while the garbage collector takes its dependents).
+    if ops::deleting(&rs) {
+        return;
+    }
     let uid = uid_of(&rs).to_string();
     let desired = int_at(&rs, &["spec", "replicas"], 1).max(0) as usize;
     let template = rs
@@ -575,12 +681,16 @@ fn reconcile_replicaset(st: &mut Store, ns: &str, name: &str) {
         .unwrap_or(json!({}));
     let alive: Vec<Obj> = owned_by(st, "", "pods", ns, &uid)
         .into_iter()
-        .filter(|p| !is_terminal(p))
+        .filter(|p| active(p))
         .collect();
+    let mut failure: Option<String> = None;
     if alive.len() < desired {
         for _ in alive.len()..desired {
-            let pod_name = format!("{name}-{}", crate::util::random_suffix(5));
-            create_pod(st, pod_from_template(&rs, &template, &pod_name, &[]));
+            let pod = pod_from_template(&rs, &template, &format!("{name}-"), &[]);
+            if !create_pod(st, &rs, pod) {
+                failure = failed_create(st, &rs).or(Some(String::new()));
+                break;
+            }
         }
     } else if alive.len() > desired {
         // Unscheduled, then not-ready pods go first, as the real controller prefers.
@@ -595,16 +705,48 @@ fn reconcile_replicaset(st: &mut Store, ns: &str, name: &str) {
     };
     let pods: Vec<Obj> = owned_by(st, "", "pods", ns, &uid)
         .into_iter()
-        .filter(|p| !is_terminal(p))
+        .filter(|p| active(p))
         .collect();
     let ready = pods.iter().filter(|p| pod_ready(p)).count();
-    let status = json!({
+    let mut status = json!({
         "replicas": pods.len(),
         "fullyLabeledReplicas": pods.len(),
         "readyReplicas": ready,
         "availableReplicas": ready,
         "observedGeneration": int_at(&rs, &["metadata", "generation"], 1),
     });
+    // The ReplicaFailure condition the real controller sets while creations fail.
+    let failure = match failure {
+        Some(m) => Some(m),
+        None if pods.len() < desired => at(&rs, &["status", "conditions"])
+            .and_then(Value::as_array)
+            .and_then(|cs| cs.iter().find(|c| str_at(c, &["type"]) == Some("ReplicaFailure")))
+            .and_then(|c| str_at(c, &["message"]).map(str::to_string)),
+        None => None,
+    };
+    if let Some(m) = failure {
+        let prev = at(&rs, &["status", "conditions"])
+            .and_then(Value::as_array)
+            .and_then(|cs| {
+                cs.iter()
+                    .find(|c| str_at(c, &["type"]) == Some("ReplicaFailure"))
+                    .cloned()
+            });
+        let since = prev
+            .as_ref()
+            .and_then(|c| c.get("lastTransitionTime").cloned())
+            .unwrap_or(json!(now_rfc3339()));
+        let m = if m.is_empty() {
+            prev.as_ref()
+                .and_then(|c| str_at(c, &["message"]))
+                .unwrap_or("")
+                .to_string()
+        } else {
+            m
+        };
+        status["conditions"] = json!([{"type": "ReplicaFailure", "status": "True", "reason": "FailedCreate",
+                                       "message": m, "lastTransitionTime": since}]);
+    }
     set_status(st, "apps", "replicasets", &rs, status);
     if let Some(("Deployment", d)) = controller_of(&rs) {
         let d = d.to_string();
@@ -628,6 +770,11 @@ fn reconcile_deployment(st: &mut Store, ns: &str, name: &str) {
     let Some(d) = st.get("apps", "deployments", ns, name) else {
         return;
     };
+    // Controllers leave an owner that is being deleted alone (no new pods or ReplicaSets
+    // while the garbage collector takes its dependents).
+    if ops::deleting(&d) {
+        return;
+    }
     let uid = uid_of(&d).to_string();
     let replicas = int_at(&d, &["spec", "replicas"], 1).max(0);
     let mut template = d
@@ -773,6 +920,11 @@ fn reconcile_statefulset(st: &mut Store, ns: &str, name: &str) {
     let Some(s) = st.get("apps", "statefulsets", ns, name) else {
         return;
     };
+    // Controllers leave an owner that is being deleted alone (no new pods or ReplicaSets
+    // while the garbage collector takes its dependents).
+    if ops::deleting(&s) {
+        return;
+    }
     let uid = uid_of(&s).to_string();
     let replicas = int_at(&s, &["spec", "replicas"], 1).max(0);
     let template = s
@@ -812,12 +964,18 @@ fn reconcile_statefulset(st: &mut Store, ns: &str, name: &str) {
         if !service.is_empty() {
             obj_at(&mut pod, &["spec"]).insert("subdomain".into(), json!(service));
         }
-        create_pod(st, pod);
+        // Ordered start: stop at the first failure.
+        if !create_pod(st, &s, pod) {
+            break;
+        }
     }
     let Some(s) = st.get("apps", "statefulsets", ns, name) else {
         return;
     };
-    let pods = owned_by(st, "", "pods", ns, &uid);
+    let pods: Vec<Obj> = owned_by(st, "", "pods", ns, &uid)
+        .into_iter()
+        .filter(|p| active(p))
+        .collect();
     let ready = pods.iter().filter(|p| pod_ready(p)).count();
     let status = json!({
         "observedGeneration": int_at(&s, &["metadata", "generation"], 1),
@@ -867,6 +1025,11 @@ fn reconcile_daemonset(st: &mut Store, ns: &str, name: &str) {
     let Some(ds) = st.get("apps", "daemonsets", ns, name) else {
         return;
     };
+    // Controllers leave an owner that is being deleted alone (no new pods or ReplicaSets
+    // while the garbage collector takes its dependents).
+    if ops::deleting(&ds) {
+        return;
+    }
     let uid = uid_of(&ds).to_string();
     let template = ds
         .get("spec")
@@ -891,7 +1054,10 @@ fn reconcile_daemonset(st: &mut Store, ns: &str, name: &str) {
         .filter(|(_, n)| crate::scheduler::eligible(n, &probe))
         .map(|(k, _)| k.1.clone())
         .collect();
-    let pods = owned_by(st, "", "pods", ns, &uid);
+    let pods: Vec<Obj> = owned_by(st, "", "pods", ns, &uid)
+        .into_iter()
+        .filter(|p| !ops::deleting(p))
+        .collect();
     let mut have = BTreeSet::new();
     for p in &pods {
         let target = ds_target(p).unwrap_or("").to_string();
@@ -906,7 +1072,7 @@ fn reconcile_daemonset(st: &mut Store, ns: &str, name: &str) {
     }
     let generation = int_at(&ds, &["metadata", "generation"], 1);
     for node in wanted.iter().filter(|n| !have.contains(*n)) {
-        let pod_name = format!("{name}-{}", crate::util::random_suffix(5));
+        let pod_name = format!("{name}-");
         let mut pod = pod_from_template(
             &ds,
             &template,
@@ -924,12 +1090,17 @@ fn reconcile_daemonset(st: &mut Store, ns: &str, name: &str) {
                 {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}
             ]}}}),
         );
-        create_pod(st, pod);
+        if !create_pod(st, &ds, pod) {
+            break;
+        }
     }
     let Some(ds) = st.get("apps", "daemonsets", ns, name) else {
         return;
     };
-    let pods = owned_by(st, "", "pods", ns, &uid);
+    let pods: Vec<Obj> = owned_by(st, "", "pods", ns, &uid)
+        .into_iter()
+        .filter(|p| !ops::deleting(p))
+        .collect();
     let scheduled = pods
         .iter()
         .filter(|p| str_at(p, &["spec", "nodeName"]).is_some())
@@ -955,6 +1126,11 @@ fn reconcile_job(st: &mut Store, ns: &str, name: &str) {
     let Some(job) = st.get("batch", "jobs", ns, name) else {
         return;
     };
+    // Controllers leave an owner that is being deleted alone (no new pods or ReplicaSets
+    // while the garbage collector takes its dependents).
+    if ops::deleting(&job) {
+        return;
+    }
     let uid = uid_of(&job).to_string();
     let completions = int_at(&job, &["spec", "completions"], 1).max(1);
     let parallelism = int_at(&job, &["spec", "parallelism"], 1).max(1);
@@ -965,29 +1141,28 @@ fn reconcile_job(st: &mut Store, ns: &str, name: &str) {
         .unwrap_or(json!({}));
     let pods = owned_by(st, "", "pods", ns, &uid);
     let succeeded = pods.iter().filter(|p| phase(p) == "Succeeded").count() as i64;
-    let active = pods.iter().filter(|p| !is_terminal(p)).count() as i64;
+    let running = pods.iter().filter(|p| active(p)).count() as i64;
     let want_active = parallelism.min(completions - succeeded).max(0);
-    for _ in active..want_active {
-        let pod_name = format!("{name}-{}", crate::util::random_suffix(5));
-        create_pod(
-            st,
-            pod_from_template(
-                &job,
-                &template,
-                &pod_name,
-                &[
-                    ("job-name", name.to_string()),
-                    ("batch.kubernetes.io/job-name", name.to_string()),
-                ],
-            ),
+    for _ in running..want_active {
+        let pod = pod_from_template(
+            &job,
+            &template,
+            &format!("{name}-"),
+            &[
+                ("job-name", name.to_string()),
+                ("batch.kubernetes.io/job-name", name.to_string()),
+            ],
         );
+        if !create_pod(st, &job, pod) {
+            break;
+        }
     }
     let Some(job) = st.get("batch", "jobs", ns, name) else {
         return;
     };
     let pods = owned_by(st, "", "pods", ns, &uid);
     let succeeded = pods.iter().filter(|p| phase(p) == "Succeeded").count() as i64;
-    let active = pods.iter().filter(|p| !is_terminal(p)).count() as i64;
+    let active = pods.iter().filter(|p| active(p)).count() as i64;
     let old = job.get("status");
     let start = old
         .and_then(|s| s.get("startTime"))

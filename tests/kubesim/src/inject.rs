@@ -40,7 +40,16 @@ fn webhook_for(st: &Store, rev: &str) -> Option<String> {
         "admissionregistration.k8s.io".to_string(),
         "mutatingwebhookconfigurations".to_string(),
     );
-    let hooks: Vec<std::sync::Arc<Value>> = st.iter_ns(&gr, None).map(|(_, o)| o.clone()).collect();
+    // Only configurations without webhooks (the shorthand); real ones go through admission.
+    let hooks: Vec<std::sync::Arc<Value>> = st
+        .iter_ns(&gr, None)
+        .filter(|(_, o)| {
+            o.get("webhooks")
+                .and_then(Value::as_array)
+                .is_none_or(Vec::is_empty)
+        })
+        .map(|(_, o)| o.clone())
+        .collect();
     // By name first (the names the charts give in istio-system; the webhook may carry no
     // labels at all).
     let names = if rev == "default" {
@@ -70,24 +79,26 @@ fn webhook_for(st: &Store, rev: &str) -> Option<String> {
 
 /// The revision (or tag) whose webhook would be called for this pod, by the rules of
 /// ISTIO-FACTS.md "Injection"; `None` when the pod is never injected.
-pub fn wanted_revision(st: &Store, pod: &Value) -> Option<String> {
+/// What istiod itself never injects, whatever webhook called it: kube-system and
+/// kube-public, hostNetwork pods, pods labelled `sidecar.istio.io/inject: "false"`, and pods
+/// that already have a proxy.
+fn never_injected(pod: &Value) -> bool {
     let ns = namespace_of(pod);
-    if ns == "kube-system" || ns == "kube-public" {
+    ns == "kube-system"
+        || ns == "kube-public"
+        || at(pod, &["spec", "hostNetwork"]).and_then(Value::as_bool) == Some(true)
+        || label(pod, "sidecar.istio.io/inject") == Some("false")
+        || at(pod, &["spec", "containers"])
+            .and_then(Value::as_array)
+            .is_some_and(|cs| cs.iter().any(|c| str_at(c, &["name"]) == Some("istio-proxy")))
+}
+
+pub fn wanted_revision(st: &Store, pod: &Value) -> Option<String> {
+    if never_injected(pod) {
         return None;
     }
-    if at(pod, &["spec", "hostNetwork"]).and_then(Value::as_bool) == Some(true) {
-        return None;
-    }
+    let ns = namespace_of(pod);
     let pod_inject = label(pod, "sidecar.istio.io/inject");
-    if pod_inject == Some("false") {
-        return None;
-    }
-    let already = at(pod, &["spec", "containers"])
-        .and_then(Value::as_array)
-        .is_some_and(|cs| cs.iter().any(|c| str_at(c, &["name"]) == Some("istio-proxy")));
-    if already {
-        return None;
-    }
     let ns_obj = st.get("", "namespaces", "", ns);
     let ns_label = |k: &str| ns_obj.as_deref().and_then(|n| label(n, k)).map(str::to_string);
     match ns_label("istio-injection").as_deref() {
@@ -118,7 +129,10 @@ fn cni_on(st: &Store) -> bool {
         || find_named(st, "apps", "daemonsets", "istio-cni-node").is_some()
 }
 
-/// Injects the sidecar into a pod being created, if a webhook exists for it.
+/// The shorthand: injects the sidecar into a pod being created when an injector
+/// configuration *without webhooks* exists for the revision the pod's labels and namespace
+/// ask for (what the chart's selectors would pick). There is no service to call, so it is
+/// always available; configurations with webhooks go through `admission` instead.
 pub fn inject(st: &Store, pod: &mut Value) {
     let Some(wanted) = wanted_revision(st, pod) else {
         return;
@@ -126,8 +140,20 @@ pub fn inject(st: &Store, pod: &mut Value) {
     let Some(rev) = webhook_for(st, &wanted) else {
         return;
     };
-    let values = injector_values(st, &rev)
-        .or_else(|| injector_values(st, &wanted))
+    apply(st, pod, &rev, &wanted);
+}
+
+/// Injection by a reachable injector webhook of revision `rev` whose selectors matched.
+pub fn inject_revision(st: &Store, pod: &mut Value, rev: &str) {
+    if never_injected(pod) {
+        return;
+    }
+    apply(st, pod, rev, rev);
+}
+
+fn apply(st: &Store, pod: &mut Value, rev: &str, wanted: &str) {
+    let values = injector_values(st, rev)
+        .or_else(|| injector_values(st, wanted))
         .unwrap_or(Value::Null);
     let res = |kind: &str, key: &str, dflt: &str| {
         at(&values, &["global", "proxy", "resources", kind, key])

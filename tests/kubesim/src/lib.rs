@@ -1,15 +1,18 @@
 //! kubesim: an in-memory Kubernetes API server, and an istioctl stand-in, for istioup's tests.
 //!
 //! Start a cluster with [`Sim::builder`], point clients at [`Sim::kubeconfig`]. See README.md.
+pub mod admission;
 pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod controller;
 pub mod discovery;
+pub mod endpoints;
 pub mod faults;
 pub mod inject;
 pub mod istioctl;
 pub mod kubeconfig;
+pub mod lifecycle;
 pub mod openapi;
 pub mod ops;
 pub mod patch;

@@ -1,7 +1,10 @@
 //! The write verbs (create, update, patch, delete) with the metadata semantics of a real
-//! API server (uid, resourceVersion, generation, creationTimestamp), per-kind admission, and
-//! the cascades (namespace contents, CRD objects, owner references). Both the REST layer and
-//! the library's direct writes go through here, followed by `controller::drain`.
+//! API server (uid, resourceVersion, generation, creationTimestamp), admission in a real
+//! server's order (namespace lifecycle, per-kind defaults and checks, mutating then validating
+//! webhooks, see `admission`), dry runs (`Store::dry_run`), and deletion with finalizers,
+//! graceful pods and Terminating namespaces (the garbage collector and namespace controller
+//! that finish it are in `lifecycle`). Both the REST layer and the library's direct writes go
+//! through here, followed by `controller::drain`.
 use crate::patch;
 use crate::resources::Resource;
 use crate::status::{ApiError, ApiResult};
@@ -31,11 +34,45 @@ impl PatchKind {
     }
 }
 
-fn require_namespace(st: &Store, res: &Resource, ns: &str) -> ApiResult<()> {
-    if res.namespaced && st.get("", "namespaces", "", ns).is_none() {
+/// The NamespaceLifecycle admission plugin (k8s.io/apiserver/pkg/admission/plugin/
+/// namespace/lifecycle): creating in a missing namespace is a 404, in a Terminating one a
+/// 403 `unable to create new content in namespace <ns> because it is being terminated`.
+fn require_namespace(st: &Store, res: &Resource, ns: &str, name: &str) -> ApiResult<()> {
+    if !res.namespaced {
+        return Ok(());
+    }
+    let Some(nso) = st.get("", "namespaces", "", ns) else {
         return Err(ApiError::not_found("namespaces", "", "namespaces", ns));
+    };
+    if deleting(&nso) {
+        let msg = format!("unable to create new content in namespace {ns} because it is being terminated");
+        let mut e = ApiError::new(
+            403,
+            "Forbidden",
+            format!("{} \"{name}\" is forbidden: {msg}", res.qualified()),
+        )
+        .with_details(name, &res.group, &res.plural);
+        if let Some(Value::Object(d)) = e.details.as_deref_mut() {
+            d.insert(
+                "causes".into(),
+                json!([{"reason": "NamespaceTerminating", "message": msg, "field": "metadata.namespace"}]),
+            );
+        }
+        return Err(e);
     }
     Ok(())
+}
+
+/// Whether an object is being deleted (has `metadata.deletionTimestamp`).
+pub fn deleting(obj: &Value) -> bool {
+    crate::util::at(obj, &["metadata", "deletionTimestamp"]).is_some_and(|v| !v.is_null())
+}
+
+pub fn finalizers(obj: &Value) -> Vec<String> {
+    crate::util::at(obj, &["metadata", "finalizers"])
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 /// Creates an object. `url_ns` is the namespace of the request path ("" when cluster-scoped
@@ -81,6 +118,15 @@ pub fn create(st: &mut Store, res: &Resource, version: &str, url_ns: &str, mut o
         String::new()
     };
     let mut name = meta.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+    // Errors before the name is generated name the generateName prefix, as a real server's do.
+    let shown_name = if name.is_empty() {
+        meta.get("generateName")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    } else {
+        name.clone()
+    };
     if name.is_empty() {
         match meta.get("generateName").and_then(Value::as_str) {
             Some(g) if !g.is_empty() => {
@@ -117,13 +163,19 @@ pub fn create(st: &mut Store, res: &Resource, version: &str, url_ns: &str, mut o
     meta.insert("creationTimestamp".into(), json!(now_rfc3339()));
     meta.remove("resourceVersion");
     meta.remove("deletionTimestamp");
+    meta.remove("deletionGracePeriodSeconds");
     meta.remove("selfLink");
     if res.generation {
         meta.insert("generation".into(), json!(1));
     } else {
         meta.remove("generation");
     }
-    require_namespace(st, res, &ns)?;
+    // The order of a real server: admission (namespace lifecycle, defaults, mutating then
+    // validating webhooks) before the storage layer answers AlreadyExists.
+    require_namespace(st, res, &ns, &shown_name)?;
+    admit(st, res, &mut obj, None)?;
+    crate::admission::mutate(st, res, version, "CREATE", None, &mut obj, None)?;
+    crate::admission::validate(st, res, version, "CREATE", None, &obj, None)?;
     if st.get(&res.group, &res.plural, &ns, &name).is_some() {
         return Err(ApiError::already_exists(
             &res.qualified(),
@@ -132,7 +184,12 @@ pub fn create(st: &mut Store, res: &Resource, version: &str, url_ns: &str, mut o
             &name,
         ));
     }
-    admit(st, res, &mut obj, None)?;
+    if res.group.is_empty() && res.plural == "pods" {
+        crate::controller::admit_new_pod(st, &mut obj);
+    }
+    if st.dry_run {
+        return Ok(Arc::new(obj));
+    }
     let stored = st.put(res, obj);
     after_write(st, res, &stored);
     Ok(stored)
@@ -149,7 +206,7 @@ fn admit(st: &mut Store, res: &Resource, obj: &mut Value, old: Option<&Value>) -
                 .or_insert(json!(["kubernetes"]));
             obj_at(obj, &["status"]).insert("phase".into(), json!("Active"));
         }
-        ("", "pods") if old.is_none() => crate::controller::admit_new_pod(st, obj),
+        ("", "pods") if old.is_none() => crate::controller::pod_defaults(obj),
         ("", "services") => admit_service(st, obj, old)?,
         ("", "secrets") => {
             // stringData is write-only: fold it into base64 data.
@@ -335,6 +392,7 @@ fn replace(st: &mut Store, res: &Resource, old: &Obj, mut new: Value, sub: Optio
             "namespace",
             "generation",
             "deletionTimestamp",
+            "deletionGracePeriodSeconds",
         ] {
             match keep(k) {
                 Some(v) => {
@@ -387,6 +445,32 @@ fn replace(st: &mut Store, res: &Resource, old: &Obj, mut new: Value, sub: Optio
         obj_at(&mut new, &["metadata"]).insert("generation".into(), json!(g + 1));
     }
     admit(st, res, &mut new, Some(old))?;
+    let version = str_at(old, &["apiVersion"])
+        .and_then(|v| v.rsplit('/').next())
+        .unwrap_or("v1")
+        .to_string();
+    crate::admission::mutate(st, res, &version, "UPDATE", sub, &mut new, Some(old))?;
+    crate::admission::validate(st, res, &version, "UPDATE", sub, &new, Some(old))?;
+    if deleting(old) {
+        // ValidateObjectMetaUpdate: "no new finalizers can be added if the object is being
+        // deleted".
+        let had = finalizers(old);
+        let added: Vec<String> = finalizers(&new)
+            .into_iter()
+            .filter(|f| !had.contains(f))
+            .collect();
+        if !added.is_empty() {
+            return Err(ApiError::invalid(
+                &res.kind,
+                &res.group,
+                name_of(old),
+                "metadata.finalizers",
+                &format!(
+                    "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers {added:?}"
+                ),
+            ));
+        }
+    }
     // A no-op write keeps the resourceVersion.
     let mut cmp = new.clone();
     obj_at(&mut cmp, &["metadata"]).insert(
@@ -398,6 +482,25 @@ fn replace(st: &mut Store, res: &Resource, old: &Obj, mut new: Value, sub: Optio
     );
     if cmp == **old {
         return Ok(old.clone());
+    }
+    if st.dry_run {
+        return Ok(Arc::new(new));
+    }
+    // The last finalizer of an object being deleted is gone: the update deletes it (the
+    // registry's ShouldDeleteDuringUpdate). Namespaces go through the namespace controller.
+    if deleting(&new)
+        && finalizers(&new).is_empty()
+        && !(res.group.is_empty() && res.plural == "namespaces")
+        && crate::util::at(&new, &["metadata", "deletionGracePeriodSeconds"])
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+            == 0
+    {
+        let key: Key = (namespace_of(old).to_string(), name_of(old).to_string());
+        if let Some(gone) = st.remove(res, &key) {
+            after_delete(st, res, &gone);
+            return Ok(gone);
+        }
     }
     let stored = st.put(res, new);
     after_write(st, res, &stored);
@@ -514,9 +617,70 @@ pub fn patch(
 /// Namespaces a real cluster refuses to delete.
 const PROTECTED_NS: &[&str] = &["default", "kube-system", "kube-public"];
 
-/// DELETE, with the cascades. `orphan` skips garbage collection of dependents.
-pub fn delete(st: &mut Store, res: &Resource, ns: &str, name: &str, orphan: bool) -> ApiResult<Obj> {
-    if res.group.is_empty() && res.plural == "namespaces" && PROTECTED_NS.contains(&name) {
+/// `propagationPolicy` of a delete (k8s.io/apimachinery metav1.DeletionPropagation).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Propagation {
+    /// The owner goes at once; the garbage collector deletes dependents afterwards.
+    #[default]
+    Background,
+    /// The owner stays (finalizer `foregroundDeletion`) until its dependents are gone.
+    Foreground,
+    /// The owner stays (finalizer `orphan`) until the dependents' ownerReferences to it are
+    /// removed; the dependents stay.
+    Orphan,
+}
+
+/// What a DELETE carries in its query or `DeleteOptions` body.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeleteOptions {
+    pub propagation: Propagation,
+    /// `gracePeriodSeconds`; pods default to `spec.terminationGracePeriodSeconds`.
+    pub grace: Option<i64>,
+}
+
+impl DeleteOptions {
+    pub fn from_request(query: &std::collections::HashMap<String, String>, body: &Value) -> Self {
+        let policy = body
+            .get("propagationPolicy")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or_else(|| query.get("propagationPolicy").cloned());
+        let orphan_flag = body
+            .get("orphanDependents")
+            .and_then(Value::as_bool)
+            .or_else(|| query.get("orphanDependents").map(|v| v == "true"));
+        let propagation = match policy.as_deref() {
+            Some("Foreground") => Propagation::Foreground,
+            Some("Orphan") => Propagation::Orphan,
+            Some(_) => Propagation::Background,
+            None if orphan_flag == Some(true) => Propagation::Orphan,
+            None => Propagation::Background,
+        };
+        let grace = body
+            .get("gracePeriodSeconds")
+            .and_then(Value::as_i64)
+            .or_else(|| query.get("gracePeriodSeconds").and_then(|g| g.parse().ok()));
+        DeleteOptions { propagation, grace }
+    }
+
+    pub fn with(propagation: Propagation) -> Self {
+        DeleteOptions {
+            propagation,
+            grace: None,
+        }
+    }
+}
+
+/// DELETE as a real server does it. Namespaces turn Terminating (the namespace controller
+/// empties and removes them); pods on a node are deleted gracefully (`deletionTimestamp`,
+/// removed by the simulated kubelet after the pod grace); objects with finalizers, or deleted
+/// in the foreground or orphaning, keep existing with `deletionTimestamp` until their
+/// finalizers are gone; the rest is removed at once, and the garbage collector (see
+/// `lifecycle`) deletes dependents afterwards. Returns the object as stored after the call
+/// (or as it was when removed).
+pub fn delete(st: &mut Store, res: &Resource, ns: &str, name: &str, opts: DeleteOptions) -> ApiResult<Obj> {
+    let is_ns = res.group.is_empty() && res.plural == "namespaces";
+    if is_ns && PROTECTED_NS.contains(&name) {
         return Err(ApiError::new(
             403,
             "Forbidden",
@@ -524,86 +688,159 @@ pub fn delete(st: &mut Store, res: &Resource, ns: &str, name: &str, orphan: bool
         )
         .with_details(name, "", "namespaces"));
     }
-    existing(st, res, ns, name)?;
+    let cur = existing(st, res, ns, name)?;
     let key: Key = (ns.to_string(), name.to_string());
-    let Some(gone) = st.remove(res, &key) else {
+    let now = now_rfc3339();
+    if is_ns {
+        if deleting(&cur) {
+            // pkg/registry/core/namespace/storage: a second delete of a Terminating namespace.
+            return Err(ApiError::new(
+                409,
+                "Conflict",
+                format!("Operation cannot be fulfilled on namespaces \"{name}\": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system."),
+            )
+            .with_details(name, "", "namespaces"));
+        }
+        let mut new = (*cur).clone();
+        obj_at(&mut new, &["metadata"]).insert("deletionTimestamp".into(), json!(now));
+        obj_at(&mut new, &["status"]).insert("phase".into(), json!("Terminating"));
+        if st.dry_run {
+            return Ok(Arc::new(new));
+        }
+        let start = std::time::Instant::now() + st.config.namespace_termination;
+        st.terminating.insert(name.to_string(), start);
+        return Ok(st.put(res, new));
+    }
+    let is_pod = res.group.is_empty() && res.plural == "pods";
+    if deleting(&cur) {
+        // Already being deleted: a zero grace period (`--force --grace-period=0`) expedites
+        // a pod; anything else answers the object as it is.
+        if is_pod && opts.grace == Some(0) {
+            let mut new = (*cur).clone();
+            obj_at(&mut new, &["metadata"]).insert("deletionGracePeriodSeconds".into(), json!(0));
+            if st.dry_run {
+                return Ok(Arc::new(new));
+            }
+            if finalizers(&new).is_empty() {
+                return remove_now(st, res, &key);
+            }
+            return Ok(st.put(res, new));
+        }
+        return Ok(cur);
+    }
+    let mut fins = finalizers(&cur);
+    let extra = match opts.propagation {
+        Propagation::Foreground => Some("foregroundDeletion"),
+        Propagation::Orphan => Some("orphan"),
+        Propagation::Background => None,
+    };
+    if let Some(f) = extra
+        && !fins.iter().any(|x| x == f)
+    {
+        fins.push(f.to_string());
+    }
+    // Pods bound to a node and not terminated are deleted gracefully (pod strategy
+    // CheckGracefulDelete); unbound or finished pods go at once.
+    let grace = if is_pod {
+        let phase = str_at(&cur, &["status", "phase"]).unwrap_or("");
+        let bound = str_at(&cur, &["spec", "nodeName"]).is_some_and(|n| !n.is_empty());
+        let dflt = crate::util::at(&cur, &["spec", "terminationGracePeriodSeconds"])
+            .and_then(Value::as_i64)
+            .unwrap_or(30);
+        if bound && phase != "Succeeded" && phase != "Failed" {
+            opts.grace.unwrap_or(dflt).max(0)
+        } else {
+            0
+        }
+    } else {
+        0
+    };
+    if fins.is_empty() && grace == 0 {
+        if st.dry_run {
+            return Ok(cur);
+        }
+        return remove_now(st, res, &key);
+    }
+    let mut new = (*cur).clone();
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let meta = obj_at(&mut new, &["metadata"]);
+    meta.insert(
+        "deletionTimestamp".into(),
+        json!(crate::util::rfc3339(secs + grace as u64)),
+    );
+    meta.insert("deletionGracePeriodSeconds".into(), json!(grace));
+    if !fins.is_empty() {
+        meta.insert("finalizers".into(), json!(fins));
+    }
+    if st.dry_run {
+        return Ok(Arc::new(new));
+    }
+    if grace > 0 {
+        let wait = st
+            .config
+            .pod_grace
+            .min(std::time::Duration::from_secs(grace as u64));
+        st.pod_deletions.push((
+            std::time::Instant::now() + wait,
+            key.clone(),
+            str_at(&cur, &["metadata", "uid"]).unwrap_or("").to_string(),
+        ));
+    }
+    Ok(st.put(res, new))
+}
+
+fn remove_now(st: &mut Store, res: &Resource, key: &Key) -> ApiResult<Obj> {
+    let Some(gone) = st.remove(res, key) else {
         return Err(ApiError::not_found(
             &res.qualified(),
             &res.group,
             &res.plural,
-            name,
+            &key.1,
         ));
     };
-    cascade(st, res, &gone, orphan);
+    after_delete(st, res, &gone);
     Ok(gone)
 }
 
-fn cascade(st: &mut Store, res: &Resource, gone: &Value, orphan: bool) {
-    match (res.group.as_str(), res.plural.as_str()) {
-        ("", "namespaces") => {
-            let ns = name_of(gone).to_string();
-            let namespaced: Vec<Arc<Resource>> = st
-                .resources
-                .iter()
-                .filter(|r| r.namespaced && !r.virtual_only)
-                .cloned()
-                .collect();
-            for r in namespaced {
-                let keys: Vec<Key> = st.iter_ns(&r.gr(), Some(&ns)).map(|(k, _)| k.clone()).collect();
-                for k in keys {
-                    st.remove(&r, &k);
-                }
-            }
-            return;
+/// What the API server itself does when an object is finally removed: a CRD takes its
+/// custom resources and their endpoint with it. (Dependents are the garbage collector's.)
+pub fn after_delete(st: &mut Store, res: &Resource, gone: &Value) {
+    if res.group == "apiextensions.k8s.io"
+        && res.plural == "customresourcedefinitions"
+        && let Ok(r) = crate::resources::from_crd(gone)
+        && let Some(served) = st.find_gr(&r.group, &r.plural).filter(|s| s.crd)
+    {
+        let keys: Vec<Key> = st.iter_ns(&served.gr(), None).map(|(k, _)| k.clone()).collect();
+        for k in keys {
+            st.remove(&served, &k);
         }
-        ("apiextensions.k8s.io", "customresourcedefinitions") => {
-            if let Ok(r) = crate::resources::from_crd(gone)
-                && let Some(served) = st.find_gr(&r.group, &r.plural).filter(|s| s.crd)
-            {
-                let keys: Vec<Key> = st.iter_ns(&served.gr(), None).map(|(k, _)| k.clone()).collect();
-                for k in keys {
-                    st.remove(&served, &k);
-                }
-                st.unregister(&served.gr());
-                st.tables.remove(&served.gr());
-            }
-        }
-        _ => {}
-    }
-    if !orphan {
-        collect_garbage(st, gone);
+        st.unregister(&served.gr());
+        st.tables.remove(&served.gr());
     }
 }
 
-/// Deletes the objects whose ownerReferences name the deleted object's uid (recursively,
-/// through `delete`). Namespaced owners only own objects of their own namespace.
-fn collect_garbage(st: &mut Store, owner: &Value) {
-    let Some(uid) = str_at(owner, &["metadata", "uid"]) else {
+/// Removes one finalizer (as the controller owning it would, with an update); the object is
+/// deleted when it was the last one and the object is being deleted.
+pub fn remove_finalizer(st: &mut Store, res: &Resource, ns: &str, name: &str, finalizer: &str) {
+    let Some(cur) = st.get(&res.group, &res.plural, ns, name) else {
         return;
     };
-    let ns = namespace_of(owner);
-    let mut victims: Vec<(Arc<Resource>, Key)> = Vec::new();
-    for r in st.resources.iter().filter(|r| !r.virtual_only) {
-        let scope = if ns.is_empty() { None } else { Some(ns) };
-        if !ns.is_empty() && !r.namespaced {
-            continue;
-        }
-        for (k, o) in st.iter_ns(&r.gr(), scope) {
-            let owned = o
-                .get("metadata")
-                .and_then(|m| m.get("ownerReferences"))
-                .and_then(Value::as_array)
-                .is_some_and(|refs| refs.iter().any(|x| str_at(x, &["uid"]) == Some(uid)));
-            if owned {
-                victims.push((r.clone(), k.clone()));
-            }
-        }
+    let fins = finalizers(&cur);
+    if !fins.iter().any(|f| f == finalizer) {
+        return;
     }
-    for (r, k) in victims {
-        if let Some(gone) = st.remove(&r, &k) {
-            cascade(st, &r, &gone, false);
-        }
+    let mut new = (*cur).clone();
+    let rest: Vec<String> = fins.into_iter().filter(|f| f != finalizer).collect();
+    let meta = obj_at(&mut new, &["metadata"]);
+    if rest.is_empty() {
+        meta.remove("finalizers");
+    } else {
+        meta.insert("finalizers".into(), json!(rest));
     }
+    let _ = replace(st, res, &cur, new, None);
 }
 
 /// Create, or replace an existing object (keeping its status when the new one has none):

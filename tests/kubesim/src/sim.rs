@@ -77,6 +77,9 @@ pub struct SimBuilder {
     port: u16,
     faults: FaultConfig,
     kubeconfig_out: Option<PathBuf>,
+    pod_grace: Duration,
+    namespace_termination: Duration,
+    webhook_urls_reachable: bool,
 }
 
 impl Default for SimBuilder {
@@ -95,6 +98,9 @@ impl Default for SimBuilder {
             port: 0,
             faults: FaultConfig::default(),
             kubeconfig_out: None,
+            pod_grace: ControlConfig::default().pod_grace,
+            namespace_termination: Duration::ZERO,
+            webhook_urls_reachable: false,
         }
     }
 }
@@ -168,6 +174,27 @@ impl SimBuilder {
         self
     }
 
+    /// How long a gracefully deleted pod stays Terminating (with `deletionTimestamp`) before
+    /// it is removed (default 100ms; `gracePeriodSeconds=0` deletes at once).
+    pub fn pod_grace(mut self, d: Duration) -> Self {
+        self.pod_grace = d;
+        self
+    }
+
+    /// How long a deleted namespace stays `Terminating` before the namespace controller
+    /// starts deleting its content (default 0: at once; it disappears once empty).
+    pub fn namespace_termination(mut self, d: Duration) -> Self {
+        self.namespace_termination = d;
+        self
+    }
+
+    /// Whether admission webhooks configured with a `url` (not a service) count as reachable
+    /// (default false: calling them fails like an unreachable host).
+    pub fn webhook_urls_reachable(mut self, on: bool) -> Self {
+        self.webhook_urls_reachable = on;
+        self
+    }
+
     /// Also write the kubeconfig here (it is always written into the Sim's temp dir).
     pub fn kubeconfig_out(mut self, p: &Path) -> Self {
         self.kubeconfig_out = Some(p.to_path_buf());
@@ -190,6 +217,9 @@ impl SimBuilder {
         let mut store = Store::new(ControlConfig {
             ready_delay: self.ready_delay,
             user: self.user.clone(),
+            pod_grace: self.pod_grace,
+            namespace_termination: self.namespace_termination,
+            webhook_urls_reachable: self.webhook_urls_reachable,
         });
         crate::seed::base_namespaces(&mut store)?;
         // Without a cluster file there is one default node, unless nodes are generated.
@@ -400,16 +430,34 @@ impl Sim {
         Ok(())
     }
 
-    /// Deletes one object by API path (with the usual cascades). `false` if it did not exist.
+    /// Deletes one object by API path as a DELETE without options would (background
+    /// propagation, graceful for pods, finalizers honoured). `false` if it did not exist.
     pub fn delete(&self, path: &str) -> bool {
         let mut st = self.shared.lock();
         let Ok(Some(t)) = crate::api::parse_target(&st, path) else {
             return false;
         };
         let Some(name) = t.name.clone() else { return false };
-        let ok = crate::ops::delete(&mut st, &t.res, t.ns.as_deref().unwrap_or(""), &name, false).is_ok();
+        let ok = crate::ops::delete(
+            &mut st,
+            &t.res,
+            t.ns.as_deref().unwrap_or(""),
+            &name,
+            crate::ops::DeleteOptions::default(),
+        )
+        .is_ok();
         run_controllers(&mut st);
         ok
+    }
+
+    /// Changes how long deleted pods stay Terminating.
+    pub fn set_pod_grace(&self, d: Duration) {
+        self.shared.lock().config.pod_grace = d;
+    }
+
+    /// Changes how long deleted namespaces stay Terminating before their content goes.
+    pub fn set_namespace_termination(&self, d: Duration) {
+        self.shared.lock().config.namespace_termination = d;
     }
 
     /// Changes the delay before new pods become Ready.

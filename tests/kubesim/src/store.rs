@@ -55,6 +55,26 @@ pub struct Usage {
 pub struct ControlConfig {
     pub ready_delay: Duration,
     pub user: String,
+    /// How long a gracefully deleted pod stays (with `deletionTimestamp`) before the
+    /// simulated kubelet removes it.
+    pub pod_grace: Duration,
+    /// How long a deleted namespace stays Terminating before the namespace controller starts
+    /// deleting its content.
+    pub namespace_termination: Duration,
+    /// Whether webhooks with a `url` client config count as reachable.
+    pub webhook_urls_reachable: bool,
+}
+
+impl Default for ControlConfig {
+    fn default() -> Self {
+        ControlConfig {
+            ready_delay: Duration::from_millis(200),
+            user: "kubesim-admin".into(),
+            pod_grace: Duration::from_millis(100),
+            namespace_termination: Duration::ZERO,
+            webhook_urls_reachable: false,
+        }
+    }
 }
 
 const HISTORY_MAX: usize = 20_000;
@@ -80,6 +100,14 @@ pub struct Store {
     pub retry_scheduling: bool,
     pub config: ControlConfig,
     pub next_ip: u32,
+    /// Gracefully deleted pods the kubelet removes at the given instant: (when, key, uid).
+    pub pod_deletions: Vec<(Instant, Key, String)>,
+    /// Namespaces being deleted, with the instant the namespace controller may start.
+    pub terminating: BTreeMap<String, Instant>,
+    /// Workloads whose pod creation failed, retried at the given instant: (kind, ns, name).
+    pub retry_creates: BTreeMap<(String, String, String), Instant>,
+    /// Set by the REST layer around a `dryRun=All` write: admission runs, nothing is stored.
+    pub dry_run: bool,
 }
 
 impl Store {
@@ -106,6 +134,10 @@ impl Store {
             retry_scheduling: false,
             config,
             next_ip: 1,
+            pod_deletions: Vec::new(),
+            terminating: BTreeMap::new(),
+            retry_creates: BTreeMap::new(),
+            dry_run: false,
         }
     }
 
@@ -232,7 +264,9 @@ impl Store {
             gr: Arc::new(gr.clone()),
             kind: EventType::Deleted,
             obj: gone.clone(),
-            prev: None,
+            // The state before the deletion, so a paginated list can be served as of an
+            // older resourceVersion.
+            prev: Some(old),
             rv,
         });
         self.queue.push_back((gr, key.clone(), gone.clone()));

@@ -1,4 +1,4 @@
-//! `Accept: application/json;as=Table;g=meta.k8s.io;v=v1` for lists of pods and nodes, so
+//! `Accept: application/json;as=Table;g=meta.k8s.io;v=v1` for lists of pods, nodes and endpoints, so
 //! plain `kubectl get` prints the familiar columns. Other kinds fall back to the plain list.
 use crate::api::Target;
 use crate::store::Obj;
@@ -106,6 +106,17 @@ pub fn render(t: &Target, items: &[Obj], rv: u64, cont: Option<String>) -> Optio
                 })
                 .collect(),
         ),
+        ("", "endpoints") => (
+            vec![
+                col("Name", "string"),
+                col("Endpoints", "string"),
+                col("Age", "string"),
+            ],
+            items
+                .iter()
+                .map(|e| row(e, vec![json!(name_of(e)), json!(endpoint_list(e)), json!(age(e))]))
+                .collect(),
+        ),
         _ => return None,
     };
     let mut meta = json!({"resourceVersion": rv.to_string()});
@@ -115,6 +126,36 @@ pub fn render(t: &Target, items: &[Obj], rv: u64, cont: Option<String>) -> Optio
     Some(
         json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta, "columnDefinitions": cols, "rows": rows}),
     )
+}
+
+/// `10.244.0.5:8080,10.244.0.6:8080 + 1 more...` as kubectl's printer shows Endpoints.
+fn endpoint_list(e: &Value) -> String {
+    let mut all = Vec::new();
+    for s in at(e, &["subsets"])
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let ports: Vec<i64> = s
+            .get("ports")
+            .and_then(Value::as_array)
+            .map(|ps| ps.iter().filter_map(|p| p.get("port")?.as_i64()).collect())
+            .unwrap_or_default();
+        for a in s.get("addresses").and_then(Value::as_array).into_iter().flatten() {
+            let ip = str_at(a, &["ip"]).unwrap_or("");
+            if ports.is_empty() {
+                all.push(ip.to_string());
+            }
+            for p in &ports {
+                all.push(format!("{ip}:{p}"));
+            }
+        }
+    }
+    match all.len() {
+        0 => "<none>".to_string(),
+        n if n > 3 => format!("{} + {} more...", all[..3].join(","), n - 3),
+        _ => all.join(","),
+    }
 }
 
 fn row(obj: &Value, cells: Vec<Value>) -> Value {

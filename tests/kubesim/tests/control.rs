@@ -111,7 +111,18 @@ fn deployments_get_named_pods_and_become_available() {
         r#"{"spec":{"replicas":1}}"#,
         "application/merge-patch+json",
     );
-    assert_eq!(pods_of(&sim, "default", "web").len(), 1);
+    // Scaled-down pods are deleted gracefully: Terminating first, then gone.
+    assert_eq!(
+        pods_of(&sim, "default", "web")
+            .iter()
+            .filter(|p| p["metadata"]["deletionTimestamp"].is_null())
+            .count(),
+        1
+    );
+    assert!(
+        sim.wait_for(Duration::from_secs(5), |s| pods_of(s, "default", "web").len()
+            == 1)
+    );
     // Deleting a pod replaces it; deleting the deployment deletes everything.
     let victim = pods_of(&sim, "default", "web")[0]["metadata"]["name"]
         .as_str()
@@ -123,8 +134,11 @@ fn deployments_get_named_pods_and_become_available() {
         &format!("/api/v1/namespaces/default/pods/{victim}"),
         None,
     );
+    assert!(
+        sim.wait_for(Duration::from_secs(5), |s| pods_of(s, "default", "web").len()
+            == 1)
+    );
     let now = pods_of(&sim, "default", "web");
-    assert_eq!(now.len(), 1);
     assert_ne!(now[0]["metadata"]["name"], victim.as_str());
     request(
         u,
@@ -132,7 +146,9 @@ fn deployments_get_named_pods_and_become_available() {
         "/apis/apps/v1/namespaces/default/deployments/web",
         None,
     );
-    assert!(pods_of(&sim, "default", "web").is_empty());
+    assert!(sim.wait_for(Duration::from_secs(5), |s| {
+        pods_of(s, "default", "web").is_empty()
+    }));
     assert!(
         sim.list("/apis/apps/v1/namespaces/default/replicasets")
             .is_empty()
@@ -203,7 +219,12 @@ fn seeded_pods_consume_node_capacity() {
         .unwrap_or_else(|e| panic!("{e:#}"));
     assert_eq!(pods_of(&sim, "default", "x")[0]["status"]["phase"], "Pending");
     sim.delete("/api/v1/namespaces/default/pods/hog");
-    assert!(pods_of(&sim, "default", "x")[0]["spec"]["nodeName"] == "n1");
+    // The pod is deleted gracefully; its capacity is freed once it is gone.
+    assert!(
+        sim.wait_for(Duration::from_secs(5), |s| pods_of(s, "default", "x")[0]["spec"]
+            ["nodeName"]
+            == "n1")
+    );
 }
 
 #[test]

@@ -284,7 +284,15 @@ spec:
         "--timeout=30s",
     ]);
     assert!(out.contains("successfully rolled out"), "{out}");
-    let after = names(&k.json(&["get", "pods", "-n", "shop", "-l", "app=web"]));
+    // The old pods may still be Terminating (graceful deletion), as on a real cluster.
+    let listed = k.json(&["get", "pods", "-n", "shop", "-l", "app=web"]);
+    let after: Vec<String> = listed["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["metadata"]["deletionTimestamp"].is_null())
+        .map(|p| p["metadata"]["name"].as_str().unwrap_or("").to_string())
+        .collect();
     assert_eq!(after.len(), 2);
     assert!(
         after.iter().all(|p| !before.contains(p)),
@@ -296,8 +304,11 @@ spec:
     );
     // Scale through the scale subresource.
     k.ok(&["scale", "deployment/web", "-n", "shop", "--replicas=3"]);
-    assert_eq!(
-        names(&k.json(&["get", "pods", "-n", "shop", "-l", "app=web"])).len(),
-        3
-    );
+    let live = k.json(&["get", "pods", "-n", "shop", "-l", "app=web"])["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["metadata"]["deletionTimestamp"].is_null())
+        .count();
+    assert_eq!(live, 3);
 }

@@ -1,6 +1,7 @@
 //! Test helpers: a tiny blocking HTTP/1.1 client (plain HTTP only), so the API tests see
 //! exactly what goes over the wire.
 #![allow(dead_code)]
+pub mod kubectl;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
