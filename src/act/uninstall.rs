@@ -20,8 +20,11 @@ use super::inject::{self, DisableMode};
 use super::istioctl::progress::Event;
 use super::istioctl::run::{self as istioctl_run, Observer};
 use crate::cli::UninstallArgs;
-use crate::facts::mesh::{Inventory, KindCount, ObjectRef};
-use crate::istio::{DEFAULT_NAMESPACE, INJECTION_LABEL, OWNER_ANNOTATION, REVISION_LABEL};
+use crate::facts::mesh::{Inventory, KindCount, ObjectRef, WebhookKind};
+use crate::istio::{
+    CA_SECRET, COMPONENT_LABEL, DEFAULT_NAMESPACE, INJECTION_LABEL, OWNER_ANNOTATION, REVISION_LABEL,
+    is_election_object,
+};
 use crate::util::interrupt;
 
 const CONCURRENCY: usize = 8;
@@ -58,6 +61,14 @@ async fn delete_one(client: &Client, object: &ObjectRef) -> Result<bool> {
             .delete(&object.name, &params)
             .await
             .map(|_| ()),
+        "Secret" => Api::<k8s_openapi::api::core::v1::Secret>::namespaced(client.clone(), ns)
+            .delete(&object.name, &params)
+            .await
+            .map(|_| ()),
+        "Lease" => Api::<k8s_openapi::api::coordination::v1::Lease>::namespaced(client.clone(), ns)
+            .delete(&object.name, &params)
+            .await
+            .map(|_| ()),
         "Namespace" => Api::<Namespace>::all(client.clone())
             .delete(&object.name, &params)
             .await
@@ -79,6 +90,10 @@ async fn delete_one(client: &Client, object: &ObjectRef) -> Result<bool> {
 pub struct Plan {
     /// One argument list per `istioctl uninstall` (before the kubeconfig flags).
     pub istioctl_runs: Vec<Vec<OsString>>,
+    /// (revision, owner namespace) that `istioctl uninstall -r` would refuse ("could not find
+    /// target revision": no MutatingWebhookConfiguration of it is left), removed by istioup with
+    /// the selectors istioctl uses.
+    pub prunes: Vec<(String, String)>,
     /// Namespaces whose injection labels go: istioup's, or all with --purge.
     pub label_namespaces: Vec<String>,
     pub purge_labels: bool,
@@ -89,7 +104,7 @@ pub struct Plan {
 
 impl Plan {
     pub fn new(args: &UninstallArgs, inv: &Inventory) -> Plan {
-        let istioctl_runs = istioctl_runs(args.purge, inv);
+        let (istioctl_runs, prunes) = istioctl_runs(args.purge, inv);
         let mut label_namespaces = Vec::new();
         let mut kept = Kept::default();
         for ns in &inv.namespaces {
@@ -152,6 +167,7 @@ impl Plan {
         }
         Plan {
             istioctl_runs,
+            prunes,
             label_namespaces,
             purge_labels: args.purge,
             leftovers: inv.leftovers(true),
@@ -162,6 +178,7 @@ impl Plan {
 
     pub fn is_empty(&self) -> bool {
         self.istioctl_runs.is_empty()
+            && self.prunes.is_empty()
             && self.label_namespaces.is_empty()
             && self.leftovers.is_empty()
             && self.istio_namespaces.is_empty()
@@ -183,12 +200,15 @@ pub struct Kept {
 /// operator/pkg/uninstall/prune.go): a control plane elsewhere needs
 /// `--set values.global.istioNamespace=NS`, which sets that namespace as istioctl's
 /// translateIstioOperatorToHelm does on install (operator/pkg/render/manifest.go).
-fn istioctl_runs(purge: bool, inv: &Inventory) -> Vec<Vec<OsString>> {
+fn istioctl_runs(purge: bool, inv: &Inventory) -> (Vec<Vec<OsString>>, Vec<(String, String)>) {
     if purge {
         if inv.components.is_empty() && inv.crds.is_empty() {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
-        return vec![vec!["uninstall".into(), "--purge".into(), "-y".into()]];
+        return (
+            vec![vec!["uninstall".into(), "--purge".into(), "-y".into()]],
+            Vec::new(),
+        );
     }
     let mut targets: Vec<(String, String)> = Vec::new();
     for rev in inv.revisions() {
@@ -211,7 +231,14 @@ fn istioctl_runs(purge: bool, inv: &Inventory) -> Vec<Vec<OsString>> {
         namespaces.dedup();
         targets.extend(namespaces.into_iter().map(|ns| (rev.clone(), ns)));
     }
-    targets
+    // istioctl uninstall -r checks the revision against the MutatingWebhookConfigurations'
+    // istio.io/rev labels first (operator/cmd/mesh/uninstall.go, tag.ListRevisionDescriptions).
+    let (runs, prunes): (Vec<_>, Vec<_>) = targets.into_iter().partition(|(rev, _)| {
+        inv.webhooks
+            .iter()
+            .any(|w| w.kind == WebhookKind::MutatingWebhookConfiguration && &w.revision == rev)
+    });
+    let runs = runs
         .into_iter()
         .map(|(rev, ns)| {
             let mut run: Vec<OsString> = vec!["uninstall".into(), "-r".into(), rev.into(), "-y".into()];
@@ -223,7 +250,168 @@ fn istioctl_runs(purge: bool, inv: &Inventory) -> Vec<Vec<OsString>> {
             }
             run
         })
-        .collect()
+        .collect();
+    (runs, prunes)
+}
+
+/// The kinds `istioctl uninstall -r` deletes (NamespacedResources and ClusterCPResources of
+/// operator/pkg/uninstall/prune.go), in its order: (group, version, kind, plural, namespaced).
+const PRUNED_KINDS: &[(&str, &str, &str, &str, bool)] = &[
+    ("apps", "v1", "Deployment", "deployments", true),
+    ("apps", "v1", "DaemonSet", "daemonsets", true),
+    ("", "v1", "Service", "services", true),
+    ("", "v1", "ConfigMap", "configmaps", true),
+    ("", "v1", "Pod", "pods", true),
+    ("", "v1", "Secret", "secrets", true),
+    ("", "v1", "ServiceAccount", "serviceaccounts", true),
+    (
+        "rbac.authorization.k8s.io",
+        "v1",
+        "RoleBinding",
+        "rolebindings",
+        true,
+    ),
+    ("rbac.authorization.k8s.io", "v1", "Role", "roles", true),
+    (
+        "policy",
+        "v1",
+        "PodDisruptionBudget",
+        "poddisruptionbudgets",
+        true,
+    ),
+    (
+        "autoscaling",
+        "v2",
+        "HorizontalPodAutoscaler",
+        "horizontalpodautoscalers",
+        true,
+    ),
+    (
+        "networking.istio.io",
+        "v1alpha3",
+        "EnvoyFilter",
+        "envoyfilters",
+        true,
+    ),
+    (
+        "admissionregistration.k8s.io",
+        "v1",
+        "MutatingWebhookConfiguration",
+        "mutatingwebhookconfigurations",
+        false,
+    ),
+    (
+        "admissionregistration.k8s.io",
+        "v1",
+        "ValidatingWebhookConfiguration",
+        "validatingwebhookconfigurations",
+        false,
+    ),
+    (
+        "rbac.authorization.k8s.io",
+        "v1",
+        "ClusterRole",
+        "clusterroles",
+        false,
+    ),
+    (
+        "rbac.authorization.k8s.io",
+        "v1",
+        "ClusterRoleBinding",
+        "clusterrolebindings",
+        false,
+    ),
+];
+
+/// Deletes what `istioctl uninstall -r REV` would (prune.go's GetPrunedResources without
+/// --purge): objects of those kinds labelled with the revision, the owner namespace and one of
+/// the components it removes (never Base: the CRDs stay).
+pub async fn prune_revision(
+    client: &Client,
+    revision: &str,
+    owner_namespace: &str,
+) -> Result<Vec<ObjectRef>> {
+    use kube::api::{DynamicObject, ListParams};
+    use kube::core::{ApiResource, GroupVersionKind};
+    let selector = format!(
+        "{REVISION_LABEL}={revision},install.operator.istio.io/owning-resource-namespace={owner_namespace},\
+         {COMPONENT_LABEL} in (Pilot,IngressGateways,EgressGateways,Cni,IstiodRemote,Ztunnel)"
+    );
+    let mut removed = Vec::new();
+    for &(group, version, kind, plural, namespaced) in PRUNED_KINDS {
+        let resource =
+            ApiResource::from_gvk_with_plural(&GroupVersionKind::gvk(group, version, kind), plural);
+        let api = Api::<DynamicObject>::all_with(client.clone(), &resource);
+        let found = match api.list(&ListParams::default().labels(&selector)).await {
+            Ok(list) => list.items,
+            // A kind the server does not serve (EnvoyFilter without Istio's CRDs) has nothing.
+            Err(kube::Error::Api(status)) if status.code == 404 => continue,
+            Err(e) => return Err(api_error(e, &format!("cannot list {plural}"))),
+        };
+        for object in found {
+            if interrupt::interrupted() {
+                return Err(Error::new(
+                    Kind::Interrupted,
+                    "interrupted while removing the revision; re-run the same command to finish",
+                ));
+            }
+            let name = object.metadata.name.clone().unwrap_or_default();
+            let namespace = object.metadata.namespace.clone().filter(|_| namespaced);
+            let api = match &namespace {
+                Some(ns) => Api::<DynamicObject>::namespaced_with(client.clone(), ns, &resource),
+                None => Api::<DynamicObject>::all_with(client.clone(), &resource),
+            };
+            match api.delete(&name, &DeleteParams::background()).await {
+                Ok(_) => removed.push(ObjectRef {
+                    kind: kind.to_string(),
+                    namespace,
+                    name,
+                }),
+                Err(kube::Error::Api(status)) if status.code == 404 => {}
+                Err(e) => return Err(api_error(e, &format!("cannot delete {kind} {name}"))),
+            }
+        }
+    }
+    Ok(removed)
+}
+
+/// With `--purge`: what the running istiod made and `istioctl uninstall` leaves in the Istio
+/// namespaces (pilot/pkg/leaderelection/leaderelection.go, security/pkg/pki/ca): every
+/// leader-election ConfigMap and Lease, and the CA Secret.
+pub async fn purge_runtime_objects(client: &Client, namespaces: &[String]) -> Result<Vec<ObjectRef>> {
+    use k8s_openapi::api::coordination::v1::Lease;
+    use kube::api::ListParams;
+    let mut objects = Vec::new();
+    for ns in namespaces {
+        let configmaps = Api::<ConfigMap>::namespaced(client.clone(), ns)
+            .list_metadata(&ListParams::default())
+            .await
+            .map_err(|e| api_error(e, &format!("cannot list ConfigMaps in {ns}")))?;
+        let leases = Api::<Lease>::namespaced(client.clone(), ns)
+            .list_metadata(&ListParams::default())
+            .await
+            .map_err(|e| api_error(e, &format!("cannot list Leases in {ns}")))?;
+        let names =
+            |items: Vec<Option<String>>| items.into_iter().flatten().filter(|n| is_election_object(n));
+        let configmaps = names(configmaps.items.into_iter().map(|o| o.metadata.name).collect());
+        let leases = names(leases.items.into_iter().map(|o| o.metadata.name).collect());
+        for (kind, names) in [
+            ("ConfigMap", configmaps.collect::<Vec<_>>()),
+            ("Lease", leases.collect()),
+        ] {
+            objects.extend(names.into_iter().map(|name| ObjectRef {
+                kind: kind.into(),
+                namespace: Some(ns.clone()),
+                name,
+            }));
+        }
+        objects.push(ObjectRef {
+            kind: "Secret".into(),
+            namespace: Some(ns.clone()),
+            name: CA_SECRET.into(),
+        });
+    }
+    delete_all(client, &objects).await
 }
 
 /// Runs each `istioctl uninstall` in turn. Returns the objects istioctl reported removing and

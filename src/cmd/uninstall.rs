@@ -104,6 +104,10 @@ async fn remove(args: &UninstallArgs, settings: &Settings, target: &Target) -> R
             return finish(format, &report, Err(e));
         }
     }
+    for (revision, namespace) in &plan.prunes {
+        let pruned = uninstall::prune_revision(&client, revision, namespace).await?;
+        report.removed.pruned.extend(pruned);
+    }
     clean_up(args, &client, &inv, &plan, &mut report.removed).await?;
     report.kept = plan.kept.clone();
     report.result = "removed";
@@ -162,6 +166,12 @@ async fn clean_up(
     // revision it did not select), and its webhooks and ConfigMaps must stay.
     let after = mesh::gather(client, false).await?;
     removed.leftovers = uninstall::delete_all(client, &inv.leftovers_after(&after)).await?;
+    if args.purge {
+        let namespaces: Vec<String> = inv.istio_namespaces().into_iter().collect();
+        removed
+            .leftovers
+            .extend(uninstall::purge_runtime_objects(client, &namespaces).await?);
+    }
     removed.labels = uninstall::remove_labels(client, plan).await?;
     if args.delete_namespace {
         let namespaces: Vec<ObjectRef> = plan

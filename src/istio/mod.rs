@@ -53,15 +53,40 @@ pub const DEFAULT_VALIDATOR: &str = "istiod-default-validator";
 pub const VALIDATOR_PREFIX: &str = "istio-validator";
 /// The ConfigMap istiod copies into every namespace.
 pub const CA_ROOT_CONFIGMAP: &str = "istio-ca-root-cert";
-/// ConfigMaps istiod creates at run time (leader election), left behind by `istioctl uninstall`.
+/// Leader-election ConfigMaps every istiod creates at run time, left behind by `istioctl
+/// uninstall` (pilot/pkg/leaderelection/leaderelection.go).
 pub const LEADER_CONFIGMAPS: &[&str] = &[
     "istio-leader",
     "istio-namespace-controller-election",
-    "istio-gateway-deployment-default",
     "istio-gateway-status-leader",
-    "istio-gateway-leader",
-    "istio-validation-controller-election",
 ];
+/// Every election ID of pilot/pkg/leaderelection/leaderelection.go (1.24-1.30): held in a
+/// ConfigMap, or in a Lease named `<id>` or, per revision, `<id>-<rev>` (the gateway deployment
+/// controller's, and since 1.30 the gateway status and status controllers'), when the feature
+/// runs.
+pub const ELECTION_IDS: &[&str] = &[
+    "istio-leader",
+    "istio-namespace-controller-election",
+    "istio-clustertrustbundle-controller-election",
+    "istio-serviceexport-controller-election",
+    "istio-gateway-status-leader",
+    "istio-status-leader",
+    "istio-analyze-leader",
+    "istio-gateway-deployment",
+    "istio-gateway-inferencepool",
+    "istio-node-untaint",
+    "istio-ip-autoallocate",
+];
+/// The self-signed root CA istiod creates (security/pkg/pki/ca): kept unless `--purge`, since
+/// a reinstall that finds it keeps the workloads' trust root.
+pub const CA_SECRET: &str = "istio-ca-secret";
+
+/// Whether a ConfigMap or Lease of that name holds one of istiod's leader elections.
+pub fn is_election_object(name: &str) -> bool {
+    ELECTION_IDS
+        .iter()
+        .any(|id| name == *id || name.strip_prefix(id).is_some_and(|rest| rest.starts_with('-')))
+}
 
 /// The injector ConfigMap of a revision: `istio-sidecar-injector[-rev]`.
 pub fn injector_configmap(revision: &str) -> String {
@@ -137,6 +162,15 @@ mod tests {
         assert_eq!(image_tag("registry:5000/istio/proxyv2"), None);
         assert_eq!(image_tag("istio/proxyv2@sha256:abc"), None);
         assert_eq!(image_tag("proxyv2"), None);
+    }
+
+    #[test]
+    fn election_objects() {
+        assert!(is_election_object("istio-leader"));
+        assert!(is_election_object("istio-gateway-deployment-default"));
+        assert!(is_election_object("istio-gateway-status-leader-canary"));
+        assert!(!is_election_object("istio-leaderboard"));
+        assert!(!is_election_object("istio"));
     }
 
     #[test]

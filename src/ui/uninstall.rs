@@ -59,6 +59,8 @@ pub struct Backup {
 pub struct Removed {
     /// What istioctl reported removing.
     pub istioctl: Vec<ObjectRef>,
+    /// What istioup removed with istioctl's selectors, for a revision istioctl would refuse.
+    pub pruned: Vec<ObjectRef>,
     pub leftovers: Vec<ObjectRef>,
     /// `shop: istio-injection=enabled`
     pub labels: Vec<String>,
@@ -72,6 +74,11 @@ pub fn plan_text(plan: &Plan, args: &UninstallArgs) -> String {
     for run in &this.istioctl_runs {
         let words: Vec<String> = run.iter().map(|a| a.to_string_lossy().into_owned()).collect();
         out.push_str(&format!("  istioctl {}\n", words.join(" ")));
+    }
+    for (revision, namespace) in &this.prunes {
+        out.push_str(&format!(
+            "  remove revision {revision} ({namespace}) with istioctl's selectors: no webhook of it is left, so istioctl uninstall -r refuses it\n"
+        ));
     }
     if let Some(dir) = &args.backup {
         out.push_str(&format!(
@@ -96,7 +103,7 @@ pub fn plan_text(plan: &Plan, args: &UninstallArgs) -> String {
         out.push_str(&format!("  delete namespace {ns}\n"));
     }
     if args.purge {
-        out.push_str("  ✘ the Istio CRDs and every Istio object go with them\n");
+        out.push_str("  ✘ the Istio CRDs and every Istio object go with them, and istiod's CA secret\n");
     } else {
         out.push_str(&format!(
             "  keep: {} CRDs, {} (--purge removes them)\n",
@@ -225,6 +232,12 @@ pub fn removed_text(report: &Report) -> String {
         out.push_str(&format!(
             "  istioctl removed {}\n",
             plural(r.istioctl.len(), "object")
+        ));
+    }
+    if !r.pruned.is_empty() {
+        out.push_str(&format!(
+            "  istioup removed {} with istioctl's selectors\n",
+            plural(r.pruned.len(), "object")
         ));
     }
     for l in &r.leftovers {

@@ -271,6 +271,12 @@ fn purge_with_backup_restores_with_kubectl_apply() {
     let c = Cluster::start(CLUSTER);
     c.install(&[]);
     c.sim.apply_yaml(USER_OBJECTS).unwrap();
+    // What the running istiod made and istioctl uninstall leaves (pilot/pkg/leaderelection,
+    // security/pkg/pki/ca): --purge takes them too.
+    let ca_secret = "/api/v1/namespaces/istio-system/secrets/istio-ca-secret";
+    let lease =
+        "/apis/coordination.k8s.io/v1/namespaces/istio-system/leases/istio-gateway-deployment-default";
+    assert!(c.get(ca_secret).is_some() && c.get(lease).is_some());
     let backup = c.dir.path().join("backup");
     let out = c
         .istioup()
@@ -283,6 +289,7 @@ fn purge_with_backup_restores_with_kubectl_apply() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["backup"]["objects"], 3);
     assert!(c.get(VS_CRD).is_none(), "purged");
+    assert!(c.get(ca_secret).is_none() && c.get(lease).is_none(), "{report:#}");
     assert!(c.get(VS).is_none());
     let files: Vec<String> = std::fs::read_dir(&backup)
         .unwrap()
@@ -504,4 +511,50 @@ fn a_control_plane_outside_istio_system_is_installed_and_removed() {
     let status = c.istioup().args(["status", "-o", "json"]).output().unwrap();
     let doc: Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(doc["state"], "absent", "{doc:#}");
+}
+
+/// `istioctl uninstall -r REV` refuses a revision no MutatingWebhookConfiguration carries
+/// ("could not find target revision", operator/cmd/mesh/uninstall.go): istioup removes such a
+/// revision itself, by the selectors of operator/pkg/uninstall/prune.go, and keeps the CA secret
+/// without --purge.
+#[test]
+fn a_revision_without_webhooks_is_removed_by_istioctls_selectors() {
+    let c = Cluster::start(CLUSTER);
+    c.install(&["--revision", "canary"]);
+    let hooks = c.list("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations");
+    for hook in hooks
+        .iter()
+        .filter(|h| h["metadata"]["labels"]["istio.io/rev"] == "canary")
+    {
+        let name = hook["metadata"]["name"].as_str().unwrap();
+        assert!(c.sim.delete(&format!(
+            "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/{name}"
+        )));
+    }
+    let out = c
+        .istioup()
+        .args(["uninstall", "-y", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pruned = report["removed"]["pruned"].as_array().unwrap();
+    assert!(
+        pruned
+            .iter()
+            .any(|o| o["kind"] == "Deployment" && o["name"] == "istiod-canary"),
+        "{report:#}"
+    );
+    assert!(
+        c.get("/apis/apps/v1/namespaces/istio-system/deployments/istiod-canary")
+            .is_none()
+    );
+    assert!(
+        c.get("/api/v1/namespaces/istio-system/secrets/istio-ca-secret")
+            .is_some()
+    );
+    assert!(
+        istioctl_uninstalls(&c).is_empty(),
+        "istioctl would have refused the revision"
+    );
 }
