@@ -5,5 +5,6 @@ pub mod backup;
 pub mod inject;
 pub mod install;
 pub mod istioctl;
+pub mod namespace;
 pub mod restart;
 pub mod uninstall;

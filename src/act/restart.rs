@@ -219,10 +219,26 @@ async fn trigger(client: &Client, w: &Workload) -> Result<()> {
 
 async fn wait_available(client: &Client, w: &Workload, timeout: Duration) -> Result<()> {
     let start = Instant::now();
+    // Events carry whole seconds (lastTimestamp): compare from the start of this one.
+    let now = k8s_openapi::jiff::Timestamp::now();
+    let since = k8s_openapi::jiff::Timestamp::from_second(now.as_second()).unwrap_or(now);
     loop {
         let (ready, state) = rollout_state(client, w).await?;
         if ready {
             return Ok(());
+        }
+        // New pods that cannot even be created (an injector webhook with no istiod behind it,
+        // failurePolicy Fail) never become Available: say so now, not after the timeout.
+        if let Some(why) = failed_create(client, w, since).await? {
+            return Err(Error::failed(format!(
+                "{}: its new pods cannot be created; the rollout stopped here",
+                w.id()
+            ))
+            .with_source(Error::failed(why))
+            .with_hint(
+                "a webhook rejects the pods: is the control plane running? kubectl get pods -A -l app=istiod; \
+                 then re-run the same command",
+            ));
         }
         if start.elapsed() >= timeout {
             return Err(Error::failed(format!(
@@ -249,6 +265,44 @@ async fn wait_available(client: &Client, w: &Workload, timeout: Duration) -> Res
 }
 
 /// Whether the rollout finished, with a short description of where it stands.
+/// The newest `FailedCreate` warning since `since` on the workload or, for a Deployment, on one
+/// of its ReplicaSets (`<name>-<hash>`): what the controllers record when the API server
+/// refuses their pods.
+async fn failed_create(
+    client: &Client,
+    w: &Workload,
+    since: k8s_openapi::jiff::Timestamp,
+) -> Result<Option<String>> {
+    use k8s_openapi::api::core::v1::Event;
+    let events = list_all(
+        Api::<Event>::namespaced(client.clone(), &w.namespace),
+        &ListParams::default(),
+        "events",
+    )
+    .await?;
+    let owner = |name: &str| {
+        name == w.name
+            || (w.kind == "Deployment"
+                && name
+                    .strip_prefix(w.name.as_str())
+                    .is_some_and(|rest| rest.starts_with('-') && !rest[1..].contains('-')))
+    };
+    Ok(events
+        .into_iter()
+        .filter(|e| e.reason.as_deref() == Some("FailedCreate"))
+        .filter(|e| e.involved_object.name.as_deref().is_some_and(owner))
+        .filter(|e| {
+            let at = e
+                .last_timestamp
+                .as_ref()
+                .map(|t| t.0)
+                .or_else(|| e.event_time.as_ref().map(|t| t.0));
+            at.is_none_or(|at| at >= since)
+        })
+        .max_by_key(|e| e.last_timestamp.as_ref().map(|t| t.0))
+        .and_then(|e| e.message))
+}
+
 async fn rollout_state(client: &Client, w: &Workload) -> Result<(bool, String)> {
     let what = format!("cannot read {}", w.id());
     match w.kind.as_str() {

@@ -9,11 +9,12 @@ use crate::judge::preflight::{self, Preflight};
 use crate::judge::verify;
 use crate::spec::Components;
 use crate::target::{self, Target};
-use crate::ui::install::{Report, plan_text, show_problems, summary_text, versions};
+use crate::ui::install::{
+    Report, pick_context, pick_namespaces, plan_text, show_problems, summary_text, versions,
+};
 use crate::ui::progress::{Display, restart_with_progress};
 use crate::ui::{confirm, output};
 use crate::util::interrupt;
-use crate::util::text::plural;
 
 pub fn run(args: &InstallArgs, settings: &Settings) -> Result<()> {
     let (iop, components) = preflight::spec(&args.preflight)?;
@@ -107,6 +108,21 @@ async fn apply(
     let Some(istioctl) = pf.istioctl.as_ref() else {
         return Err(Error::failed("istioctl is needed to install"));
     };
+    let mut namespaces: Vec<String> = pf.components.enabled().map(|c| c.namespace.clone()).collect();
+    namespaces.sort();
+    namespaces.dedup();
+    let mut say = |line: String| output::note(&format!("{line}\n"));
+    if let Err(e) =
+        crate::act::namespace::wait_for_terminating(client, &namespaces, args.readiness_timeout, &mut say)
+            .await
+    {
+        report.result = if e.kind() == Kind::Interrupted {
+            "interrupted"
+        } else {
+            "namespace-terminating"
+        };
+        return Err(e);
+    }
     let kubeconfig = target.kubeconfig_for_istioctl()?;
     let log = istioctl_run::log_path("install")?;
     report.istioctl_log = Some(log.clone());
@@ -193,66 +209,6 @@ fn existing(pf: &Preflight) -> Vec<String> {
         .filter(|n| pf.facts.namespaces.iter().any(|ns| &ns.name == *n))
         .cloned()
         .collect()
-}
-
-/// An interactive user who named no context, and has several, picks one (the current one
-/// preselected) before anything is read from a cluster.
-fn pick_context(settings: &Settings) -> Result<Settings> {
-    if settings.context.is_some() {
-        return Ok(settings.clone());
-    }
-    let (names, current) = target::contexts(settings)?;
-    let default = current
-        .and_then(|c| names.iter().position(|n| *n == c))
-        .unwrap_or(0);
-    let mut settings = settings.clone();
-    if let Some(i) = confirm::choose(&settings, "Kubernetes context to install into", &names, default)? {
-        settings.context = names.get(i).cloned();
-    }
-    Ok(settings)
-}
-
-/// An interactive user who named no namespaces picks them from a list.
-fn pick_namespaces(args: &InstallArgs, settings: &Settings, pf: &mut Preflight) -> Result<()> {
-    let inject = &args.preflight.inject;
-    if !inject.namespaces.is_empty() || inject.inject_all || inject.inject_selector.is_some() {
-        return Ok(());
-    }
-    let istio_ns = pf
-        .components
-        .items
-        .first()
-        .map(|c| c.namespace.clone())
-        .unwrap_or_default();
-    let candidates: Vec<_> = pf
-        .facts
-        .namespaces
-        .iter()
-        .filter(|ns| !ns.name.starts_with("kube-") && ns.name != istio_ns)
-        .collect();
-    let items: Vec<(String, bool)> = candidates
-        .iter()
-        .map(|ns| {
-            let enabled = ns.labels.get(crate::istio::INJECTION_LABEL).map(String::as_str) == Some("enabled");
-            (
-                format!("{} ({})", ns.name, plural(ns.pod_count(), "pod")),
-                enabled,
-            )
-        })
-        .collect();
-    if let Some(chosen) = confirm::pick(
-        settings,
-        "Namespaces to inject (space toggles, enter accepts)",
-        &items,
-    )? {
-        let names = chosen
-            .into_iter()
-            .filter_map(|i| candidates.get(i))
-            .map(|ns| ns.name.clone())
-            .collect();
-        pf.judge(&args.preflight, names)?;
-    }
-    Ok(())
 }
 
 async fn diagnosis(client: &kube::Client, components: &Components) -> Vec<String> {

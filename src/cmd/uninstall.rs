@@ -188,6 +188,14 @@ async fn clean_up(
             .into_iter()
             .map(|o| o.name)
             .collect();
+        let mut say = |line: String| output::note(&format!("{line}\n"));
+        crate::act::namespace::wait_for_terminating(
+            client,
+            &plan.istio_namespaces,
+            args.istioctl_timeout,
+            &mut say,
+        )
+        .await?;
     }
     Ok(())
 }

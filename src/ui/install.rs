@@ -4,13 +4,17 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use super::confirm;
 use super::output::note;
 use crate::act::inject::{Change, Outcome};
 use crate::act::restart::{self, Workload};
+use crate::cli::{InstallArgs, Settings};
+use crate::error::Result;
 use crate::facts::target::TargetSummary;
 use crate::judge::Check;
 use crate::judge::preflight::Preflight;
 use crate::spec::ComponentKind;
+use crate::target;
 use crate::util::text::plural;
 
 #[derive(Debug, Serialize)]
@@ -31,7 +35,8 @@ pub struct Report {
     pub previous_version: Option<String>,
     pub revision: String,
     /// `dry-run`, `installed`, `checks-failed`, `not-confirmed`, `istioctl-failed`, `not-verified`,
-    /// `interrupted`. `installed` with a failed exit: Istio is in, labelling or restarting failed.
+    /// `interrupted`, `namespace-terminating` (the Istio namespace was still being deleted).
+    /// `installed` with a failed exit: Istio is in, labelling or restarting failed.
     pub result: &'static str,
     pub checks: Vec<Check>,
     pub components: Vec<PlannedComponent>,
@@ -191,4 +196,64 @@ pub fn summary_text(report: &Report) -> String {
         ));
     }
     out
+}
+
+/// An interactive user who named no context, and has several, picks one (the current one
+/// preselected) before anything is read from a cluster.
+pub fn pick_context(settings: &Settings) -> Result<Settings> {
+    if settings.context.is_some() {
+        return Ok(settings.clone());
+    }
+    let (names, current) = target::contexts(settings)?;
+    let default = current
+        .and_then(|c| names.iter().position(|n| *n == c))
+        .unwrap_or(0);
+    let mut settings = settings.clone();
+    if let Some(i) = confirm::choose(&settings, "Kubernetes context to install into", &names, default)? {
+        settings.context = names.get(i).cloned();
+    }
+    Ok(settings)
+}
+
+/// An interactive user who named no namespaces picks them from a list.
+pub fn pick_namespaces(args: &InstallArgs, settings: &Settings, pf: &mut Preflight) -> Result<()> {
+    let inject = &args.preflight.inject;
+    if !inject.namespaces.is_empty() || inject.inject_all || inject.inject_selector.is_some() {
+        return Ok(());
+    }
+    let istio_ns = pf
+        .components
+        .items
+        .first()
+        .map(|c| c.namespace.clone())
+        .unwrap_or_default();
+    let candidates: Vec<_> = pf
+        .facts
+        .namespaces
+        .iter()
+        .filter(|ns| !ns.name.starts_with("kube-") && ns.name != istio_ns)
+        .collect();
+    let items: Vec<(String, bool)> = candidates
+        .iter()
+        .map(|ns| {
+            let enabled = ns.labels.get(crate::istio::INJECTION_LABEL).map(String::as_str) == Some("enabled");
+            (
+                format!("{} ({})", ns.name, plural(ns.pod_count(), "pod")),
+                enabled,
+            )
+        })
+        .collect();
+    if let Some(chosen) = confirm::pick(
+        settings,
+        "Namespaces to inject (space toggles, enter accepts)",
+        &items,
+    )? {
+        let names = chosen
+            .into_iter()
+            .filter_map(|i| candidates.get(i))
+            .map(|ns| ns.name.clone())
+            .collect();
+        pf.judge(&args.preflight, names)?;
+    }
+    Ok(())
 }

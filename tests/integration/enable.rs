@@ -310,3 +310,44 @@ fn many_namespaces_are_read_with_one_cluster_wide_list_not_one_per_namespace() {
         "pods were listed per namespace: {pod_lists:?}"
     );
 }
+
+/// With istiod gone but its injector webhook registered, a real API server rejects every new pod
+/// in an injected namespace ("failed calling webhook ... no endpoints available", failurePolicy
+/// Fail: manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml). A
+/// restart then can never finish: istioup says so at once, with the server's reason, instead of
+/// waiting out --timeout.
+#[test]
+fn a_restart_fails_loudly_when_the_injector_is_unreachable() {
+    let c = Cluster::start(CLUSTER);
+    c.install(&["--inject", "shop"]);
+    let mut istiod = c
+        .get("/apis/apps/v1/namespaces/istio-system/deployments/istiod")
+        .unwrap();
+    istiod["spec"]["replicas"] = 0.into();
+    c.sim.apply_yaml(&istiod.to_string()).unwrap();
+    assert!(c.sim.wait_for(std::time::Duration::from_secs(20), |sim| {
+        sim.get("/api/v1/namespaces/istio-system/endpoints/istiod")
+            .is_some_and(|e| {
+                e["subsets"]
+                    .as_array()
+                    .is_none_or(|s| s.iter().all(|s| s["addresses"].is_null()))
+            })
+    }));
+    let started = std::time::Instant::now();
+    let out = c
+        .istioup()
+        .args(["enable", "namespace", "shop", "--restart", "--timeout", "120s"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("shop/deployment/web: its new pods cannot be created"),
+        "{err}"
+    );
+    assert!(err.contains("failed calling webhook"), "{err}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "waited out the timeout"
+    );
+}

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use kubesim::Sim;
+
 use crate::cluster::{CLUSTER, Cluster};
 use crate::support::{code, text};
 
@@ -92,6 +94,13 @@ fn refused_while_pods_carry_sidecars() {
         .unwrap();
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert!(c.get(ISTIOD).is_none());
+    // A real API server calls every matching injector webhook; with istiod gone, one left behind
+    // would reject every new pod in shop (failurePolicy: Fail). None is left: pods still start.
+    c.sim
+        .apply_yaml(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: probe, namespace: shop}\nspec:\n  containers: [{name: c, image: busybox}]\n",
+        )
+        .expect("a pod can be created in a namespace that was injected");
 }
 
 #[test]
@@ -557,4 +566,43 @@ fn a_revision_without_webhooks_is_removed_by_istioctls_selectors() {
         istioctl_uninstalls(&c).is_empty(),
         "istioctl would have refused the revision"
     );
+}
+
+/// A deleted namespace stays Terminating until it is empty (the namespace lifecycle admission
+/// plugin refuses new content meanwhile with 403): `uninstall --delete-namespace` reports it
+/// deleted once it is gone, and an install into one still terminating waits for it instead of
+/// failing inside istioctl.
+#[test]
+fn a_terminating_namespace_is_waited_for() {
+    let c = Cluster::with(
+        Sim::builder()
+            .cluster_yaml(CLUSTER)
+            .ready_delay(Duration::from_millis(100))
+            .namespace_termination(Duration::from_secs(2)),
+    );
+    c.install(&[]);
+    let out = c
+        .istioup()
+        .args(["uninstall", "-y", "--delete-namespace"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(
+        c.get("/api/v1/namespaces/istio-system").is_none(),
+        "{}",
+        text(&out.stderr)
+    );
+
+    c.install(&[]);
+    let out = c.istioup().args(["uninstall", "-y"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(c.sim.delete("/api/v1/namespaces/istio-system"));
+    let out = c.istioup().args(["install", "-y"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("waiting for namespace istio-system to finish terminating"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(c.get(ISTIOD).is_some());
 }
