@@ -174,7 +174,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__check)
-            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --kubeconfig --context --output --yes --no-input --color --verbose --help --version"
+            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --force --kubeconfig --context --output --yes --no-input --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -972,7 +972,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__install)
-            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --dry-run --restart --batch-size --timeout --readiness-timeout --istioctl-timeout --istioctl-arg --kubeconfig --context --output --yes --no-input --color --verbose --help --version"
+            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --force --dry-run --restart --batch-size --timeout --readiness-timeout --istioctl-timeout --istioctl-arg --kubeconfig --context --output --yes --no-input --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

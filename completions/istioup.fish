@@ -96,6 +96,7 @@ complete -c istioup -n "__fish_istioup_using_subcommand check" -l color -d 'When
 always\t''
 never\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand check" -l inject-all -d 'Inject every namespace except kube-*, the Istio namespace, and those labelled istio-injection=disabled'
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l force -d 'Take over a mesh another tool installed (Helm): istioctl then manages it, not Helm'
 complete -c istioup -n "__fish_istioup_using_subcommand check" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c istioup -n "__fish_istioup_using_subcommand check" -l no-input -d 'Never prompt; fail where an answer would be needed'
 complete -c istioup -n "__fish_istioup_using_subcommand check" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
@@ -125,6 +126,7 @@ complete -c istioup -n "__fish_istioup_using_subcommand install" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l inject-all -d 'Inject every namespace except kube-*, the Istio namespace, and those labelled istio-injection=disabled'
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l force -d 'Take over a mesh another tool installed (Helm): istioctl then manages it, not Helm'
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l dry-run -d 'Print the plan and the rendered IstioOperator, and change nothing'
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l restart -d 'Restart the workloads of injected namespaces so their pods get a sidecar'
 complete -c istioup -n "__fish_istioup_using_subcommand install" -s y -l yes -d 'Answer yes to every confirmation'

@@ -206,6 +206,10 @@ pub struct PreflightArgs {
     /// Skip a check by its id (repeatable), for an admin who knows better
     #[arg(long = "skip-check", value_name = "ID")]
     pub skip_checks: Vec<String>,
+
+    /// Take over a mesh another tool installed (Helm): istioctl then manages it, not Helm
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `istioup install`.

@@ -57,7 +57,7 @@ async fn remove(args: &UninstallArgs, settings: &Settings, target: &Target) -> R
         report.kept = plan.kept.clone();
         return output::emit(format, &report, || nothing_text(&report));
     }
-    if let Err(e) = guard(args, &report) {
+    if let Err(e) = guard(args, &report, &inv) {
         report.result = "refused";
         return finish(format, &report, Err(e));
     }
@@ -116,7 +116,26 @@ async fn remove(args: &UninstallArgs, settings: &Settings, target: &Target) -> R
 
 /// Pods that still carry sidecars lose their proxy (and mTLS) when restarted, while istiod is
 /// gone: refuse unless `--force`.
-fn guard(args: &UninstallArgs, report: &Report) -> Result<()> {
+fn guard(args: &UninstallArgs, report: &Report, inv: &Inventory) -> Result<()> {
+    let helm = inv.helm_managed();
+    if !args.force && !helm.is_empty() {
+        let commands: Vec<String> = helm
+            .iter()
+            .filter_map(|r| r.split_once('/'))
+            .map(|(ns, name)| format!("helm uninstall {name} -n {ns}"))
+            .collect();
+        return Err(Error::new(
+            Kind::ChecksFailed,
+            format!(
+                "Istio here was installed with Helm (releases {}); nothing was changed",
+                helm.join(", ")
+            ),
+        )
+        .with_hint(format!(
+            "remove it with Helm, which knows what it made: {}; or --force to remove it with istioctl (Helm's records stay behind)",
+            commands.join("; ")
+        )));
+    }
     if args.force || report.found.control_planes.is_empty() || report.found.sidecar_pods.is_empty() {
         return Ok(());
     }

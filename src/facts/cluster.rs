@@ -70,6 +70,8 @@ pub struct MeshFacts {
     pub crds: Vec<String>,
     /// Running pods of istiod and the gateways (any revision).
     pub pods: Vec<IstioPod>,
+    /// The Helm releases (`namespace/name`) that manage the control plane, if Helm installed it.
+    pub helm_releases: Vec<String>,
 }
 
 /// A pod of an installed Istio component, where it runs and what it requests: a re-install
@@ -189,6 +191,7 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
             .collect(),
         services: services.iter().map(service_facts).collect(),
         mesh: MeshFacts {
+            helm_releases: inventory.helm_managed(),
             control_planes: inventory
                 .control_planes()
                 .map(|c| ControlPlane {

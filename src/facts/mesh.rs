@@ -41,6 +41,9 @@ pub struct Component {
     pub desired: i32,
     #[serde(skip)]
     pub created: Option<Timestamp>,
+    /// Whether istioctl installed it: it carries `operator.istio.io/component`.
+    #[serde(skip)]
+    pub by_istioctl: bool,
 }
 
 impl Component {
@@ -156,9 +159,28 @@ pub struct Inventory {
     /// `sidecarInjectorWebhook.enableNamespacesByDefault`: every namespace not labelled
     /// `istio-injection=disabled` is injected.
     pub enabled_by_default: bool,
+    /// Deployed Helm releases (their release Secrets, labelled `owner=helm`), as
+    /// `namespace/name`.
+    pub helm_releases: Vec<(String, String)>,
 }
 
 impl Inventory {
+    /// The Helm releases that manage this mesh: a control plane installed with Helm carries no
+    /// istioctl component label (istioctl renders the same charts, so their `managed-by: Helm`
+    /// labels prove nothing), and Helm keeps a release Secret in its namespace.
+    pub fn helm_managed(&self) -> Vec<String> {
+        let namespaces: BTreeSet<&str> = self
+            .control_planes()
+            .filter(|c| !c.by_istioctl)
+            .map(|c| c.namespace.as_str())
+            .collect();
+        self.helm_releases
+            .iter()
+            .filter(|(ns, _)| namespaces.contains(ns.as_str()))
+            .map(|(ns, name)| format!("{ns}/{name}"))
+            .collect()
+    }
+
     pub fn control_planes(&self) -> impl Iterator<Item = &Component> {
         self.components.iter().filter(|c| c.is_control_plane())
     }
@@ -363,7 +385,9 @@ pub async fn gather(client: &Client, with_objects: bool) -> Result<Inventory> {
             Ok(Vec::new())
         }
     };
-    let (cms, objects) = tokio::try_join!(cms, objects)?;
+    let (cms, objects, helm_releases) =
+        tokio::try_join!(cms, objects, helm_releases(client, &istio_namespaces))?;
+    inventory.helm_releases = helm_releases;
     let mut configmaps: Vec<ConfigMap> = cms.into_iter().flatten().collect();
     for cm in ca_cms {
         if !istio_namespaces.contains(&cm.namespace().unwrap_or_default()) {
@@ -410,6 +434,41 @@ fn webhooks_of(
         .collect();
     webhooks.sort();
     webhooks
+}
+
+/// The deployed Helm releases in the Istio namespaces, from their release Secrets (Helm 3 and 4
+/// store each release as a Secret labelled `owner=helm`, `name=<release>`, `status=deployed`).
+async fn helm_releases(client: &Client, namespaces: &[String]) -> Result<Vec<(String, String)>> {
+    let params = ListParams::default().labels("owner=helm,status=deployed");
+    let lists = try_join_all(namespaces.iter().map(|ns| {
+        let api = Api::<k8s_openapi::api::core::v1::Secret>::namespaced(client.clone(), ns);
+        let params = params.clone();
+        async move {
+            match api.list_metadata(&params).await {
+                Ok(list) => Ok(list.items),
+                // Without the right to list Secrets there is no telling; istioctl's own labels
+                // still say what istioctl installed.
+                Err(kube::Error::Api(status)) if status.code == 403 => Ok(Vec::new()),
+                Err(e) => Err(crate::error::api_error(
+                    e,
+                    &format!("cannot list Helm releases in {ns}"),
+                )),
+            }
+        }
+    }))
+    .await?;
+    let mut out: Vec<(String, String)> = lists
+        .into_iter()
+        .flatten()
+        .filter_map(|s| {
+            let ns = s.metadata.namespace?;
+            let name = s.metadata.labels?.get("name")?.clone();
+            Some((ns, name))
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
 }
 
 /// Just the control planes, their webhooks and whether the mesh injects by default: what
@@ -502,6 +561,7 @@ fn deployment_component(d: &Deployment) -> Component {
         ready: status.ready_replicas.unwrap_or(0),
         desired: d.spec.replicas.unwrap_or(1),
         created: d.metadata.creation_timestamp.as_ref().map(|t| t.0),
+        by_istioctl: labels.contains_key(COMPONENT_LABEL),
     }
 }
 
@@ -524,6 +584,7 @@ fn daemonset_component(d: &DaemonSet) -> Component {
         ready: status.number_ready,
         desired: status.desired_number_scheduled,
         created: d.metadata.creation_timestamp.as_ref().map(|t| t.0),
+        by_istioctl: labels.contains_key(COMPONENT_LABEL),
     }
 }
 

@@ -71,6 +71,7 @@ impl Preflight {
     pub fn judge(&mut self, args: &PreflightArgs, inject: Vec<String>) -> Result<()> {
         let explicit = !args.inject.namespaces.is_empty();
         self.desired = Desired::from_spec(&self.iop, &self.components, inject)?;
+        self.desired.take_over = args.force;
         let mut checks = rules::all(&self.facts, &self.desired, &self.istioctl_facts);
         checks.insert(
             3,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::capacity::{self, Placement};
 use super::{Check, Status};
-use crate::facts::cluster::{Facts, IstioPod};
+use crate::facts::cluster::{Facts, IstioPod, MeshFacts};
 use crate::istio::versions::{self, Verdict, Version};
 use crate::k8s::scheduling::Resources;
 use crate::spec::Desired;
@@ -183,38 +183,66 @@ pub fn rbac(facts: &Facts) -> Check {
         .with_hint("ask a cluster admin for these rights (installing Istio needs cluster-admin in practice), or use another --context")
 }
 
+/// No istiod runs: a fresh install, maybe over the CRDs or webhooks an earlier one left.
+fn no_control_plane(mesh: &MeshFacts) -> Check {
+    const ID: &str = "existing-mesh";
+    let leftovers: Vec<String> = mesh
+        .injector_webhooks
+        .iter()
+        .map(|w| format!("MutatingWebhookConfiguration/{w}"))
+        .chain(
+            mesh.validating_webhooks
+                .iter()
+                .map(|w| format!("ValidatingWebhookConfiguration/{w}")),
+        )
+        .collect();
+    if !leftovers.is_empty() {
+        return Check::new(
+            ID,
+            Status::Warn,
+            "leftovers of an earlier uninstall or an interrupted install: webhooks without istiod",
+        )
+        .with_details(leftovers)
+        .with_hint("they are replaced by this install; to remove them instead run `istioup uninstall --purge` or delete them with kubectl");
+    }
+    let message = if mesh.crds.is_empty() {
+        "no Istio installed: fresh install".to_string()
+    } else {
+        format!(
+            "no istiod running; {} Istio CRDs kept from an earlier install: fresh install keeps them",
+            mesh.crds.len()
+        )
+    };
+    Check::new(ID, Status::Pass, message)
+}
+
+/// A mesh Helm installed: istioctl would apply over Helm's objects and Helm would lose track of
+/// them, so the install stops unless `--force` says to take it over.
+fn helm_managed(releases: &[String], take_over: bool) -> Check {
+    const ID: &str = "existing-mesh";
+    let message = format!(
+        "Istio here was installed with Helm (releases {})",
+        releases.join(", ")
+    );
+    if take_over {
+        return Check::new(
+            ID,
+            Status::Warn,
+            format!("{message}: --force, so istioctl takes it over and Helm no longer manages it"),
+        );
+    }
+    Check::new(ID, Status::Fail, format!("{message}; istioup does not take it over silently"))
+        .with_hint("upgrade it with helm (helm upgrade ...), or take it over with --force: istioctl then manages it and `helm uninstall` must not be used afterwards")
+}
+
 pub fn existing_mesh(facts: &Facts, desired: &Desired, istioctl: &IstioctlFacts) -> Check {
     const ID: &str = "existing-mesh";
     let mesh = &facts.mesh;
     if mesh.control_planes.is_empty() {
-        let leftovers: Vec<String> = mesh
-            .injector_webhooks
-            .iter()
-            .map(|w| format!("MutatingWebhookConfiguration/{w}"))
-            .chain(
-                mesh.validating_webhooks
-                    .iter()
-                    .map(|w| format!("ValidatingWebhookConfiguration/{w}")),
-            )
-            .collect();
-        if !leftovers.is_empty() {
-            return Check::new(
-                ID,
-                Status::Warn,
-                "leftovers of an earlier uninstall or an interrupted install: webhooks without istiod",
-            )
-            .with_details(leftovers)
-            .with_hint("they are replaced by this install; to remove them instead run `istioup uninstall --purge` or delete them with kubectl");
-        }
-        let message = if mesh.crds.is_empty() {
-            "no Istio installed: fresh install".to_string()
-        } else {
-            format!(
-                "no istiod running; {} Istio CRDs kept from an earlier install: fresh install keeps them",
-                mesh.crds.len()
-            )
-        };
-        return Check::new(ID, Status::Pass, message);
+        return no_control_plane(mesh);
+    }
+    if !mesh.helm_releases.is_empty() {
+        return helm_managed(&mesh.helm_releases, desired.take_over);
     }
     let same: Vec<_> = mesh
         .control_planes

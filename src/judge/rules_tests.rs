@@ -55,6 +55,7 @@ fn desired() -> Desired {
         cni: false,
         inject: vec![],
         proxy_requests: Resources::new(100, 128 << 20),
+        take_over: false,
     }
 }
 

@@ -19,6 +19,11 @@ pub struct Status {
     /// `healthy`, `degraded` or `absent` (no control plane).
     pub state: State,
     pub istioctl: Option<IstioctlInfo>,
+    /// `istioctl`, or `helm` when Helm releases manage the control plane.
+    pub installed_by: &'static str,
+    /// Those Helm releases, `namespace/name`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub helm_releases: Vec<String>,
     pub control_planes: Vec<Component>,
     /// Gateways and node agents (istiod is in `control_planes`).
     pub components: Vec<Component>,
@@ -151,10 +156,17 @@ pub fn judge(target: TargetSummary, istioctl: Option<IstioctlInfo>, inv: &Invent
     } else {
         State::Degraded
     };
+    let helm_releases = inv.helm_managed();
     Status {
         target,
         state,
         istioctl,
+        installed_by: if helm_releases.is_empty() {
+            "istioctl"
+        } else {
+            "helm"
+        },
+        helm_releases,
         control_planes,
         components,
         injector_webhooks: inv

@@ -21,6 +21,8 @@ pub struct Desired {
     /// Namespaces that will get the injection label.
     pub inject: Vec<String>,
     pub proxy_requests: Resources,
+    /// Whether the install may take over a mesh another tool manages (`--force`).
+    pub take_over: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -98,6 +100,7 @@ impl Desired {
             cni,
             inject,
             proxy_requests: proxy_requests(iop, &components.profile)?,
+            take_over: false,
         })
     }
 }

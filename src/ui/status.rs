@@ -15,6 +15,12 @@ pub fn render(s: &Status) -> String {
         Some(i) => out.push_str(&format!("istioctl: {} ({})\n", i.version, i.path)),
         None => out.push_str("istioctl: not found\n"),
     }
+    if !s.helm_releases.is_empty() {
+        out.push_str(&format!(
+            "installed with Helm: releases {} (upgrade and remove it with helm)\n",
+            s.helm_releases.join(", ")
+        ));
+    }
     out.push_str(&components_text(s));
     out.push_str(&namespaces_text(s));
     if !s.istio_objects.is_empty() || s.crds > 0 {

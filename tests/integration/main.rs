@@ -10,6 +10,7 @@ mod context;
 mod disable;
 mod enable;
 mod fidelity;
+mod helm;
 mod install;
 mod layout;
 mod overlays;
