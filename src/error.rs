@@ -93,7 +93,7 @@ impl Error {
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static));
         while let Some(err) = next {
-            let text = err.to_string();
+            let text = plain_exec_failure(&err.to_string());
             let repeated = text == self.message || out.last().is_some_and(|last| last.contains(&text));
             if !repeated && !text.is_empty() {
                 out.push(text);
@@ -114,6 +114,48 @@ impl Error {
         }
         out
     }
+}
+
+/// kube-rs reports a failing exec credential plugin with its whole command line (environment
+/// values and arguments, which hold secrets) and a Rust debug dump of its output (whose stdout
+/// is where a plugin writes its token). Said instead as a person needs it: which plugin, its
+/// exit status, and what it printed on stderr (its error message), never its stdout.
+fn plain_exec_failure(text: &str) -> String {
+    const START: &str = "auth exec command '";
+    let Some(at) = text.find(START) else {
+        return text.to_string();
+    };
+    let rest = &text[at + START.len()..];
+    let Some(end) = rest.find("' failed") else {
+        return text.to_string();
+    };
+    // The command line is `VAR="..." ... "program" "arg"...`: the program is the first quoted
+    // word not preceded by `=`.
+    let program = rest[..end]
+        .split(" \"")
+        .find(|w| !w.contains("=\"") && !w.is_empty())
+        .map(|w| w.trim_matches('"').to_string())
+        .unwrap_or_default();
+    let status = rest[end..]
+        .split("exit status: ")
+        .nth(1)
+        .and_then(|s| s.split(':').next())
+        .unwrap_or("?");
+    let stderr = rest
+        .rsplit_once("stderr: \"")
+        .map(|(_, s)| s.trim_end_matches(" }").trim_end_matches('"'))
+        .map(|s| s.replace("\\n", " ").replace("\\\"", "\"").trim().to_string())
+        .filter(|s| !s.is_empty());
+    let mut out = format!(
+        "{}the exec credential plugin {program} failed (exit status {status})",
+        &text[..at]
+    );
+    match stderr {
+        Some(stderr) => out.push_str(&format!("; it said: {stderr}")),
+        None => out.push_str("; it printed nothing on stderr"),
+    }
+    out.push_str(" (its output is not shown: it may hold a credential)");
+    out
 }
 
 impl fmt::Display for Error {
@@ -154,6 +196,17 @@ pub fn api_error(err: kube::Error, what: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failing_exec_plugin_is_said_plainly() {
+        let kube = r#"auth error: auth exec command 'CANARY_ENV="x" KUBERNETES_EXEC_INFO="{\"kind\":\"ExecCredential\"}" "/usr/bin/aws" "eks" "get-token"' failed with status exit status: 1: Output { status: ExitStatus(unix_wait_status(256)), stdout: "{\"status\":{\"token\":\"t0k3n\"\n", stderr: "credentials expired\n" }"#;
+        let plain = plain_exec_failure(kube);
+        assert_eq!(
+            plain,
+            "auth error: the exec credential plugin /usr/bin/aws failed (exit status 1); it said: credentials expired (its output is not shown: it may hold a credential)"
+        );
+        assert_eq!(plain_exec_failure("connection refused"), "connection refused");
+    }
 
     #[test]
     fn render_shows_message_causes_and_hint() {

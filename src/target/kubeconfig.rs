@@ -114,6 +114,17 @@ impl Loaded {
     /// Merges one file in: the first file to define a context, cluster or user name keeps it
     /// whole, and the first non-empty current-context wins.
     fn add(&mut self, path: PathBuf, config: Kubeconfig) {
+        // Every credential of every file is masked from all output, used or not.
+        for user in &config.auth_infos {
+            if let Ok(value) = serde_json::to_value(&user.auth_info) {
+                crate::util::redact::register_all(&value);
+            }
+        }
+        for cluster in &config.clusters {
+            if let Some(server) = cluster.cluster.as_ref().and_then(|c| c.server.as_deref()) {
+                crate::util::redact::url(server);
+            }
+        }
         let merged = &mut self.merged;
         for named in config.clusters {
             if !self.cluster_in.contains_key(&named.name) {

@@ -266,7 +266,8 @@ fn find_cluster<'a>(
                 .with_hint("set one with: kubectl config set-cluster NAME --server https://HOST:PORT"),
         );
     };
-    Ok((named, server))
+    // Shown in banners and reports: a password in the URL never is.
+    Ok((named, crate::util::redact::url(&server)))
 }
 
 /// The user a context names.

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::cli::OutputFormat;
 use crate::error::{Error, Result};
+use crate::util::redact;
 
 /// Set once a command printed its JSON/YAML report: a failure after that must not print a
 /// second document.
@@ -19,7 +20,7 @@ pub fn emit<T: Serialize>(format: OutputFormat, value: &T, table: impl FnOnce() 
         OutputFormat::Json => to_json(value)?,
         OutputFormat::Yaml => to_yaml(value)?,
     };
-    write_stdout(&text)?;
+    write_stdout(&redact::apply(&text))?;
     if format != OutputFormat::Table {
         REPORTED.store(true, Ordering::SeqCst);
     }
@@ -80,7 +81,7 @@ pub fn write_stdout(text: &str) -> Result<()> {
 }
 
 pub fn print_error(err: &Error, color: bool) {
-    let text = err.render();
+    let text = redact::apply(&err.render());
     let text = if color {
         text.replacen("error:", "\x1b[1;31merror:\x1b[0m", 1).replacen(
             "\nhint:",
@@ -134,5 +135,5 @@ pub fn warnings(warnings: &[String]) {
 
 /// A line for the person watching (banner, plan, progress): stderr, so stdout stays the report.
 pub fn note(text: &str) {
-    let _ = std::io::stderr().write_all(text.as_bytes());
+    let _ = std::io::stderr().write_all(redact::apply(text).as_bytes());
 }

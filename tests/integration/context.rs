@@ -709,3 +709,77 @@ fn help_describes_the_command() {
     assert_eq!(code(&out), 0);
     assert!(text(&out.stdout).contains("Show which cluster istioup would act on"));
 }
+
+/// A password in a server URL (`https://user:pass@host`) and everything an exec credential
+/// plugin is given (its arguments, its environment) or prints are credentials: never shown, in
+/// `context`, in errors, or in JSON.
+#[test]
+fn credentials_in_urls_and_exec_plugins_are_never_shown() {
+    let layout = Layout::new();
+    let plugin = layout.file(
+        "plugin.sh",
+        "#!/bin/sh\necho \"expired for $CANARY_ENV\" >&2\necho '{\"status\":{\"token\":\"canary-out-9Zq\"'\nexit 1\n",
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let config = format!(
+        "apiVersion: v1
+kind: Config
+current-context: c
+contexts: [{{name: c, context: {{cluster: k, user: u}}}}]
+clusters: [{{name: k, cluster: {{server: 'https://admin:canary-pass-8Kz2@127.0.0.1:9'}}}}]
+users:
+- name: u
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: {}
+      args: [--secret, canary-arg-3Jw5]
+      env: [{{name: CANARY_ENV, value: canary-env-5Lm1}}]
+      interactiveMode: Never
+",
+        plugin.display()
+    );
+    layout.file("home/.kube/config", &config);
+    let canaries = [
+        "canary-pass-8Kz2",
+        "canary-arg-3Jw5",
+        "canary-env-5Lm1",
+        "admin:canary",
+    ];
+    let check = |out: &Output| {
+        for stream in [&out.stdout, &out.stderr] {
+            let shown = text(stream);
+            for canary in canaries {
+                assert!(!shown.contains(canary), "{canary} printed:\n{shown}");
+            }
+        }
+    };
+    let table = layout.run("table");
+    check(&table);
+    assert!(
+        text(&table.stdout).contains("https://[REDACTED]@127.0.0.1:9"),
+        "{}",
+        text(&table.stdout)
+    );
+    check(&layout.run("json"));
+    // A command that must authenticate runs the plugin, which fails and prints its env.
+    for format in ["table", "json"] {
+        let out = istioup(&layout.home())
+            .args(["status", "-o", format])
+            .output()
+            .expect("istioup runs");
+        assert_ne!(code(&out), 0);
+        check(&out);
+        let err = text(if format == "json" {
+            &out.stdout
+        } else {
+            &out.stderr
+        });
+        assert!(err.contains("plugin.sh failed (exit status 1)"), "{err}");
+        assert!(!err.contains("Output {"), "a Rust debug dump: {err}");
+    }
+}

@@ -61,10 +61,14 @@ pub async fn run(
     deadline: Duration,
     observer: &mut dyn Observer,
 ) -> Result<Outcome> {
-    let mut log = std::fs::File::create(log_path).map_err(|e| {
+    let mut log = private_file(log_path).map_err(|e| {
         Error::failed(format!("cannot write the istioctl log {}", log_path.display())).with_source(e)
     })?;
-    let _ = writeln!(log, "$ {} {}", istioctl.display(), shell_words(args));
+    let _ = writeln!(
+        log,
+        "$ {}",
+        crate::util::redact::apply(&format!("{} {}", istioctl.display(), shell_words(args)))
+    );
     observer.started(&format!("{} {}", istioctl.display(), shell_words(args)), log_path);
     let mut child = tokio::process::Command::new(istioctl)
         .args(args)
@@ -92,6 +96,7 @@ pub async fn run(
         tokio::select! {
             line = rx.recv() => match line {
                 Some(line) => {
+                    let line = crate::util::redact::apply(&line);
                     let _ = writeln!(log, "{line}");
                     let event = progress::parse(&line);
                     observer.event(&event);
@@ -178,6 +183,29 @@ fn shell_words(args: &[OsString]) -> String {
         .join(" ")
 }
 
+/// A log may name namespaces, objects and errors of a cluster: only its owner reads it (0700).
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// A new file only its owner may read and write (0600).
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
 /// Where istioctl's output is kept: `$XDG_STATE_HOME/istioup` or `~/.local/state/istioup`.
 pub fn log_path(what: &str) -> Result<PathBuf> {
     let base = std::env::var_os("XDG_STATE_HOME")
@@ -186,7 +214,7 @@ pub fn log_path(what: &str) -> Result<PathBuf> {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
         .unwrap_or_else(std::env::temp_dir)
         .join("istioup");
-    std::fs::create_dir_all(&base).map_err(|e| {
+    private_dir(&base).map_err(|e| {
         Error::failed(format!("cannot create the log directory {}", base.display())).with_source(e)
     })?;
     let stamp = std::time::SystemTime::now()
