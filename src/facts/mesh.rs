@@ -394,7 +394,7 @@ pub async fn gather(client: &Client, with_objects: bool) -> Result<Inventory> {
             configmaps.push(cm);
         }
     }
-    inventory.enabled_by_default = enabled_by_default(&configmaps, &objects);
+    inventory.enabled_by_default = auto_injects(&mutating) || enabled_by_default(&configmaps, &objects);
     inventory.configmaps = configmaps;
     inventory.objects = objects;
     Ok(inventory)
@@ -504,7 +504,7 @@ pub async fn control_planes(client: &Client) -> Result<Inventory> {
             .map(|w| webhook(WebhookKind::MutatingWebhookConfiguration, w))
             .filter(|w| w.name.starts_with("istio"))
             .collect(),
-        enabled_by_default: enabled_by_default(&configmaps, &[]),
+        enabled_by_default: auto_injects(&mutating) || enabled_by_default(&configmaps, &[]),
         configmaps,
         ..Inventory::default()
     })
@@ -613,12 +613,31 @@ fn istio_crd(crd: &CustomResourceDefinition) -> Option<IstioCrd> {
     })
 }
 
-/// From the injector ConfigMap's `values` (JSON), else from an IstioOperator's spec.values.
+/// Whether an injector or tag webhook has the `auto.sidecar-injector.istio.io` entry that
+/// `enableNamespacesByDefault` adds (selecting unlabelled namespaces), and it is not the
+/// deactivated canonical injector (its selectors never match: `istio.io/deactivated`), as in
+/// tests/fixtures/istio/*/auto-inject.yaml.
+fn auto_injects(mutating: &[MutatingWebhookConfiguration]) -> bool {
+    mutating
+        .iter()
+        .filter(|m| is_injector_webhook(&m.name_any()))
+        .flat_map(|m| m.webhooks.iter().flatten())
+        .filter(|w| w.name.starts_with("auto."))
+        .any(|w| {
+            !w.namespace_selector
+                .as_ref()
+                .and_then(|s| s.match_labels.as_ref())
+                .is_some_and(|l| l.contains_key("istio.io/deactivated"))
+        })
+}
+
+/// From an injector ConfigMap's `values` (JSON; `istio-sidecar-injector[-rev]`), else from an
+/// IstioOperator's spec.values.
 fn enabled_by_default(configmaps: &[ConfigMap], objects: &[ObjectSet]) -> bool {
     let pointer = "/sidecarInjectorWebhook/enableNamespacesByDefault";
     let from_configmap = configmaps
         .iter()
-        .filter(|cm| cm.name_any() == crate::istio::injector_configmap(crate::istio::DEFAULT_REVISION))
+        .filter(|cm| cm.name_any().starts_with(crate::istio::INJECTOR_PREFIX))
         .filter_map(|cm| cm.data.as_ref()?.get("values"))
         .filter_map(|v| serde_json::from_str::<Value>(v).ok())
         .find_map(|v| v.pointer(pointer).and_then(Value::as_bool));
@@ -631,4 +650,42 @@ fn enabled_by_default(configmaps: &[ConfigMap], objects: &[ObjectSet]) -> bool {
         .flat_map(|set| &set.objects)
         .filter_map(|o| o.data.pointer(&format!("/spec/values{pointer}")))
         .any(|v| v.as_bool() == Some(true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn webhooks(config: &str) -> Vec<MutatingWebhookConfiguration> {
+        let path = format!(
+            "{}/tests/fixtures/istio/1.30.3/{config}.yaml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        serde_saphyr::from_multiple::<Value>(&text)
+            .unwrap()
+            .into_iter()
+            .filter(|d| d["kind"] == "MutatingWebhookConfiguration")
+            .map(|d| serde_json::from_value(d).unwrap())
+            .collect()
+    }
+
+    /// What real istioctl installs with and without enableNamespacesByDefault, rendered from
+    /// Istio's charts (tests/fixtures/istio): only the tag webhook's `auto.` entry counts, not
+    /// the deactivated canonical injector's.
+    #[test]
+    fn injection_by_default_is_the_auto_webhook() {
+        let all = webhooks("auto-inject");
+        assert!(auto_injects(&all));
+        let canonical: Vec<_> = all
+            .into_iter()
+            .filter(|w| w.name_any() == "istio-sidecar-injector")
+            .collect();
+        assert_eq!(canonical.len(), 1);
+        assert!(
+            !auto_injects(&canonical),
+            "the deactivated injector selects nothing"
+        );
+        assert!(!auto_injects(&webhooks("default")));
+    }
 }

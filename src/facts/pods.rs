@@ -8,6 +8,7 @@ use k8s_openapi::jiff::Timestamp;
 use kube::ResourceExt;
 
 use crate::istio::injection::{self, NamespaceView, PodView};
+use crate::istio::versions::Version;
 use crate::istio::{
     COMPONENT_LABEL, INJECT_LABEL, PROXY_CONTAINER, REVISION_LABEL, STATUS_ANNOTATION, image_tag,
 };
@@ -40,6 +41,8 @@ pub struct PodInfo {
     pub labels: BTreeMap<String, String>,
     /// The injector's `sidecar.istio.io/status` annotation: set on every pod it injected.
     pub injector_status: Option<String>,
+    /// The deprecated `sidecar.istio.io/inject` annotation, which the injector still reads.
+    pub inject_annotation: Option<String>,
     /// Whether an `istio-proxy` container runs (as a sidecar, or as a gateway's workload).
     pub has_proxy: bool,
     pub proxy_image: Option<String>,
@@ -74,6 +77,10 @@ impl From<Pod> for PodInfo {
                     [INJECT_LABEL, REVISION_LABEL, "istio", COMPONENT_LABEL].contains(&k.as_str())
                 })
                 .collect(),
+            inject_annotation: metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(INJECT_LABEL).cloned()),
             injector_status: metadata.annotations.and_then(|mut a| a.remove(STATUS_ANNOTATION)),
             has_proxy,
             proxy_image,
@@ -90,6 +97,7 @@ impl PodInfo {
         PodView {
             labels: &self.labels,
             injector_status: self.injector_status.as_deref(),
+            inject_annotation: self.inject_annotation.as_deref(),
             host_network: self.host_network,
         }
     }
@@ -99,13 +107,20 @@ impl PodInfo {
         injection::carries_sidecar(self.view(), self.has_proxy)
     }
 
-    /// The revision that would inject this pod if it were created now in `namespace`.
-    pub fn wanted_revision(&self, namespace: &Namespace, enabled_by_default: bool) -> Option<String> {
+    /// The revision that would inject this pod if it were created now in `namespace`;
+    /// `release` says which Istio release serves a revision (its injector's rules differ).
+    pub fn wanted_revision(
+        &self,
+        namespace: &Namespace,
+        enabled_by_default: bool,
+        release: impl Fn(&str) -> Option<Version>,
+    ) -> Option<String> {
         let ns = NamespaceView {
             name: namespace.metadata.name.as_deref().unwrap_or_default(),
             labels: namespace.labels(),
         };
-        injection::wanted_revision(self.view(), ns, enabled_by_default)
+        let revision = injection::wanted_revision(self.view(), ns, enabled_by_default)?;
+        injection::injector_accepts(self.view(), release(&revision)).then_some(revision)
     }
 
     /// The revision that injected this pod.

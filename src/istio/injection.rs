@@ -22,6 +22,8 @@ pub struct PodView<'a> {
     pub labels: &'a BTreeMap<String, String>,
     /// The injector's `sidecar.istio.io/status` annotation, set on every pod it injected.
     pub injector_status: Option<&'a str>,
+    /// The deprecated `sidecar.istio.io/inject` annotation.
+    pub inject_annotation: Option<&'a str>,
     pub host_network: bool,
 }
 
@@ -66,6 +68,27 @@ pub fn wanted_revision(pod: PodView, namespace: NamespaceView, enabled_by_defaul
     None
 }
 
+/// Whether the injector, once its webhook was called, injects the pod: it reads
+/// `sidecar.istio.io/inject` from the label, else from the deprecated annotation
+/// (pkg/kube/inject/inject.go, injectRequired). Up to 1.26 `y`, `yes`, `true`, `on` (any case)
+/// inject and any other value does not; since 1.27 only `true` and `false` count and any other
+/// value falls back to the default policy (inject). `release` is the injecting control plane's
+/// version, the newer rules when unknown.
+pub fn injector_accepts(pod: PodView, release: Option<super::versions::Version>) -> bool {
+    let value = pod
+        .labels
+        .get(INJECT_LABEL)
+        .map(String::as_str)
+        .or(pod.inject_annotation)
+        .unwrap_or("");
+    let old_rules = release.is_some_and(|v| v.minor_version() <= (1, 26));
+    if old_rules {
+        value.is_empty() || matches!(value.to_lowercase().as_str(), "y" | "yes" | "true" | "on")
+    } else {
+        value != "false"
+    }
+}
+
 /// The revision that injected a pod: the injector's status annotation, else its label.
 pub fn injected_revision(pod: PodView) -> Option<String> {
     pod.injector_status
@@ -105,8 +128,40 @@ mod tests {
         PodView {
             labels,
             injector_status: status,
+            inject_annotation: None,
             host_network: false,
         }
+    }
+
+    /// pkg/kube/inject/inject.go at 1.26.0 and 1.27.0, injectRequired.
+    #[test]
+    fn the_legacy_annotation_follows_the_release() {
+        use crate::istio::versions::Version;
+        let none = map(&[]);
+        let with = |annotation| PodView {
+            inject_annotation: Some(annotation),
+            ..pod(&none, None)
+        };
+        let v126 = Version::parse("1.26.3");
+        let v127 = Version::parse("1.27.0");
+        for yes in ["y", "Yes", "TRUE", "on"] {
+            assert!(injector_accepts(with(yes), v126), "{yes}");
+        }
+        assert!(!injector_accepts(with("no"), v126));
+        assert!(!injector_accepts(with("enabled"), v126));
+        assert!(injector_accepts(with("true"), v127));
+        assert!(!injector_accepts(with("false"), v127));
+        // Since 1.27 other values fall back to the default policy: injected.
+        assert!(injector_accepts(with("no"), v127));
+        assert!(injector_accepts(with("yes"), v127));
+        assert!(injector_accepts(pod(&none, None), v126));
+        // The label wins over the annotation.
+        let labelled = map(&[(INJECT_LABEL, "true")]);
+        let both = PodView {
+            inject_annotation: Some("no"),
+            ..pod(&labelled, None)
+        };
+        assert!(injector_accepts(both, v126));
     }
 
     fn ns<'a>(name: &'a str, labels: &'a BTreeMap<String, String>) -> NamespaceView<'a> {

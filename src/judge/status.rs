@@ -10,6 +10,7 @@ use crate::facts::mesh::{Component, Inventory, KindCount, ObjectRef};
 use crate::facts::pods::PodInfo;
 use crate::facts::target::TargetSummary;
 use crate::istio::injection::NEVER_INJECTED;
+use crate::istio::versions::Version;
 use crate::istio::{INJECTION_LABEL, OWNER_ANNOTATION, REVISION_LABEL};
 
 /// The JSON document of `istioup status`.
@@ -245,7 +246,12 @@ fn namespace_status(
         if istio_namespaces.contains(&name) && !has {
             continue;
         }
-        match (&pod.wanted_revision(ns, inv.enabled_by_default), has) {
+        let release = |rev: &str| {
+            inv.version_of(rev)
+                .and_then(|c| c.version.as_deref())
+                .and_then(Version::parse)
+        };
+        match (&pod.wanted_revision(ns, inv.enabled_by_default, release), has) {
             (Some(rev), false) if inv.injects(rev) => status.missing_sidecar.push(pod.name.clone()),
             (None, true) => status.unwanted_sidecar.push(pod.name.clone()),
             _ => {}

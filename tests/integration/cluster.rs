@@ -175,18 +175,26 @@ impl Cluster {
     }
 
     /// Names of the containers of each pod in `ns`.
+    /// The containers that run in each pod of `ns`, native sidecars (init containers with
+    /// `restartPolicy: Always`, how Istio 1.27+ injects its proxy on Kubernetes 1.33+) included.
     pub fn pod_containers(&self, ns: &str) -> Vec<Vec<String>> {
         self.list(&format!("/api/v1/namespaces/{ns}/pods"))
             .iter()
             .map(|p| {
-                p.pointer("/spec/containers")
-                    .and_then(Value::as_array)
-                    .map(|cs| {
-                        cs.iter()
-                            .filter_map(|c| c["name"].as_str().map(String::from))
-                            .collect()
-                    })
-                    .unwrap_or_default()
+                let names = |list: &str, sidecars_only: bool| -> Vec<String> {
+                    p.pointer(&format!("/spec/{list}"))
+                        .and_then(Value::as_array)
+                        .map(|cs| {
+                            cs.iter()
+                                .filter(|c| !sidecars_only || c["restartPolicy"] == "Always")
+                                .filter_map(|c| c["name"].as_str().map(String::from))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                let mut running = names("initContainers", true);
+                running.extend(names("containers", false));
+                running
             })
             .collect()
     }

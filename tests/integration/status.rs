@@ -228,3 +228,20 @@ fn the_running_version_is_the_image_tag() {
     let (_, doc, stderr) = status_json(&c);
     assert_eq!(doc["control_planes"][0]["version"], "1.28.1", "{stderr}\n{doc:#}");
 }
+
+/// With `enableNamespacesByDefault`, the tag webhook gains an `auto.sidecar-injector.istio.io`
+/// entry selecting every unlabelled namespace (tests/fixtures/istio/*/auto-inject.yaml): status
+/// reads that, so an unlabelled namespace's pods are due a sidecar.
+#[test]
+fn injection_by_default_is_read_from_the_webhooks() {
+    let c = Cluster::start(CLUSTER);
+    c.install(&[
+        "--set",
+        "values.sidecarInjectorWebhook.enableNamespacesByDefault=true",
+    ]);
+    let (_, doc, stderr) = status_json(&c);
+    assert_eq!(doc["enabled_by_default"], true, "{stderr}\n{doc:#}");
+    let blog = namespace(&doc, "blog");
+    assert_eq!(blog["injection"], "mesh-default", "{blog:#}");
+    assert_eq!(blog["missing_sidecar"].as_array().unwrap().len(), 1, "{blog:#}");
+}

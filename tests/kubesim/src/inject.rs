@@ -82,15 +82,22 @@ fn webhook_for(st: &Store, rev: &str) -> Option<String> {
 /// What istiod itself never injects, whatever webhook called it: kube-system and
 /// kube-public, hostNetwork pods, pods labelled `sidecar.istio.io/inject: "false"`, and pods
 /// that already have a proxy.
+/// IgnoredNamespaces of pkg/kube/inject/initializer.go, host-network pods, opted-out pods, and
+/// pods that already run a proxy (as a container or a native sidecar).
 fn never_injected(pod: &Value) -> bool {
     let ns = namespace_of(pod);
-    ns == "kube-system"
-        || ns == "kube-public"
-        || at(pod, &["spec", "hostNetwork"]).and_then(Value::as_bool) == Some(true)
-        || label(pod, "sidecar.istio.io/inject") == Some("false")
-        || at(pod, &["spec", "containers"])
+    let has_proxy = |list: &str| {
+        at(pod, &["spec", list])
             .and_then(Value::as_array)
             .is_some_and(|cs| cs.iter().any(|c| str_at(c, &["name"]) == Some("istio-proxy")))
+    };
+    matches!(
+        ns,
+        "kube-system" | "kube-public" | "kube-node-lease" | "local-path-storage"
+    ) || at(pod, &["spec", "hostNetwork"]).and_then(Value::as_bool) == Some(true)
+        || label(pod, "sidecar.istio.io/inject") == Some("false")
+        || has_proxy("containers")
+        || has_proxy("initContainers")
 }
 
 pub fn wanted_revision(st: &Store, pod: &Value) -> Option<String> {
@@ -124,6 +131,25 @@ pub fn wanted_revision(st: &Store, pod: &Value) -> Option<String> {
 }
 
 /// Whether the CNI component is installed (then no `istio-init` container is added).
+/// Whether the injector puts the proxy in as a native sidecar (an init container with
+/// `restartPolicy: Always`): since 1.27 ENABLE_NATIVE_SIDECARS defaults to `auto`
+/// (pilot/pkg/features/pilot.go), which DetectNativeSidecar (pkg/kube/inject/webhook.go) turns
+/// on when every node's kubelet is 1.33 or newer (a pod not yet scheduled is judged by all).
+fn native_sidecar(st: &Store, tag: &str) -> bool {
+    let minor = |v: &str| -> Option<u32> { v.trim_start_matches('v').split('.').nth(1)?.parse().ok() };
+    if minor(tag).is_none_or(|m| m < 27) {
+        return false;
+    }
+    let gr = (String::new(), "nodes".to_string());
+    let mut nodes = st.iter_ns(&gr, None).peekable();
+    nodes.peek().is_some()
+        && nodes.all(|(_, n)| {
+            str_at(n, &["status", "nodeInfo", "kubeletVersion"])
+                .and_then(minor)
+                .is_some_and(|m| m >= 33)
+        })
+}
+
 fn cni_on(st: &Store) -> bool {
     find_named(st, "", "configmaps", "istio-cni-config").is_some()
         || find_named(st, "apps", "daemonsets", "istio-cni-node").is_some()
@@ -191,13 +217,29 @@ fn apply(st: &Store, pod: &mut Value, rev: &str, wanted: &str) {
         "securityContext": {"runAsUser": 1337, "runAsGroup": 1337, "runAsNonRoot": true},
         "volumeMounts": [{"name": "istio-envoy", "mountPath": "/etc/istio/proxy"}],
     });
-    match spec.get_mut("containers") {
-        Some(Value::Array(cs)) => cs.push(proxy),
-        _ => {
-            spec.insert("containers".into(), json!([proxy]));
-        }
-    }
+    let native = native_sidecar(st, &tag);
     let mut inits = vec![];
+    let mut containers = vec![];
+    if native {
+        let mut proxy = proxy;
+        proxy["restartPolicy"] = json!("Always");
+        // First among the init containers (after istio-init, inserted below), so the proxy
+        // runs while the app's own init containers do.
+        match spec.get_mut("initContainers") {
+            Some(Value::Array(cs)) => cs.insert(0, proxy),
+            _ => {
+                spec.insert("initContainers".into(), json!([proxy]));
+            }
+        }
+    } else {
+        match spec.get_mut("containers") {
+            Some(Value::Array(cs)) => cs.push(proxy),
+            _ => {
+                spec.insert("containers".into(), json!([proxy]));
+            }
+        }
+        containers.push("istio-proxy");
+    }
     if with_init {
         let init = json!({
             "name": "istio-init",
@@ -213,6 +255,9 @@ fn apply(st: &Store, pod: &mut Value, rev: &str, wanted: &str) {
             }
         }
         inits.push("istio-init");
+    }
+    if native {
+        inits.push("istio-proxy");
     }
     let vol = json!({"name": "istio-envoy", "emptyDir": {"medium": "Memory"}});
     match spec.get_mut("volumes") {
@@ -230,7 +275,7 @@ fn apply(st: &Store, pod: &mut Value, rev: &str, wanted: &str) {
         .or_insert(json!("latest"));
     let status = json!({
         "initContainers": inits,
-        "containers": ["istio-proxy"],
+        "containers": containers,
         "volumes": ["istio-envoy"],
         "imagePullSecrets": null,
         "revision": rev,

@@ -20,8 +20,10 @@ fn container_requests(c: &Value) -> (i64, i64) {
     (cpu, mem)
 }
 
-/// Effective requests of a pod: the sum over containers, raised to the largest init
-/// container (init containers run one at a time, before the others).
+/// A pod's effective requests as the scheduler counts them (PodRequests in
+/// k8s.io/component-helpers/resource/helpers.go): containers plus native sidecars (init
+/// containers with `restartPolicy: Always`), the max with each ordinary init container plus the
+/// sidecars started before it, plus `spec.overhead`.
 pub fn pod_requests(pod: &Value) -> (i64, i64) {
     let list = |k: &str| {
         at(pod, &["spec", k])
@@ -35,12 +37,26 @@ pub fn pod_requests(pod: &Value) -> (i64, i64) {
         cpu += a;
         mem += b;
     }
+    let (mut side_cpu, mut side_mem) = (0, 0);
+    let (mut init_cpu, mut init_mem) = (0, 0);
     for c in list("initContainers") {
         let (a, b) = container_requests(c);
-        cpu = cpu.max(a);
-        mem = mem.max(b);
+        if str_at(c, &["restartPolicy"]) == Some("Always") {
+            cpu += a;
+            mem += b;
+            side_cpu += a;
+            side_mem += b;
+            init_cpu = init_cpu.max(side_cpu);
+            init_mem = init_mem.max(side_mem);
+        } else {
+            init_cpu = init_cpu.max(a + side_cpu);
+            init_mem = init_mem.max(b + side_mem);
+        }
     }
-    (cpu, mem)
+    let overhead = at(pod, &["spec", "overhead"]).map_or((0, 0), |o| {
+        container_requests(&serde_json::json!({"resources": {"requests": o}}))
+    });
+    (cpu.max(init_cpu) + overhead.0, mem.max(init_mem) + overhead.1)
 }
 
 /// Whether `tolerations` tolerate one taint.
@@ -289,6 +305,20 @@ mod tests {
             "initContainers": [{"resources": {"requests": {"cpu": "2"}}}]
         }});
         assert_eq!(pod_requests(&pod), (2000, (128 << 20) + (1 << 30)));
+    }
+
+    /// k8s.io/component-helpers/resource/helpers.go, PodRequests with native sidecars.
+    #[test]
+    fn native_sidecars_add_and_overhead_counts() {
+        let pod = json!({"spec": {
+            "containers": [{"resources": {"requests": {"cpu": "200m", "memory": "256Mi"}}}],
+            "initContainers": [
+                {"resources": {"requests": {"cpu": "100m", "memory": "128Mi"}}, "restartPolicy": "Always"},
+                {"resources": {"requests": {"cpu": "1", "memory": "64Mi"}}}
+            ],
+            "overhead": {"cpu": "10m", "memory": "1Mi"}
+        }});
+        assert_eq!(pod_requests(&pod), (1110, (385 << 20)));
     }
 
     #[test]

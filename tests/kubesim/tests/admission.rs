@@ -77,13 +77,21 @@ fn pod(ns: &str, name: &str, labels: &str) -> String {
     .to_string()
 }
 
+/// The containers that run: native sidecars (init containers with `restartPolicy: Always`, how
+/// the 1.27+ injector adds the proxy on Kubernetes 1.33 nodes), then the ordinary ones.
 fn containers(p: &Value) -> Vec<String> {
-    p["spec"]["containers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|c| c["name"].as_str().unwrap_or("").to_string())
-        .collect()
+    let names = |list: &str, sidecars: bool| -> Vec<String> {
+        p["spec"][list]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| !sidecars || c["restartPolicy"] == "Always")
+            .map(|c| c["name"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let mut out = names("initContainers", true);
+    out.extend(names("containers", false));
+    out
 }
 
 fn istiod_ready(sim: &Sim) -> bool {
@@ -156,7 +164,7 @@ fn injection_needs_a_ready_istiod_and_fail_rejects_without_one() {
     );
     assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
     let p = r.json();
-    assert_eq!(containers(&p), ["app", "istio-proxy"]);
+    assert_eq!(containers(&p), ["istio-proxy", "app"]);
     assert_eq!(p["metadata"]["labels"]["istio.io/rev"], "default");
 
     // istiod scaled to 0 while the webhook stays: rejected again.

@@ -406,8 +406,10 @@ fn injected(sim: &Sim, nsname: &str, name: &str) -> bool {
         .contains(&"istio-proxy".to_string())
 }
 
+/// Kubernetes 1.32 nodes: the injector adds the proxy as a container (native sidecars, on 1.33
+/// nodes, have their own test below).
 fn inj_sim() -> Sim {
-    start(Sim::builder().ready_delay(Duration::ZERO))
+    start(Sim::builder().k8s_version("v1.32.5").ready_delay(Duration::ZERO))
 }
 
 #[test]
@@ -552,7 +554,7 @@ fn injection_values_cni_and_namespaces_by_default() {
 #[test]
 fn injected_deployments_need_room_for_the_proxy() {
     // 250m of cpu: the app (100m) fits, app + proxy (200m) twice does not.
-    let sim = start(Sim::builder().cluster_yaml("nodes: [{name: node-a, capacity: {cpu: 250m, memory: 8Gi}}]\nnamespaces: [{name: shop, labels: {istio-injection: enabled}}]\n").ready_delay(Duration::ZERO));
+    let sim = start(Sim::builder().cluster_yaml("nodes: [{name: node-a, capacity: {cpu: 250m, memory: 8Gi}}]\nnamespaces: [{name: shop, labels: {istio-injection: enabled}}]\n").k8s_version("v1.32.5").ready_delay(Duration::ZERO));
     sim.apply_yaml(INJECTOR).unwrap_or_else(|e| panic!("{e:#}"));
     sim.apply_yaml(&deployment("shop", "web", 2, "100m", json!({})))
         .unwrap_or_else(|e| panic!("{e:#}"));
@@ -564,4 +566,38 @@ fn injected_deployments_need_room_for_the_proxy() {
             .as_str()
             .is_some_and(|m| m.contains("1 Insufficient cpu"))
     }));
+}
+
+/// Since 1.27 the injector's ENABLE_NATIVE_SIDECARS defaults to `auto` (pilot/pkg/features/
+/// pilot.go), which DetectNativeSidecar (pkg/kube/inject/webhook.go) turns on when every node's
+/// kubelet is 1.33 or newer: the proxy is then an init container with `restartPolicy: Always`,
+/// right after istio-init. On older nodes, or from an older injector, it is a container.
+#[test]
+fn the_proxy_is_a_native_sidecar_on_kubernetes_1_33_with_istio_1_27() {
+    for (k8s, tag, native) in [
+        ("v1.33.2", "1.28.0", true),
+        ("v1.32.5", "1.28.0", false),
+        ("v1.33.2", "1.26.3", false),
+    ] {
+        let sim = start(Sim::builder().k8s_version(k8s).ready_delay(Duration::ZERO));
+        let a = |y: &str| sim.apply_yaml(y).unwrap_or_else(|e| panic!("{e:#}"));
+        a(INJECTOR);
+        a(&ns("istio-system", ""));
+        a(&format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: istio-sidecar-injector, namespace: istio-system}}\ndata:\n  values: '{}'\n",
+            json!({"global": {"tag": tag}})
+        ));
+        a(&ns("inj", "istio-injection: enabled"));
+        a(&pod("inj", "p", "", false));
+        let (containers, inits) = containers(&sim, "inj", "p");
+        let p = sim.get("/api/v1/namespaces/inj/pods/p").unwrap_or_default();
+        if native {
+            assert_eq!(inits, ["istio-init", "istio-proxy"], "{k8s} {tag}");
+            assert_eq!(containers, ["app"]);
+            assert_eq!(p["spec"]["initContainers"][1]["restartPolicy"], "Always");
+        } else {
+            assert_eq!(inits, ["istio-init"], "{k8s} {tag}");
+            assert_eq!(containers, ["app", "istio-proxy"]);
+        }
+    }
 }
