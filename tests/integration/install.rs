@@ -1035,6 +1035,16 @@ mod interactive {
         );
         assert_eq!(c.install_calls().len(), 1);
         assert_eq!(c.labelled_namespaces(), ["shop"]);
+        // The spinners end as final component lines, drawn before the closing report and never
+        // redrawn after it; the logo istioctl prints first is not shown.
+        let summary = rest.find("Istio 1.28.0 installed (revision default)").unwrap();
+        for component in ["Istio core", "Istiod", "Ingress gateways"] {
+            let last = rest
+                .rfind(component)
+                .unwrap_or_else(|| panic!("{component} not shown:\n{rest}"));
+            assert!(last < summary, "{component} drawn after the report:\n{rest:?}");
+        }
+        assert!(!rest.contains("|__________|"), "the logo is shown:\n{rest}");
     }
 
     #[test]
