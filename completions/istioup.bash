@@ -140,7 +140,7 @@ _istioup() {
 
     case "${cmd}" in
         istioup)
-            opts="-o -y -v -h -V --kubeconfig --context --output --yes --no-input --color --verbose --help --version render context check install enable disable uninstall status completions help"
+            opts="-o -y -v -h -V --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version render context check install enable disable uninstall status completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -166,6 +166,10 @@ _istioup() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -174,7 +178,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__check)
-            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --force --kubeconfig --context --output --yes --no-input --color --verbose --help --version"
+            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --force --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -244,6 +248,10 @@ _istioup() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -252,7 +260,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__completions)
-            opts="-o -y -v -h -V --kubeconfig --context --output --yes --no-input --color --verbose --help --version bash elvish fish powershell zsh"
+            opts="-o -y -v -h -V --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -276,6 +284,10 @@ _istioup() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -286,7 +298,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__context)
-            opts="-o -y -v -h -V --kubeconfig --context --output --yes --no-input --color --verbose --help --version"
+            opts="-o -y -v -h -V --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -310,6 +322,10 @@ _istioup() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -320,7 +336,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__disable)
-            opts="-o -y -v -h -V --kubeconfig --context --output --yes --no-input --color --verbose --help --version namespace workload cluster help"
+            opts="-o -y -v -h -V --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version namespace workload cluster help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -346,6 +362,10 @@ _istioup() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -354,7 +374,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__disable__subcmd__cluster)
-            opts="-o -y -v -h -V --force --purge --backup --no-backup --delete-namespace --dry-run --istioctl --istioctl-timeout --kubeconfig --context --output --yes --no-input --color --verbose --help --version"
+            opts="-o -y -v -h -V --force --purge --backup --no-backup --delete-namespace --dry-run --istioctl --istioctl-timeout --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -390,6 +410,10 @@ _istioup() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -470,7 +494,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__disable__subcmd__namespace)
-            opts="-l -o -y -v -h -V --all --selector --force --explicit --restart --batch-size --timeout --kubeconfig --context --output --yes --no-input --color --verbose --help --version"
+            opts="-l -o -y -v -h -V --all --selector --force --explicit --restart --batch-size --timeout --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -512,6 +536,10 @@ _istioup() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -520,7 +548,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__disable__subcmd__workload)
-            opts="-n -o -y -v -h -V --namespace --kubeconfig --context --output --yes --no-input --color --verbose --help --version"
+            opts="-n -o -y -v -h -V --namespace --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -554,6 +582,10 @@ _istioup() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -562,7 +594,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__enable)
-            opts="-o -y -v -h -V --kubeconfig --context --output --yes --no-input --color --verbose --help --version namespace workload help"
+            opts="-o -y -v -h -V --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version namespace workload help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -586,6 +618,10 @@ _istioup() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -652,7 +688,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__enable__subcmd__namespace)
-            opts="-l -o -y -v -h -V --all --selector --revision --restart --batch-size --timeout --kubeconfig --context --output --yes --no-input --color --verbose --help --version"
+            opts="-l -o -y -v -h -V --all --selector --revision --restart --batch-size --timeout --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -698,6 +734,10 @@ _istioup() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -706,7 +746,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__enable__subcmd__workload)
-            opts="-n -o -y -v -h -V --namespace --kubeconfig --context --output --yes --no-input --color --verbose --help --version"
+            opts="-n -o -y -v -h -V --namespace --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -738,6 +778,10 @@ _istioup() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -972,7 +1016,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__install)
-            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --force --dry-run --restart --batch-size --timeout --readiness-timeout --istioctl-timeout --istioctl-arg --kubeconfig --context --output --yes --no-input --color --verbose --help --version"
+            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --force --dry-run --restart --batch-size --timeout --readiness-timeout --istioctl-timeout --istioctl-arg --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1062,6 +1106,10 @@ _istioup() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1070,7 +1118,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__render)
-            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --kubeconfig --context --output --yes --no-input --color --verbose --help --version"
+            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1120,6 +1168,10 @@ _istioup() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1128,7 +1180,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__status)
-            opts="-o -y -v -h -V --istioctl --kubeconfig --context --output --yes --no-input --color --verbose --help --version"
+            opts="-o -y -v -h -V --istioctl --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1158,6 +1210,10 @@ _istioup() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1166,7 +1222,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__uninstall)
-            opts="-o -y -v -h -V --force --purge --backup --no-backup --delete-namespace --dry-run --istioctl --istioctl-timeout --kubeconfig --context --output --yes --no-input --color --verbose --help --version"
+            opts="-o -y -v -h -V --force --purge --backup --no-backup --delete-namespace --dry-run --istioctl --istioctl-timeout --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1202,6 +1258,10 @@ _istioup() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_istioup_global_optspecs
-    string join \n kubeconfig= context= o/output= y/yes no-input color= v/verbose h/help V/version
+    string join \n kubeconfig= context= o/output= y/yes no-input color= v/verbose request-timeout= h/help V/version
 end
 
 function __fish_istioup_needs_command
@@ -32,6 +32,7 @@ yaml\t''"
 complete -c istioup -n "__fish_istioup_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c istioup -n "__fish_istioup_needs_command" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
 complete -c istioup -n "__fish_istioup_needs_command" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c istioup -n "__fish_istioup_needs_command" -l no-input -d 'Never prompt; fail where an answer would be needed'
 complete -c istioup -n "__fish_istioup_needs_command" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
@@ -59,6 +60,7 @@ yaml\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand render" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand render" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
 complete -c istioup -n "__fish_istioup_using_subcommand render" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c istioup -n "__fish_istioup_using_subcommand render" -l no-input -d 'Never prompt; fail where an answer would be needed'
 complete -c istioup -n "__fish_istioup_using_subcommand render" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
@@ -72,6 +74,7 @@ yaml\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand context" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand context" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
 complete -c istioup -n "__fish_istioup_using_subcommand context" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c istioup -n "__fish_istioup_using_subcommand context" -l no-input -d 'Never prompt; fail where an answer would be needed'
 complete -c istioup -n "__fish_istioup_using_subcommand context" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
@@ -95,6 +98,7 @@ yaml\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand check" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
 complete -c istioup -n "__fish_istioup_using_subcommand check" -l inject-all -d 'Inject every namespace except kube-*, the Istio namespace, and those labelled istio-injection=disabled'
 complete -c istioup -n "__fish_istioup_using_subcommand check" -l force -d 'Take over a mesh another tool installed (Helm): istioctl then manages it, not Helm'
 complete -c istioup -n "__fish_istioup_using_subcommand check" -s y -l yes -d 'Answer yes to every confirmation'
@@ -125,6 +129,7 @@ yaml\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l inject-all -d 'Inject every namespace except kube-*, the Istio namespace, and those labelled istio-injection=disabled'
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l force -d 'Take over a mesh another tool installed (Helm): istioctl then manages it, not Helm'
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l dry-run -d 'Print the plan and the rendered IstioOperator, and change nothing'
@@ -142,6 +147,7 @@ yaml\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and not __fish_seen_subcommand_from namespace workload help" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and not __fish_seen_subcommand_from namespace workload help" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and not __fish_seen_subcommand_from namespace workload help" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and not __fish_seen_subcommand_from namespace workload help" -l no-input -d 'Never prompt; fail where an answer would be needed'
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and not __fish_seen_subcommand_from namespace workload help" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
@@ -162,6 +168,7 @@ yaml\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l all -d 'Every namespace except kube-* and the Istio namespaces'
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l restart -d 'Restart the workloads whose pods lack a sidecar, batch by batch'
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -s y -l yes -d 'Answer yes to every confirmation'
@@ -178,6 +185,7 @@ yaml\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from workload" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from workload" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from workload" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from workload" -l no-input -d 'Never prompt; fail where an answer would be needed'
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from workload" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
@@ -194,6 +202,7 @@ yaml\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -l no-input -d 'Never prompt; fail where an answer would be needed'
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_seen_subcommand_from namespace workload cluster help" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
@@ -214,6 +223,7 @@ yaml\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l all -d 'Every namespace except kube-* and the Istio namespaces'
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l force -d 'Also remove injection labels istioup did not set'
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l explicit -d 'Set istio-injection=disabled instead of removing the label, so a mesh-wide default cannot inject'
@@ -232,6 +242,7 @@ yaml\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from workload" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from workload" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from workload" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from workload" -l no-input -d 'Never prompt; fail where an answer would be needed'
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from workload" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
@@ -248,6 +259,7 @@ yaml\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l force -d 'Go on although pods still carry sidecars (they lose the proxy when restarted)'
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l purge -d 'Also delete the Istio CRDs, and with them every user Istio object; needs --backup DIR or --no-backup'
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l no-backup -d 'With --purge: delete the user Istio objects without a backup'
@@ -273,6 +285,7 @@ yaml\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
 complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l force -d 'Go on although pods still carry sidecars (they lose the proxy when restarted)'
 complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l purge -d 'Also delete the Istio CRDs, and with them every user Istio object; needs --backup DIR or --no-backup'
 complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l no-backup -d 'With --purge: delete the user Istio objects without a backup'
@@ -292,6 +305,7 @@ yaml\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand status" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand status" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
 complete -c istioup -n "__fish_istioup_using_subcommand status" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c istioup -n "__fish_istioup_using_subcommand status" -l no-input -d 'Never prompt; fail where an answer would be needed'
 complete -c istioup -n "__fish_istioup_using_subcommand status" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
@@ -305,6 +319,7 @@ yaml\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand completions" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -l no-input -d 'Never prompt; fail where an answer would be needed'
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s v -l verbose -d 'Say more about what is going on (repeat for more)'

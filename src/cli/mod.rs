@@ -75,6 +75,11 @@ pub struct GlobalArgs {
     /// Say more about what is going on (repeat for more)
     #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// How long one request to the API server may take before it is given up (kubectl's flag;
+    /// 0 for no limit). Requests istioup can repeat safely are retried on failure
+    #[arg(long, global = true, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub request_timeout: std::time::Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -515,6 +520,8 @@ pub struct Settings {
     pub no_input: bool,
     pub color: bool,
     pub verbose: u8,
+    /// `--request-timeout`; zero: no limit.
+    pub request_timeout: std::time::Duration,
 }
 
 impl Settings {
@@ -533,6 +540,7 @@ impl Settings {
             no_input: global.no_input,
             color,
             verbose: global.verbose,
+            request_timeout: global.request_timeout,
         }
     }
 }

@@ -19,6 +19,7 @@
 //! names a missing cluster (kubectl may then fall back to the in-cluster account).
 mod incluster;
 mod kubeconfig;
+mod retry;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -55,6 +56,9 @@ pub struct Target {
     /// The kubeconfig files read, in merge order.
     #[serde(skip)]
     files: Vec<PathBuf>,
+    /// `--request-timeout` for every request; zero: none.
+    #[serde(skip)]
+    request_timeout: std::time::Duration,
 }
 
 /// Where each part of a [`Target`] came from. The JSON shape of `istioup context` (documented
@@ -187,11 +191,13 @@ fn home_dir() -> Option<PathBuf> {
 /// Resolves the target from the global flags and the process environment. Reads files only;
 /// no network.
 pub fn resolve(settings: &Settings) -> Result<Target> {
-    resolve_in(
+    let mut target = resolve_in(
         &Environment::from_process(),
         settings.kubeconfig.as_deref(),
         settings.context.as_deref(),
-    )
+    )?;
+    target.request_timeout = settings.request_timeout;
+    Ok(target)
 }
 
 /// The contexts the kubeconfig files define, in file order, and the current one: what an
@@ -360,6 +366,7 @@ fn from_kubeconfig(
         namespace,
         kubeconfig: minified,
         files: loaded.files,
+        request_timeout: std::time::Duration::ZERO,
     })
 }
 
@@ -425,6 +432,7 @@ fn in_cluster(loaded: Loaded, pod: InCluster) -> Target {
         kubeconfig,
         // The synthesized kubeconfig is what istioctl must get, never a file that was read.
         files: Vec::new(),
+        request_timeout: std::time::Duration::ZERO,
     }
 }
 
@@ -546,10 +554,15 @@ impl Target {
                 self.context
             ))
         };
-        let config = kube::Config::from_custom_kubeconfig(self.kubeconfig.clone(), &options)
+        let mut config = kube::Config::from_custom_kubeconfig(self.kubeconfig.clone(), &options)
             .await
             .map_err(|e| failed().with_source(e))?;
-        kube::Client::try_from(config).map_err(|e| failed().with_source(e))
+        if !self.request_timeout.is_zero() {
+            config.read_timeout = Some(self.request_timeout);
+            config.write_timeout = Some(self.request_timeout);
+            config.connect_timeout = Some(self.request_timeout.min(std::time::Duration::from_secs(30)));
+        }
+        retry::client(config).map_err(|e| failed().with_source(e))
     }
 
     /// A client that has reached the API server once (`GET /version`, as kubectl's discovery
@@ -558,6 +571,15 @@ impl Target {
     pub async fn connect(&self) -> Result<kube::Client> {
         let client = self.client().await?;
         client.apiserver_version().await.map_err(|e| {
+            if retry::timed_out(&e) {
+                return Error::failed(format!(
+                    "the Kubernetes API server {} (context {}) did not answer within {}s",
+                    self.server,
+                    self.context,
+                    self.request_timeout.as_secs()
+                ))
+                .with_hint("is the server overloaded or the address wrong? raise --request-timeout for a slow server");
+            }
             crate::error::api_error(
                 e,
                 &format!(
