@@ -1,4 +1,4 @@
-//! The real kubectl for the tests (a copy of kubectl.rs's helper): skipped with a note when it
+//! The real kubectl for the tests: skipped with a note when it
 //! is not on PATH unless ISTIOUP_REQUIRE_KUBECTL=1; each instance has its own HOME and cache
 //! dir so discovery never leaks between servers.
 #![allow(dead_code)]
