@@ -53,9 +53,6 @@ pub struct Target {
     /// The selected context, cluster and user only, with absolute file references.
     #[serde(skip)]
     kubeconfig: Kubeconfig,
-    /// The kubeconfig files read, in merge order.
-    #[serde(skip)]
-    files: Vec<PathBuf>,
     /// `--request-timeout` for every request; zero: none.
     #[serde(skip)]
     request_timeout: std::time::Duration,
@@ -365,7 +362,6 @@ fn from_kubeconfig(
         user: user_name.unwrap_or_default(),
         namespace,
         kubeconfig: minified,
-        files: loaded.files,
         request_timeout: std::time::Duration::ZERO,
     })
 }
@@ -430,8 +426,6 @@ fn in_cluster(loaded: Loaded, pod: InCluster) -> Target {
             serviceaccount: Some(display(&pod.dir)),
         },
         kubeconfig,
-        // The synthesized kubeconfig is what istioctl must get, never a file that was read.
-        files: Vec::new(),
         request_timeout: std::time::Duration::ZERO,
     }
 }
@@ -591,18 +585,11 @@ impl Target {
         Ok(client)
     }
 
-    /// What to pass istioctl (`--kubeconfig K --context C`) so it acts on exactly this target.
-    /// A single kubeconfig file is passed as is; merged files and the in-cluster account are
-    /// written, minified to this context, to a private (0600) temporary file that lives as long as
-    /// the returned value.
+    /// What to pass istioctl (`--kubeconfig K --context C`) so it acts on exactly this target:
+    /// the kubeconfig minified to this context (its cluster and user only: istioctl never sees
+    /// the other contexts' credentials), in a private (0600) temporary file that lives as long
+    /// as the returned value.
     pub fn kubeconfig_for_istioctl(&self) -> Result<IstioctlKubeconfig> {
-        if let [file] = self.files.as_slice() {
-            return Ok(IstioctlKubeconfig {
-                path: file.clone(),
-                context: self.context.clone(),
-                temp: None,
-            });
-        }
         let failed = |e: std::io::Error| {
             Error::failed("cannot write a temporary kubeconfig for istioctl").with_source(e)
         };

@@ -349,15 +349,20 @@ fn debug_and_json_never_show_credentials() {
 }
 
 #[test]
-fn istioctl_gets_the_single_file_or_a_private_minified_one() {
+fn istioctl_gets_a_private_copy_minified_to_the_target() {
     let fx = Fixture::new();
     let a = fx.file("a.yaml", A);
     let b = fx.file("b.yaml", B);
 
+    // Even one file goes as a copy: it may hold other contexts' credentials.
     let single = resolve_in(&fx.kubeconfig_env(&[&a]), None, Some("shared")).expect("resolves");
     let handoff = single.kubeconfig_for_istioctl().expect("handoff");
-    assert_eq!((handoff.path(), handoff.context()), (a.as_path(), "shared"));
-    assert!(!handoff.is_temporary());
+    assert_ne!(handoff.path(), a.as_path());
+    assert_eq!(handoff.context(), "shared");
+    assert!(handoff.is_temporary());
+    let text = fs::read_to_string(handoff.path()).expect("readable");
+    let written = kubeconfig::parse(handoff.path(), &text).expect("parses back");
+    assert_eq!(written.contexts.len(), 1);
 
     let merged = resolve_in(&fx.kubeconfig_env(&[&b, &a]), None, Some("shared")).expect("resolves");
     let handoff = merged.kubeconfig_for_istioctl().expect("handoff");
