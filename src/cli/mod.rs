@@ -235,11 +235,11 @@ pub struct InstallArgs {
     pub rollout: RolloutArgs,
 
     /// How long istioctl waits for each component to become ready (passed as --readiness-timeout)
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_positive_duration)]
     pub readiness_timeout: std::time::Duration,
 
     /// Stop istioctl if the whole run takes longer than this
-    #[arg(long = "istioctl-timeout", value_name = "DURATION", default_value = "30m", value_parser = parse_duration)]
+    #[arg(long = "istioctl-timeout", value_name = "DURATION", default_value = "30m", value_parser = parse_positive_duration)]
     pub istioctl_timeout: std::time::Duration,
 
     /// Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force
@@ -299,7 +299,7 @@ pub struct EnableNamespaceArgs {
     pub selection: NamespaceSelection,
 
     /// Inject with this control plane revision (istio.io/rev=REV) instead of the default one
-    #[arg(long, value_name = "REV")]
+    #[arg(long, value_name = "REV", value_parser = parse_revision)]
     pub revision: Option<String>,
 
     /// Restart the workloads whose pods lack a sidecar, batch by batch
@@ -375,7 +375,7 @@ pub struct UninstallArgs {
     pub istioctl: IstioctlArgs,
 
     /// Stop istioctl if it takes longer than this
-    #[arg(long = "istioctl-timeout", value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    #[arg(long = "istioctl-timeout", value_name = "DURATION", default_value = "10m", value_parser = parse_positive_duration)]
     pub istioctl_timeout: std::time::Duration,
 }
 
@@ -448,12 +448,27 @@ pub struct RolloutArgs {
     pub batch_size: u32,
 
     /// How long each batch of restarted workloads may take to become Available
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_positive_duration)]
     pub timeout: std::time::Duration,
 }
 
 /// Go-style durations as kubectl and istioctl take them: `300s`, `5m`, `1m30s`, `2h`; a bare
 /// number is seconds.
+/// A wait that must be able to end in success: zero is refused.
+pub fn parse_positive_duration(text: &str) -> Result<std::time::Duration, String> {
+    let d = parse_duration(text)?;
+    if d.is_zero() {
+        return Err(format!("{text:?} is zero; give a duration like 90s, 5m or 1m30s"));
+    }
+    Ok(d)
+}
+
+/// A revision names Kubernetes objects (istiod-REV, istio.io/rev=REV): a DNS-1123 label.
+pub fn parse_revision(text: &str) -> Result<String, String> {
+    crate::istio::check_revision(text).map_err(|why| format!("{text:?} is not a revision name: {why}"))?;
+    Ok(text.to_string())
+}
+
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
     let bad = || format!("{text:?} is not a duration; write it like 90s, 5m or 1m30s");
     if let Ok(secs) = text.parse::<u64>() {

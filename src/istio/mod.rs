@@ -123,6 +123,22 @@ fn revisioned(base: &str, revision: &str) -> String {
     }
 }
 
+/// A revision names Kubernetes objects (istiod-<revision>), so it must be a DNS-1123 label.
+pub fn check_revision(name: &str) -> Result<(), String> {
+    let valid_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    if name.is_empty() {
+        Err("it is empty".into())
+    } else if name.len() > 63 {
+        Err(format!("it has {} characters; the limit is 63", name.len()))
+    } else if !name.chars().all(valid_char) {
+        Err("only lowercase letters, digits and '-' are allowed".into())
+    } else if name.starts_with('-') || name.ends_with('-') {
+        Err("it must start and end with a letter or digit".into())
+    } else {
+        Ok(())
+    }
+}
+
 /// Whether a webhook configuration of that name is one of Istio's injectors or revision tags:
 /// what makes new pods get a sidecar.
 pub fn is_injector_webhook(name: &str) -> bool {

@@ -91,9 +91,18 @@ impl SetArg {
 }
 
 /// Splits `a.b[0].[name:x].c\.d` into segments.
+/// No IstioOperator field lies deeper than this; a longer path is a mistake, not a setting.
+const MAX_SEGMENTS: usize = 64;
+
 pub fn parse_path(text: &str) -> std::result::Result<Vec<Segment>, String> {
     if text.is_empty() {
         return Err("the path is empty".into());
+    }
+    let parts = text.matches(['.', '[']).count() + 1;
+    if parts > MAX_SEGMENTS {
+        return Err(format!(
+            "the path has {parts} parts; no IstioOperator field is more than {MAX_SEGMENTS} deep"
+        ));
     }
     let mut segments = Vec::new();
     for piece in split_dots(text) {

@@ -222,6 +222,9 @@ fn field(parent: Shape, key: &str, value: &Value, path: &str, out: &mut Vec<Prob
     if let Some(problem) = unknown_key(parent, key, path) {
         return out.push(problem);
     }
+    if parent == Shape::K8s {
+        k8s_numbers(key, value, &shown, out);
+    }
     if matches!(parent, Shape::Base | Shape::Component | Shape::Gateway)
         && key == "enabled"
         && !(value.is_boolean() || value.is_null())
@@ -229,6 +232,35 @@ fn field(parent: Shape, key: &str, value: &Value, path: &str, out: &mut Vec<Prob
         return out.push(wrong_type(&shown, "true or false", value));
     }
     node(value, parent.child(key), &shown, out);
+}
+
+/// Numbers the API server would refuse after istioctl started applying: a negative or
+/// fractional replicaCount, a Service port outside 1–65535, a nodePort outside the default
+/// range 30000–32767 (k8s.io/kubernetes pkg/apis/core/validation: ValidateService).
+fn k8s_numbers(key: &str, value: &Value, path: &str, out: &mut Vec<Problem>) {
+    let integer_in = |v: &Value, low: u64, high: u64| v.as_u64().is_some_and(|n| (low..=high).contains(&n));
+    match key {
+        "replicaCount" if !value.is_null() && !integer_in(value, 0, u64::from(u32::MAX)) => {
+            out.push(wrong_type(path, "a whole number of replicas, 0 or more", value));
+        }
+        "service" => {
+            let ports = value
+                .get("ports")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            for (index, port) in ports.iter().enumerate() {
+                let at = format!("{path}.ports[{index}]");
+                if let Some(p) = port.get("port").filter(|p| !integer_in(p, 1, 65_535)) {
+                    out.push(wrong_type(&format!("{at}.port"), "a port number 1-65535", p));
+                }
+                if let Some(n) = port.get("nodePort").filter(|n| !integer_in(n, 30_000, 32_767)) {
+                    out.push(wrong_type(&format!("{at}.nodePort"), "a nodePort 30000-32767", n));
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 fn gateways(items: &[Value], path: &str, out: &mut Vec<Problem>) {
@@ -326,20 +358,9 @@ pub fn numeric_versions(value: &Value, path: &str, out: &mut Vec<String>) {
     }
 }
 
-/// A revision names Kubernetes objects (istiod-<revision>), so it must be a DNS-1123 label.
+/// A revision names Kubernetes objects: see `istio::check_revision`.
 pub fn revision(name: &str) -> Result<(), String> {
-    let valid_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
-    if name.is_empty() {
-        Err("it is empty".into())
-    } else if name.len() > 63 {
-        Err(format!("it has {} characters; the limit is 63", name.len()))
-    } else if !name.chars().all(valid_char) {
-        Err("only lowercase letters, digits and '-' are allowed".into())
-    } else if name.starts_with('-') || name.ends_with('-') {
-        Err("it must start and end with a letter or digit".into())
-    } else {
-        Ok(())
-    }
+    crate::istio::check_revision(name)
 }
 
 fn wrong_type(path: &str, wanted: &str, value: &Value) -> Problem {
@@ -475,6 +496,30 @@ mod tests {
             found[1].1.starts_with("did you mean `autoscaleMin`?"),
             "{}",
             found[1].1
+        );
+    }
+
+    /// What the API server would refuse half-way through istioctl's apply.
+    #[test]
+    fn replicas_and_ports_are_numbers_the_api_server_takes() {
+        let doc = iop(json!({"components": {
+            "pilot": {"k8s": {"replicaCount": -1}},
+            "ingressGateways": [{"name": "x", "k8s": {"replicaCount": 1.5, "service": {"ports": [
+                {"port": 80, "nodePort": 31380},
+                {"port": 70000, "nodePort": "31390"},
+                {"port": 443, "nodePort": 8443}
+            ]}}}]
+        }}));
+        let paths: Vec<String> = document(&doc).into_iter().map(|p| p.path).collect();
+        assert_eq!(
+            paths,
+            [
+                "spec.components.pilot.k8s.replicaCount",
+                "spec.components.ingressGateways[name=x].k8s.replicaCount",
+                "spec.components.ingressGateways[name=x].k8s.service.ports[1].port",
+                "spec.components.ingressGateways[name=x].k8s.service.ports[1].nodePort",
+                "spec.components.ingressGateways[name=x].k8s.service.ports[2].nodePort",
+            ]
         );
     }
 

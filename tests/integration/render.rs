@@ -625,3 +625,37 @@ fn spec_namespace_is_accepted_with_a_warning() {
         "{err}"
     );
 }
+
+/// Bad input is refused before any cluster is contacted, with exit 2 and a message that names
+/// the flag: wrong types at known paths, absurd paths, nonsensical durations, bad revisions.
+#[test]
+fn bad_values_are_usage_errors_before_any_cluster() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        crate::support::istioup(home.path())
+            .args(args)
+            .env("KUBECONFIG", "/nonexistent")
+            .output()
+            .unwrap()
+    };
+    let deep = format!("--set={}=1", vec!["a"; 20_000].join("."));
+    for (args, says) in [
+        (vec!["render", "--set", "values=7"], "spec.values"),
+        (
+            vec!["render", deep.as_str()],
+            "no IstioOperator field is more than 64 deep",
+        ),
+        (vec!["install", "--istioctl-timeout", "0"], "--istioctl-timeout"),
+        (vec!["install", "--readiness-timeout", "0s"], "is zero"),
+        (
+            vec!["enable", "namespace", "shop", "--revision", "Canary_1"],
+            "is not a revision name",
+        ),
+    ] {
+        let out = run(&args);
+        let err = crate::support::text(&out.stderr);
+        assert_eq!(crate::support::code(&out), 2, "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
