@@ -76,6 +76,21 @@ async fn enable_one(api: &Api<Namespace>, name: &str, revision: Option<&str>) ->
     if labels.get(key) == Some(&value) && (key == INJECTION_LABEL || !labels.contains_key(INJECTION_LABEL)) {
         return Ok(outcome(Change::Unchanged, None));
     }
+    // Someone pinned the namespace to a revision: `istio-injection=enabled` would beat that pin
+    // and move its pods to the default control plane on their next restart.
+    if key == INJECTION_LABEL
+        && let Some(pinned) = labels
+            .get(REVISION_LABEL)
+            .filter(|_| owned.as_deref() != Some(REVISION_LABEL))
+    {
+        return Ok(outcome(
+            Change::Conflict,
+            Some(format!(
+                "pinned to revision {pinned} by someone else ({REVISION_LABEL}={pinned}); left alone, \
+                 as istio-injection=enabled would move it to the default revision"
+            )),
+        ));
+    }
     // `istio-injection` beats `istio.io/rev`: a foreign one would silently override ours.
     let foreign_injection = labels
         .get(INJECTION_LABEL)

@@ -52,7 +52,14 @@ pub async fn select(
                 .with_source(e)
                 .with_hint("write a label selector like team=shop or 'env in (prod,stage)'")
         })?;
-        return Ok(found.iter().map(|ns| ns.name_any()).collect());
+        // A selector never reaches the namespaces Istio must not inject, as naming them is refused.
+        return Ok(found
+            .iter()
+            .map(|ns| ns.name_any())
+            .filter(|name| {
+                !for_enable || !(name.starts_with("kube-") || NEVER_INJECTED.contains(&name.as_str()))
+            })
+            .collect());
     }
     let existing = list_all(api, &kube::api::ListParams::default(), "namespaces").await?;
     if selection.all {

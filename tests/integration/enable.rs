@@ -351,3 +351,47 @@ fn a_restart_fails_loudly_when_the_injector_is_unreachable() {
         "waited out the timeout"
     );
 }
+
+/// A namespace someone pinned to a revision (`istio.io/rev` set by another tool) is left alone
+/// by --all and reported: `istio-injection=enabled` would beat the pin and move its pods to the
+/// default control plane on their next restart. A label selector never reaches the namespaces
+/// Istio must not inject.
+#[test]
+fn foreign_revision_pins_and_system_namespaces_are_left_alone() {
+    let c = Cluster::start(&CLUSTER.replace(
+        "  - name: blog\n",
+        "  - name: blog\n    labels: {istio.io/rev: canary, tier: web}\n",
+    ));
+    c.install(&[]);
+    let out = c
+        .istioup()
+        .args(["enable", "namespace", "--all", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let blog = report["namespaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["namespace"] == "blog")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert_eq!(blog["change"], "conflict", "{blog:#}");
+    assert!(c.namespace_labels("blog").get("istio-injection").is_none());
+    assert_eq!(c.namespace_labels("blog")["istio.io/rev"], "canary");
+
+    // An empty selector matches every namespace; the system ones are still not touched.
+    let out = c
+        .istioup()
+        .args(["enable", "namespace", "-l", "", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    for system in ["kube-system", "kube-public", "kube-node-lease"] {
+        assert!(
+            c.namespace_labels(system).get("istio-injection").is_none(),
+            "{system} labelled: {}",
+            text(&out.stdout)
+        );
+    }
+}
