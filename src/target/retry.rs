@@ -118,22 +118,9 @@ impl Retry {
         let base = FIRST_DELAY
             .saturating_mul(1 << self.attempt.min(10))
             .min(MAX_DELAY);
-        let jitter = base.mul_f64(fastrand_f64() * 0.5);
+        let jitter = base.mul_f64(fastrand::f64() * 0.5);
         base + jitter
     }
-}
-
-/// A cheap, good-enough random fraction in [0, 1) without a dependency: jitter needs no quality.
-fn fastrand_f64() -> f64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0),
-    );
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 fn retry_after<Res>(response: &Response<Res>) -> Option<Duration> {
