@@ -93,7 +93,10 @@ impl Error {
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static));
         while let Some(err) = next {
-            let text = plain_exec_failure(&err.to_string());
+            let text = match err.downcast_ref::<kube::Error>() {
+                Some(kube::Error::Api(status)) => answered(status),
+                _ => plain_exec_failure(&err.to_string()),
+            };
             let repeated = text == self.message || out.last().is_some_and(|last| last.contains(&text));
             if !repeated && !text.is_empty() {
                 out.push(text);
@@ -114,6 +117,42 @@ impl Error {
         }
         out
     }
+}
+
+/// What the API server answered, said plainly (kube-rs' own text appends a Rust debug dump):
+/// `the API server answered 403 Forbidden: namespaces "x" is forbidden: ...`.
+fn answered(status: &kube::core::Status) -> String {
+    let code = status.code;
+    let reason = if status.reason.is_empty() {
+        http::StatusCode::from_u16(code)
+            .ok()
+            .and_then(|c| c.canonical_reason())
+            .unwrap_or("")
+            .replace(' ', "")
+    } else {
+        status.reason.clone()
+    };
+    let message = status.message.trim();
+    match (reason.is_empty(), message.is_empty()) {
+        (_, true) => format!("the API server answered {code} {reason}")
+            .trim_end()
+            .to_string(),
+        (true, false) => format!("the API server answered {code}: {message}"),
+        (false, false) => format!("the API server answered {code} {reason}: {message}"),
+    }
+}
+
+/// Whether the server's TLS certificate was not signed by the CA istioup trusts.
+pub fn untrusted_certificate(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if text.contains("UnknownIssuer") || text.contains("invalid peer certificate") {
+            return true;
+        }
+        next = e.source();
+    }
+    false
 }
 
 /// kube-rs reports a failing exec credential plugin with its whole command line (environment
@@ -181,6 +220,15 @@ pub fn api_error(err: kube::Error, what: &str) -> Error {
         kube::Error::Api(status) if status.code == 401 => {
             Some("the API server rejected the credentials; refresh them (e.g. log in again) and retry")
         }
+        kube::Error::Api(status) if status.code == 429 => Some(
+            "the API server kept answering 429 Too Many Requests (its API Priority and Fairness limits) \
+             after istioup's retries; wait a minute and re-run the same command, it continues where it stopped",
+        ),
+        _ if untrusted_certificate(&err) => Some(
+            "the server's certificate is not signed by the certificate authority in the kubeconfig \
+             (certificate-authority or certificate-authority-data of the cluster): get the cluster's \
+             current CA (e.g. download the kubeconfig again), and check the server address is the cluster's",
+        ),
         kube::Error::HyperError(_) | kube::Error::Service(_) => {
             Some("is the API server reachable? `istioup context` shows which server istioup uses")
         }

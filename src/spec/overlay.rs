@@ -137,8 +137,50 @@ fn yaml_error(err: &serde_saphyr::Error, name: &str) -> Error {
         return Error::failed(format!("{at}: a second YAML document starts here"))
             .with_hint("put one IstioOperator in each file and pass -f once per file");
     }
+    match original(plain) {
+        serde_saphyr::Error::DuplicateMappingKey { key, .. } => {
+            let key = key.as_deref().map(|k| format!("`{k}` ")).unwrap_or_default();
+            return Error::failed(format!("{at}: the key {key}appears twice in the same mapping"))
+                .with_hint("keep one of them: istioctl would silently use only the last");
+        }
+        serde_saphyr::Error::Budget { breach, .. } => {
+            return Error::failed(format!(
+                "{at}: the YAML is too big to be an overlay ({}); nothing was read",
+                budget_breach(breach)
+            ))
+            .with_hint("an overlay is a few kilobytes: check the file is the one you meant (anchors and aliases that repeat each other grow a file without bounds)");
+        }
+        _ => {}
+    }
     let message = serde_saphyr::DefaultMessageFormatter.format_message(plain);
     Error::failed(format!("{at}: invalid YAML: {message}")).with_hint("fix the YAML at that line and column")
+}
+
+/// The error under serde-saphyr's wrappers (an alias's locations, a source snippet).
+fn original(mut err: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    loop {
+        match err {
+            serde_saphyr::Error::AliasError { error, .. }
+            | serde_saphyr::Error::WithSnippet { error, .. } => err = error,
+            other => return other,
+        }
+    }
+}
+
+/// A YAML budget breach said in words, not as the library's debug dump.
+fn budget_breach(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    match breach {
+        B::Events { events } => format!("more than {events} YAML events"),
+        B::Aliases { aliases } => format!("more than {aliases} aliases"),
+        B::Anchors { anchors } => format!("more than {anchors} anchors"),
+        B::Depth { depth } => format!("nested more than {depth} levels deep"),
+        B::Nodes { nodes } => format!("more than {nodes} values once aliases are expanded"),
+        B::ScalarBytes { .. } => "a value longer than the limit".to_string(),
+        B::InputBytes { .. } => "more input than the limit".to_string(),
+        B::AliasAnchorRatio { .. } => "far more aliases than anchors".to_string(),
+        _ => "over one of the parser's limits".to_string(),
+    }
 }
 
 fn check_document(value: &Value, origin: &Origin) -> Result<()> {
@@ -354,6 +396,15 @@ mod tests {
     }
 
     #[test]
+    fn a_duplicate_key_is_named_with_its_line_in_plain_words() {
+        let text = format!("{IOP}spec:\n  profile: default\n  profile: demo\n");
+        let err = message(text.as_bytes());
+        assert!(err.contains("the key `profile` appears twice"), "{err}");
+        assert!(err.contains(":6:") || err.contains(":5:"), "{err}");
+        assert!(!err.contains("DuplicateKeyPolicy"), "{err}");
+    }
+
+    #[test]
     fn alias_bombs_hit_the_budget_instead_of_memory() {
         let mut text = format!("{IOP}spec:\n  values:\n    a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         let mut previous = 'a';
@@ -362,6 +413,8 @@ mod tests {
             text.push_str(&format!("    {name}: &{name} [{refs}]\n"));
             previous = name;
         }
-        assert!(message(text.as_bytes()).contains("invalid YAML"));
+        let err = message(text.as_bytes());
+        assert!(err.contains("too big to be an overlay"), "{err}");
+        assert!(!err.contains("{ ") && !err.contains("budget breached"), "{err}");
     }
 }

@@ -39,6 +39,10 @@ use kubeconfig::{Loaded, join_paths};
 /// instead of the pod mount. Integration tests fake a pod with it; nothing else should set it.
 pub const SERVICEACCOUNT_DIR_ENV: &str = "ISTIOUP_SERVICEACCOUNT_DIR";
 
+/// How long an exec credential plugin may take to hand over a credential. kubectl waits
+/// forever; in CI that is a hung job. Tests shorten it with `ISTIOUP_EXEC_TIMEOUT_SECS`.
+const EXEC_TIMEOUT_DEFAULT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The cluster istioup acts on: names, server and namespace, with where each came from. Holds
 /// the credentials needed to connect, but never prints or serializes them.
 #[derive(Clone, Serialize)]
@@ -556,7 +560,34 @@ impl Target {
             config.write_timeout = Some(self.request_timeout);
             config.connect_timeout = Some(self.request_timeout.min(std::time::Duration::from_secs(30)));
         }
-        retry::client(config).map_err(|e| failed().with_source(e))
+        let plugin = self
+            .kubeconfig
+            .auth_infos
+            .first()
+            .and_then(|u| u.auth_info.as_ref())
+            .and_then(|a| a.exec.as_ref())
+            .and_then(|e| e.command.clone());
+        let Some(plugin) = plugin else {
+            return retry::client(config).map_err(|e| failed().with_source(e));
+        };
+        // Building the client runs the exec credential plugin, blocking, and a plugin can wait
+        // forever (for a login nobody will do in CI): run it aside and stop waiting in time.
+        let build = tokio::task::spawn_blocking(move || retry::client(config));
+        let exec_timeout = std::env::var("ISTIOUP_EXEC_TIMEOUT_SECS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map(std::time::Duration::from_secs)
+            .unwrap_or(EXEC_TIMEOUT_DEFAULT);
+        match tokio::time::timeout(exec_timeout, build).await {
+            Ok(Ok(built)) => built.map_err(|e| failed().with_source(e)),
+            Ok(Err(e)) => Err(failed().with_source(e)),
+            Err(_) => Err(Error::failed(format!(
+                "the exec credential plugin {plugin} of user {:?} did not finish within {}s",
+                self.user,
+                exec_timeout.as_secs()
+            ))
+            .with_hint("run the plugin by hand to see what it waits for (a login? a network?), then retry")),
+        }
     }
 
     /// A client that has reached the API server once (`GET /version`, as kubectl's discovery
@@ -574,10 +605,32 @@ impl Target {
                 ))
                 .with_hint("is the server overloaded or the address wrong? raise --request-timeout for a slow server");
             }
+            let what = match &e {
+                // It answered: reachable, but failing or refusing.
+                kube::Error::Api(status) if ![401, 403].contains(&status.code) => {
+                    let error = crate::error::api_error(
+                        e,
+                        &format!(
+                            "the Kubernetes API server {} (context {}) answered GET /version with an error",
+                            self.server, self.context
+                        ),
+                    );
+                    return if error.hint().is_some() {
+                        error
+                    } else {
+                        error.with_hint(
+                            "the server is reachable but failing: check its health (kubectl get --raw '/readyz?verbose') and retry",
+                        )
+                    };
+                }
+                kube::Error::Api(_) => "was refused by",
+                _ if crate::error::untrusted_certificate(&e) => "cannot verify the TLS certificate of",
+                _ => "cannot reach",
+            };
             crate::error::api_error(
                 e,
                 &format!(
-                    "cannot reach the Kubernetes API server {} (context {})",
+                    "{what} the Kubernetes API server {} (context {})",
                     self.server, self.context
                 ),
             )
