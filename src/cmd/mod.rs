@@ -35,5 +35,9 @@ fn block_on<T>(future: impl std::future::Future<Output = Result<T>>) -> Result<T
         .enable_all()
         .build()
         .map_err(|e| crate::error::Error::failed("cannot start the async runtime").with_source(e))?;
-    runtime.block_on(future)
+    let result = runtime.block_on(future);
+    // Not waiting for blocking work left behind (an exec credential plugin istioup stopped
+    // waiting for): the command is over.
+    runtime.shutdown_background();
+    result
 }

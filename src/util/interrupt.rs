@@ -1,7 +1,10 @@
-//! Ctrl-C (and SIGTERM): once watched, an interrupt is a flag every side-effecting step checks before it
+//! Ctrl-C (and SIGTERM): before a command changes anything, an interrupt ends it at once (exit
+//! 130); once watched, an interrupt is a flag every side-effecting step checks before it
 //! writes, so nothing is changed after the user asked to stop, and an event a running step
 //! (istioctl) waits on to stop at once.
+use std::io::Write;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::sync::watch;
 
@@ -11,36 +14,53 @@ fn state() -> &'static watch::Sender<bool> {
     INTERRUPTED.get_or_init(|| watch::channel(false).0)
 }
 
-/// Starts listening for Ctrl-C (SIGINT) and SIGTERM. Call from inside the runtime, once the command is
-/// about to change things: before that, the default handler ends the process, which is right.
-/// On Unix the handler is installed before this returns, so no interrupt slips through between
-/// this call and the first step that waits for one. Calling it again changes nothing.
-pub fn watch() {
-    static WATCHING: std::sync::Once = std::sync::Once::new();
-    WATCHING.call_once(listen);
-}
+/// Set once the command is about to change things: from then on an interrupt is a flag the
+/// steps check; before, it ends the process at once (exit 130), as nothing was changed yet.
+static WATCHING: AtomicBool = AtomicBool::new(false);
 
-fn listen() {
+/// Installs istioup's Ctrl-C (SIGINT) and SIGTERM handling; call first thing in `main`. Until
+/// `watch` is called, an interrupt ends the process with exit 130 and says nothing was changed
+/// (SIGTERM too, which by default would end it with 143 and no word: CI systems cancel that way).
+pub fn install() {
     #[cfg(unix)]
     {
-        use tokio::signal::unix::{SignalKind, signal};
-        // SIGTERM is how CI systems and process managers cancel: the same clean stop.
-        for kind in [SignalKind::interrupt(), SignalKind::terminate()] {
-            if let Ok(mut stream) = signal(kind) {
-                tokio::spawn(async move {
-                    if stream.recv().await.is_some() {
-                        state().send_replace(true);
-                    }
-                });
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            for _ in signals.forever() {
+                if WATCHING.load(Ordering::SeqCst) {
+                    state().send_replace(true);
+                } else {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "\ninterrupted; nothing on the cluster was changed"
+                    );
+                    std::process::exit(130);
+                }
             }
-        }
+        });
     }
+}
+
+/// From now on, an interrupt (Ctrl-C or SIGTERM) no longer ends the process: it becomes a flag
+/// every side-effecting step checks before it writes, so nothing is changed after the user asked
+/// to stop, and an event a running step (istioctl) waits on to stop at once. Calling it again
+/// changes nothing.
+pub fn watch() {
+    WATCHING.store(true, Ordering::SeqCst);
     #[cfg(not(unix))]
-    tokio::spawn(async {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            state().send_replace(true);
-        }
-    });
+    {
+        static LISTENING: std::sync::Once = std::sync::Once::new();
+        LISTENING.call_once(|| {
+            tokio::spawn(async {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    state().send_replace(true);
+                }
+            });
+        });
+    }
 }
 
 pub fn interrupted() -> bool {

@@ -70,14 +70,17 @@ pub async fn run(
         crate::util::redact::apply(&format!("{} {}", istioctl.display(), shell_words(args)))
     );
     observer.started(&format!("{} {}", istioctl.display(), shell_words(args)), log_path);
-    let mut child = tokio::process::Command::new(istioctl)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| Error::failed(format!("cannot start {}", istioctl.display())).with_source(e))?;
+    let mut child = spawn(istioctl, args)?;
+    let verb = args
+        .iter()
+        .map(|a| a.to_string_lossy())
+        .find(|a| !a.starts_with('-'))
+        .unwrap_or_default();
+    crate::act::journal::record(
+        "ran",
+        format!("istioctl {verb}"),
+        Some(format!("its output: {}", log_path.display())),
+    );
     let (tx, mut rx) = mpsc::unbounded_channel::<String>();
     if let Some(out) = child.stdout.take() {
         tokio::spawn(forward(out, tx.clone()));
@@ -105,7 +108,7 @@ pub async fn run(
                 None => break,
             },
             _ = &mut timeout => {
-                let _ = child.kill().await;
+                stop(&mut child).await;
                 let _ = writeln!(log, "istioup: stopped istioctl after {}s", deadline.as_secs());
                 return Err(Error::new(Kind::Istioctl, format!(
                     "istioctl did not finish within {}s and was stopped", deadline.as_secs()
@@ -113,7 +116,7 @@ pub async fn run(
                 .with_hint(format!("its output is in {}; raise --istioctl-timeout if the cluster is slow", log_path.display())));
             }
             _ = &mut interrupt => {
-                let _ = child.kill().await;
+                stop(&mut child).await;
                 let _ = writeln!(log, "istioup: interrupted; istioctl stopped");
                 return Err(Error::new(Kind::Interrupted, "interrupted: istioctl was stopped")
                     .with_hint(format!("re-running the same command finishes the job; istioctl's output is in {}", log_path.display())));
@@ -131,6 +134,43 @@ pub async fn run(
         events,
         log: log_path.to_path_buf(),
     })
+}
+
+/// Starts istioctl with stdin closed and its output piped, in its own process group: whatever
+/// istioctl is (a wrapper script that does not `exec`, say), stopping it stops everything it
+/// started; and a terminal's Ctrl-C reaches istioup only, which then stops the group itself.
+fn spawn(istioctl: &Path, args: &[OsString]) -> Result<tokio::process::Child> {
+    let mut command = tokio::process::Command::new(istioctl);
+    command
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    #[cfg(unix)]
+    command.process_group(0);
+    command
+        .spawn()
+        .map_err(|e| Error::failed(format!("cannot start {}", istioctl.display())).with_source(e))
+}
+
+/// How long istioctl may take to stop after SIGTERM before its group is killed.
+const GRACE: Duration = Duration::from_secs(5);
+
+/// Stops istioctl and everything in its process group: SIGTERM (istioctl stops cleanly), then,
+/// after `GRACE` or once istioctl itself is gone, SIGKILL for whatever is left in the group.
+async fn stop(child: &mut tokio::process::Child) {
+    #[cfg(unix)]
+    if let Some(group) = child
+        .id()
+        .and_then(|id| rustix::process::Pid::from_raw(id as i32))
+    {
+        use rustix::process::{Signal, kill_process_group};
+        let _ = kill_process_group(group, Signal::TERM);
+        let _ = tokio::time::timeout(GRACE, child.wait()).await;
+        let _ = kill_process_group(group, Signal::KILL);
+    }
+    let _ = child.kill().await;
 }
 
 /// How long a line without its separator may sit before it counts as complete. Piped istioctl
