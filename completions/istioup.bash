@@ -374,7 +374,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__disable__subcmd__cluster)
-            opts="-o -y -v -h -V --force --purge --backup --no-backup --delete-namespace --dry-run --istioctl --istioctl-timeout --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+            opts="-o -y -v -h -V --force --purge --backup --no-backup --delete-namespace --dry-run --istioctl --istioctl-timeout --wait-for-lock --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -389,6 +389,10 @@ _istioup() {
                     return 0
                     ;;
                 --istioctl-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-for-lock)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -494,7 +498,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__disable__subcmd__namespace)
-            opts="-l -o -y -v -h -V --all --selector --force --explicit --restart --batch-size --timeout --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+            opts="-l -o -y -v -h -V --all --selector --force --explicit --restart --batch-size --timeout --wait-for-lock --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -513,6 +517,10 @@ _istioup() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-for-lock)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -688,7 +696,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__enable__subcmd__namespace)
-            opts="-l -o -y -v -h -V --all --selector --revision --restart --batch-size --timeout --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+            opts="-l -o -y -v -h -V --all --selector --revision --restart --batch-size --timeout --wait-for-lock --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -711,6 +719,10 @@ _istioup() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-for-lock)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1016,7 +1028,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__install)
-            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --force --dry-run --restart --batch-size --timeout --readiness-timeout --istioctl-timeout --istioctl-arg --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --force --dry-run --restart --batch-size --timeout --wait-for-lock --readiness-timeout --istioctl-timeout --istioctl-arg --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1071,6 +1083,10 @@ _istioup() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-for-lock)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1222,7 +1238,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__uninstall)
-            opts="-o -y -v -h -V --force --purge --backup --no-backup --delete-namespace --dry-run --istioctl --istioctl-timeout --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+            opts="-o -y -v -h -V --force --purge --backup --no-backup --delete-namespace --dry-run --istioctl --istioctl-timeout --wait-for-lock --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1237,6 +1253,10 @@ _istioup() {
                     return 0
                     ;;
                 --istioctl-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-for-lock)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -118,8 +118,9 @@ warn\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l skip-check -d 'Skip a check by its id (repeatable), for an admin who knows better' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l batch-size -d 'How many workloads restart at once' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l timeout -d 'How long each batch of restarted workloads may take to become Available' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l wait-for-lock -d 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l readiness-timeout -d 'How long istioctl waits for each component to become ready (passed as --readiness-timeout)' -r
-complete -c istioup -n "__fish_istioup_using_subcommand install" -l istioctl-timeout -d 'Stop istioctl if the whole run takes longer than this' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l istioctl-timeout -d 'Stop istioctl and all it started if the whole run takes longer than this [default: 3 × --readiness-timeout + 5m]' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l istioctl-arg -d 'Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l context -d 'The kubeconfig context to use (beats current-context)' -r
@@ -160,6 +161,7 @@ complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l revision -d 'Inject with this control plane revision (istio.io/rev=REV) instead of the default one' -r
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l batch-size -d 'How many workloads restart at once' -r
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l timeout -d 'How long each batch of restarted workloads may take to become Available' -r
+complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l wait-for-lock -d 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder' -r
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -l context -d 'The kubeconfig context to use (beats current-context)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand enable; and __fish_seen_subcommand_from namespace" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
@@ -215,6 +217,7 @@ complete -c istioup -n "__fish_istioup_using_subcommand disable; and not __fish_
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -s l -l selector -d 'The namespaces matching this label selector (e.g. team=shop)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l batch-size -d 'How many workloads restart at once' -r
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l timeout -d 'How long each batch of restarted workloads may take to become Available' -r
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l wait-for-lock -d 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder' -r
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -l context -d 'The kubeconfig context to use (beats current-context)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from namespace" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
@@ -250,7 +253,8 @@ complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from workload" -s V -l version -d 'Print version'
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l backup -d 'With --purge: first write every Istio custom resource to DIR (restore: kubectl apply -f DIR)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
-complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l istioctl-timeout -d 'Stop istioctl if it takes longer than this' -r
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l istioctl-timeout -d 'Stop istioctl and all it started if it takes longer than this' -r
+complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l wait-for-lock -d 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder' -r
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -l context -d 'The kubeconfig context to use (beats current-context)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from cluster" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
@@ -276,7 +280,8 @@ complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen
 complete -c istioup -n "__fish_istioup_using_subcommand disable; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l backup -d 'With --purge: first write every Istio custom resource to DIR (restore: kubectl apply -f DIR)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
-complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l istioctl-timeout -d 'Stop istioctl if it takes longer than this' -r
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l istioctl-timeout -d 'Stop istioctl and all it started if it takes longer than this' -r
+complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l wait-for-lock -d 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder' -r
 complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -l context -d 'The kubeconfig context to use (beats current-context)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand uninstall" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''

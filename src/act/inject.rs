@@ -2,19 +2,27 @@
 //! set, so that disabling later removes only what istioup added. Shared by `install --inject`
 //! and `enable namespace`.
 
+use std::collections::{HashMap, HashSet};
+
 use futures::stream::{self, StreamExt, TryStreamExt};
 use k8s_openapi::api::core::v1::Namespace;
-use kube::api::{Api, Patch, PatchParams};
+use kube::api::{Api, ListParams, Patch, PatchParams};
 use kube::{Client, ResourceExt};
 use serde::Serialize;
 use serde_json::json;
 
+use super::journal;
 use crate::error::{Error, Kind, Result, api_error};
 use crate::istio::{INJECT_LABEL, INJECTION_LABEL, OWNER_ANNOTATION, REVISION_LABEL};
 use crate::util::interrupt;
 
-/// How many namespace patches run at once.
-const CONCURRENCY: usize = 8;
+/// How many namespace patches run at once: small independent writes, so many in flight; the
+/// retry layer backs off when the server answers 429.
+const CONCURRENCY: usize = 48;
+/// How often a namespace that changed between istioup's read and its write is read again.
+const CONFLICT_RETRIES: usize = 5;
+/// Above this many namespaces, one list replaces a GET per namespace.
+const LIST_ABOVE: usize = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -37,6 +45,31 @@ pub struct Outcome {
     pub note: Option<String>,
 }
 
+/// Work over many objects that may stop part-way: what was done (in the order asked), and why
+/// it stopped. A failure on one namespace does not stop the others; Ctrl-C stops new writes.
+#[derive(Debug)]
+pub struct Partial<T> {
+    pub done: Vec<T>,
+    pub error: Option<Error>,
+}
+
+impl<T> Partial<T> {
+    fn failed(error: Error) -> Self {
+        Partial {
+            done: Vec::new(),
+            error: Some(error),
+        }
+    }
+
+    /// All of it, or the error (what was done is in the journal).
+    pub fn into_result(self) -> Result<Vec<T>> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(self.done),
+        }
+    }
+}
+
 /// The label that selects `revision` (`None`: the default revision).
 pub fn label_for(revision: Option<&str>) -> (&'static str, String) {
     match revision {
@@ -45,36 +78,39 @@ pub fn label_for(revision: Option<&str>) -> (&'static str, String) {
     }
 }
 
-/// Labels each namespace for injection by `revision`, concurrently (bounded). Stops writing as
-/// soon as the user interrupts.
-pub async fn enable(client: &Client, namespaces: &[String], revision: Option<&str>) -> Result<Vec<Outcome>> {
-    let api = Api::<Namespace>::all(client.clone());
-    stream::iter(namespaces.iter().cloned())
-        .map(|name| {
-            let api = api.clone();
-            async move { enable_one(&api, &name, revision).await }
-        })
-        .buffered(CONCURRENCY)
-        .try_collect()
-        .await
+/// What one namespace needs, decided from a read of it.
+enum Step<T> {
+    /// Nothing to write.
+    Done(T),
+    /// Write these labels (null removes) and the ownership record, then it is `then`.
+    Write {
+        labels: serde_json::Map<String, serde_json::Value>,
+        owner: serde_json::Value,
+        then: T,
+    },
 }
 
-async fn enable_one(api: &Api<Namespace>, name: &str, revision: Option<&str>) -> Result<Outcome> {
-    let ns = api
-        .get(name)
-        .await
-        .map_err(|e| api_error(e, &format!("cannot read namespace {name}")))?;
+/// Labels each namespace for injection by `revision`, concurrently (bounded), from one list of
+/// the namespaces. Each write carries the resourceVersion istioup read, so two runs at once
+/// cannot both claim a namespace: the second is refused (409), reads it again and finds it done.
+pub async fn enable(client: &Client, namespaces: &[String], revision: Option<&str>) -> Partial<Outcome> {
+    let decide = |ns: &Namespace| plan_enable(ns, revision);
+    each_namespace(client, namespaces, &decide, ("labelling", "label", "labelled")).await
+}
+
+fn plan_enable(ns: &Namespace, revision: Option<&str>) -> Step<Outcome> {
+    let name = ns.name_any();
     let labels = ns.labels();
     let owned = ns.annotations().get(OWNER_ANNOTATION).cloned();
     let (key, value) = label_for(revision);
     let outcome = |change, note: Option<String>| Outcome {
-        namespace: name.to_string(),
+        namespace: name.clone(),
         label: format!("{key}={value}"),
         change,
         note,
     };
     if labels.get(key) == Some(&value) && (key == INJECTION_LABEL || !labels.contains_key(INJECTION_LABEL)) {
-        return Ok(outcome(Change::Unchanged, None));
+        return Step::Done(outcome(Change::Unchanged, None));
     }
     // Someone pinned the namespace to a revision: `istio-injection=enabled` would beat that pin
     // and move its pods to the default control plane on their next restart.
@@ -83,7 +119,7 @@ async fn enable_one(api: &Api<Namespace>, name: &str, revision: Option<&str>) ->
             .get(REVISION_LABEL)
             .filter(|_| owned.as_deref() != Some(REVISION_LABEL))
     {
-        return Ok(outcome(
+        return Step::Done(outcome(
             Change::Conflict,
             Some(format!(
                 "pinned to revision {pinned} by someone else ({REVISION_LABEL}={pinned}); left alone, \
@@ -98,7 +134,7 @@ async fn enable_one(api: &Api<Namespace>, name: &str, revision: Option<&str>) ->
     if let Some(existing) = foreign_injection
         && (key == REVISION_LABEL || existing == "disabled")
     {
-        return Ok(outcome(
+        return Step::Done(outcome(
             Change::Conflict,
             Some(format!(
                 "labelled {INJECTION_LABEL}={existing} by someone else, which decides injection here; \
@@ -112,30 +148,159 @@ async fn enable_one(api: &Api<Namespace>, name: &str, revision: Option<&str>) ->
     if let Some(previous) = owned.as_deref().filter(|p| *p != key && labels.contains_key(*p)) {
         new_labels.insert(previous.to_string(), serde_json::Value::Null);
     }
-    patch_namespace(api, name, new_labels, json!(key), ("labelling", "label")).await?;
-    Ok(outcome(Change::Labelled, None))
+    Step::Write {
+        labels: new_labels,
+        owner: json!(key),
+        then: outcome(Change::Labelled, None),
+    }
 }
 
-/// Writes injection labels and istioup's ownership record in one merge patch, unless the user
-/// interrupted. `verbs` complete "interrupted before ... namespace NAME" and "cannot ...".
-async fn patch_namespace(
+/// Runs `decide` on each namespace and writes what it says, concurrently (bounded), keeping the
+/// order asked. `verbs`: ("labelling", "label", "labelled") for messages and the journal.
+async fn each_namespace<T>(
+    client: &Client,
+    names: &[String],
+    decide: &(dyn Fn(&Namespace) -> Step<T> + Sync),
+    verbs: (&str, &str, &'static str),
+) -> Partial<T> {
+    let api = Api::<Namespace>::all(client.clone());
+    let mut listed = match listed(&api, names).await {
+        Ok(listed) => listed,
+        Err(e) => return Partial::failed(e),
+    };
+    let work: Vec<(String, Option<Namespace>)> =
+        names.iter().map(|n| (n.clone(), listed.remove(n))).collect();
+    let results: Vec<Result<T>> = stream::iter(work)
+        .map(|(name, known)| {
+            let api = api.clone();
+            async move { converge(&api, &name, known, decide, verbs).await }
+        })
+        .buffered(CONCURRENCY)
+        .collect()
+        .await;
+    let total = results.len();
+    let mut done = Vec::new();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(t) => done.push(t),
+            Err(e) => errors.push(e),
+        }
+    }
+    let failed = errors.len();
+    let interrupted = errors.iter().any(|e| e.kind() == Kind::Interrupted);
+    let error = errors
+        .into_iter()
+        .find(|e| e.kind() != Kind::Interrupted || interrupted)
+        .map(|first| {
+            let (_, verb, _) = verbs;
+            if interrupted {
+                Error::new(
+                    Kind::Interrupted,
+                    format!(
+                        "interrupted: {} of {total} namespaces done, the rest not changed; \
+                         re-run the same command to finish",
+                        done.len()
+                    ),
+                )
+            } else if failed == 1 {
+                first
+            } else {
+                let message = format!(
+                    "cannot {verb} {failed} of {total} namespaces; the first: {}",
+                    first.message()
+                );
+                let hint = first.hint().map(str::to_string);
+                let error = Error::new(first.kind(), message).with_source(first);
+                match hint {
+                    Some(h) => error.with_hint(h),
+                    None => error,
+                }
+            }
+        });
+    Partial { done, error }
+}
+
+/// The namespaces asked for as one list read them (by name), when there are enough of them to
+/// make one list cheaper than a GET each; absent ones are read one by one (and may be missing).
+async fn listed(api: &Api<Namespace>, names: &[String]) -> Result<HashMap<String, Namespace>> {
+    if names.len() <= LIST_ABOVE {
+        return Ok(HashMap::new());
+    }
+    let wanted: HashSet<&str> = names.iter().map(String::as_str).collect();
+    crate::facts::client::fold_all(
+        api.clone(),
+        &ListParams::default(),
+        "namespaces",
+        HashMap::new(),
+        |map: &mut HashMap<String, Namespace>, ns: Namespace| {
+            let name = ns.name_any();
+            if wanted.contains(name.as_str()) {
+                map.insert(name, ns);
+            }
+        },
+    )
+    .await
+}
+
+/// Decides from what was read and writes, guarded by that read's resourceVersion; when the
+/// namespace changed meanwhile (409), reads it again and decides again.
+async fn converge<T>(
     api: &Api<Namespace>,
     name: &str,
-    labels: serde_json::Map<String, serde_json::Value>,
-    owner: serde_json::Value,
-    (doing, verb): (&str, &str),
-) -> Result<()> {
-    if interrupt::interrupted() {
-        return Err(Error::new(
-            Kind::Interrupted,
-            format!("interrupted before {doing} namespace {name}"),
-        ));
+    known: Option<Namespace>,
+    decide: &(dyn Fn(&Namespace) -> Step<T> + Sync),
+    (doing, verb, done): (&str, &str, &'static str),
+) -> Result<T> {
+    let read = || async {
+        api.get(name)
+            .await
+            .map_err(|e| api_error(e, &format!("cannot read namespace {name}")))
+    };
+    let mut ns = match known {
+        Some(ns) => ns,
+        None => read().await?,
+    };
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let (labels, owner, then) = match decide(&ns) {
+            Step::Done(t) => return Ok(t),
+            Step::Write { labels, owner, then } => (labels, owner, then),
+        };
+        if interrupt::interrupted() {
+            return Err(Error::new(
+                Kind::Interrupted,
+                format!("interrupted before {doing} namespace {name}"),
+            ));
+        }
+        let detail = labels
+            .iter()
+            .map(|(k, v)| match v.as_str() {
+                Some(v) => format!("{k}={v}"),
+                None => format!("{k}-"),
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut patch = json!({"metadata": {"labels": labels, "annotations": {OWNER_ANNOTATION: owner}}});
+        // A merge patch that names a resourceVersion is refused (409) if the object moved on.
+        if let Some(rv) = ns.resource_version() {
+            patch["metadata"]["resourceVersion"] = json!(rv);
+        }
+        match api
+            .patch(name, &PatchParams::default(), &Patch::Merge(&patch))
+            .await
+        {
+            Ok(_) => {
+                journal::record(done, format!("namespace/{name}"), Some(detail));
+                return Ok(then);
+            }
+            Err(kube::Error::Api(status)) if status.code == 409 && attempt <= CONFLICT_RETRIES => {
+                ns = read().await?;
+            }
+            Err(e) => return Err(api_error(e, &format!("cannot {verb} namespace {name}"))),
+        }
     }
-    let patch = json!({"metadata": {"labels": labels, "annotations": {OWNER_ANNOTATION: owner}}});
-    api.patch(name, &PatchParams::default(), &Patch::Merge(&patch))
-        .await
-        .map_err(|e| api_error(e, &format!("cannot {verb} namespace {name}")))?;
-    Ok(())
 }
 
 /// What `disable namespace` did to one namespace.
@@ -183,27 +348,19 @@ pub struct DisableMode {
 
 /// Turns injection off in each namespace, concurrently (bounded): removes the label istioup set
 /// (all of them with `force`), or sets `istio-injection=disabled` with `explicit`.
-pub async fn disable(
-    client: &Client,
-    namespaces: &[String],
-    mode: DisableMode,
-) -> Result<Vec<DisableOutcome>> {
-    let api = Api::<Namespace>::all(client.clone());
-    stream::iter(namespaces.iter().cloned())
-        .map(|name| {
-            let api = api.clone();
-            async move { disable_one(&api, &name, mode).await }
-        })
-        .buffered(CONCURRENCY)
-        .try_collect()
-        .await
+pub async fn disable(client: &Client, namespaces: &[String], mode: DisableMode) -> Partial<DisableOutcome> {
+    let decide = |ns: &Namespace| plan_disable(ns, mode);
+    each_namespace(
+        client,
+        namespaces,
+        &decide,
+        ("changing", "change the labels of", "unlabelled"),
+    )
+    .await
 }
 
-async fn disable_one(api: &Api<Namespace>, name: &str, mode: DisableMode) -> Result<DisableOutcome> {
-    let ns = api
-        .get(name)
-        .await
-        .map_err(|e| api_error(e, &format!("cannot read namespace {name}")))?;
+fn plan_disable(ns: &Namespace, mode: DisableMode) -> Step<DisableOutcome> {
+    let name = &ns.name_any();
     let labels = ns.labels();
     let owned = ns.annotations().get(OWNER_ANNOTATION).cloned();
     let outcome = |change, labels: Vec<String>, note: Option<String>| DisableOutcome {
@@ -235,7 +392,7 @@ async fn disable_one(api: &Api<Namespace>, name: &str, mode: DisableMode) -> Res
     });
     // `--explicit` over someone else's label would override it: that needs --force too.
     if !spared.is_empty() && (mine.is_empty() || mode.explicit) {
-        return Ok(DisableOutcome {
+        return Step::Done(DisableOutcome {
             left_alone: text(&spared),
             ..outcome(Removal::LeftAlone, text(&spared), spared_note)
         });
@@ -251,7 +408,7 @@ async fn disable_one(api: &Api<Namespace>, name: &str, mode: DisableMode) -> Res
     }
     let (change, described, annotation) = if mode.explicit {
         if already_disabled && removed.is_empty() {
-            return Ok(outcome(
+            return Step::Done(outcome(
                 Removal::Unchanged,
                 vec![format!("{INJECTION_LABEL}=disabled")],
                 None,
@@ -272,22 +429,18 @@ async fn disable_one(api: &Api<Namespace>, name: &str, mode: DisableMode) -> Res
     } else {
         if removed.is_empty() {
             let what = already_disabled.then(|| format!("{INJECTION_LABEL}=disabled"));
-            return Ok(outcome(Removal::Unchanged, what.into_iter().collect(), None));
+            return Step::Done(outcome(Removal::Unchanged, what.into_iter().collect(), None));
         }
         (Removal::Removed, text(&removed), serde_json::Value::Null)
     };
-    patch_namespace(
-        api,
-        name,
-        patch_labels,
-        annotation,
-        ("changing", "change the labels of"),
-    )
-    .await?;
-    Ok(DisableOutcome {
-        left_alone: text(&spared),
-        ..outcome(change, described, spared_note)
-    })
+    Step::Write {
+        labels: patch_labels,
+        owner: annotation,
+        then: DisableOutcome {
+            left_alone: text(&spared),
+            ..outcome(change, described, spared_note)
+        },
+    }
 }
 
 /// The workload kinds whose pod template can carry `sidecar.istio.io/inject`.
@@ -408,6 +561,11 @@ pub async fn label_workload(
     patch_template(client, kind, namespace, name, label)
         .await
         .map_err(|e| api_error(e, &format!("cannot label {what}")))?;
+    journal::record(
+        "labelled",
+        format!("{}/{name} -n {namespace}", kind.as_str().to_lowercase()),
+        Some(format!("{INJECT_LABEL}={value}")),
+    );
     Ok(outcome("set"))
 }
 
@@ -526,6 +684,7 @@ pub async fn strip_all(client: &Client, namespaces: &[String]) -> Result<Vec<Str
                 api.patch(&name, &PatchParams::default(), &Patch::Merge(&patch))
                     .await
                     .map_err(|e| api_error(e, &format!("cannot change the labels of namespace {name}")))?;
+                journal::record("unlabelled", format!("namespace/{name}"), Some(labels.join(" ")));
                 Ok::<_, Error>((!labels.is_empty()).then(|| format!("{name}: {}", labels.join(", "))))
             }
         })

@@ -5,6 +5,8 @@ pub mod backup;
 pub mod inject;
 pub mod install;
 pub mod istioctl;
+pub mod journal;
+pub mod lock;
 pub mod namespace;
 pub mod restart;
 pub mod uninstall;

@@ -181,6 +181,13 @@ pub async fn restart(
             names.join(", ")
         ));
         try_join_all(batch.iter().map(|w| trigger(client, w))).await?;
+        for w in batch {
+            super::journal::record(
+                "restarted",
+                format!("{}/{} -n {}", w.kind.to_lowercase(), w.name, w.namespace),
+                None,
+            );
+        }
         try_join_all(batch.iter().map(|w| wait_available(client, w, timeout))).await?;
         progress(format!("✔ available: {}", names.join(", ")));
         done.extend(names);

@@ -80,7 +80,10 @@ async fn delete_one(client: &Client, object: &ObjectRef) -> Result<bool> {
         }
     };
     match result {
-        Ok(()) => Ok(true),
+        Ok(()) => {
+            super::journal::record("deleted", object.to_string(), None);
+            Ok(true)
+        }
         Err(kube::Error::Api(status)) if status.code == 404 => Ok(false),
         Err(e) => Err(api_error(e, &format!("cannot delete {object}"))),
     }
@@ -472,7 +475,9 @@ pub async fn remove_labels(client: &Client, plan: &Plan) -> Result<Vec<String>> 
     if plan.purge_labels {
         return inject::strip_all(client, &plan.label_namespaces).await;
     }
-    let outcomes = inject::disable(client, &plan.label_namespaces, DisableMode::default()).await?;
+    let outcomes = inject::disable(client, &plan.label_namespaces, DisableMode::default())
+        .await
+        .into_result()?;
     Ok(outcomes
         .iter()
         .filter(|o| o.change == inject::Removal::Removed)

@@ -234,17 +234,31 @@ pub struct InstallArgs {
     #[command(flatten)]
     pub rollout: RolloutArgs,
 
+    #[command(flatten)]
+    pub lock: LockArgs,
+
     /// How long istioctl waits for each component to become ready (passed as --readiness-timeout)
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_positive_duration)]
     pub readiness_timeout: std::time::Duration,
 
-    /// Stop istioctl if the whole run takes longer than this
-    #[arg(long = "istioctl-timeout", value_name = "DURATION", default_value = "30m", value_parser = parse_positive_duration)]
-    pub istioctl_timeout: std::time::Duration,
+    /// Stop istioctl and all it started if the whole run takes longer than this [default: 3 × --readiness-timeout + 5m]
+    #[arg(long = "istioctl-timeout", value_name = "DURATION", value_parser = parse_positive_duration)]
+    pub istioctl_timeout: Option<std::time::Duration>,
 
     /// Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force
     #[arg(long = "istioctl-arg", value_name = "ARG", allow_hyphen_values = true)]
     pub istioctl_args: Vec<String>,
+}
+
+impl InstallArgs {
+    /// istioup's own deadline for the whole istioctl run. istioctl waits `--readiness-timeout`
+    /// per component, in dependency order (CNI, then istiod, then the gateways; a component
+    /// whose dependency failed still waits: operator/pkg/install/install.go), so three waits
+    /// plus time to apply bound a run that is merely slow; past that it is stuck.
+    pub fn istioctl_deadline(&self) -> std::time::Duration {
+        self.istioctl_timeout
+            .unwrap_or(self.readiness_timeout * 3 + std::time::Duration::from_secs(300))
+    }
 }
 
 /// `istioup enable SCOPE`.
@@ -308,6 +322,9 @@ pub struct EnableNamespaceArgs {
 
     #[command(flatten)]
     pub rollout: RolloutArgs,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
 }
 
 /// `istioup disable namespace`.
@@ -330,6 +347,9 @@ pub struct DisableNamespaceArgs {
 
     #[command(flatten)]
     pub rollout: RolloutArgs,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
 }
 
 /// `istioup enable workload` / `disable workload`.
@@ -374,9 +394,12 @@ pub struct UninstallArgs {
     #[command(flatten)]
     pub istioctl: IstioctlArgs,
 
-    /// Stop istioctl if it takes longer than this
+    /// Stop istioctl and all it started if it takes longer than this
     #[arg(long = "istioctl-timeout", value_name = "DURATION", default_value = "10m", value_parser = parse_positive_duration)]
     pub istioctl_timeout: std::time::Duration,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
 }
 
 /// `istioup status`.
@@ -439,6 +462,15 @@ namespaces, leftovers, problems, warnings.
 
 Exit codes: 0 healthy, or Istio not installed; 1 degraded (a component not ready, no injector for
 a running revision, a namespace selecting a revision nobody serves) or an error.";
+
+/// Waiting for another istioup that is changing the same cluster.
+#[derive(Debug, Clone, Args)]
+pub struct LockArgs {
+    /// Wait up to this long while another istioup changes this cluster (it holds the Lease
+    /// istioup-lock in the Istio namespace); 0s refuses at once, naming the holder
+    #[arg(long = "wait-for-lock", value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
+    pub wait_for_lock: std::time::Duration,
+}
 
 /// How restarts roll.
 #[derive(Debug, Clone, Args)]

@@ -45,11 +45,21 @@ async fn namespace(args: &DisableNamespaceArgs, settings: &Settings) -> Result<(
         crate::facts::namespaces::select(&client, &selection, &super::enable::istio_namespaces(&inv), false)
             .await?;
     crate::util::interrupt::watch();
+    let home = crate::act::lock::home(&super::enable::istio_namespaces(&inv));
+    let lock = crate::act::lock::acquire(
+        &client,
+        &home,
+        "disable namespace",
+        args.lock.wait_for_lock,
+        false,
+    )
+    .await?;
+    let result = async {
     let mode = DisableMode {
         force: args.force,
         explicit: args.explicit,
     };
-    let namespaces = inject::disable(&client, &names, mode).await?;
+    let namespaces = inject::disable(&client, &names, mode).await.into_result()?;
     let mut warnings = Vec::new();
     // Without a label the mesh-wide default still injects, unless `disabled` says otherwise.
     let default_injects = inv.enabled_by_default && !args.explicit;
@@ -80,6 +90,13 @@ async fn namespace(args: &DisableNamespaceArgs, settings: &Settings) -> Result<(
                 .await?;
         report.restart_pending.clear();
     }
+        Ok::<_, crate::error::Error>(report)
+    }
+    .await;
+    if let Some(lock) = lock {
+        lock.release().await;
+    }
+    let report = result?;
     output::emit(format, &report, || disable_text(&report))
 }
 

@@ -64,8 +64,12 @@ async fn namespace(args: &EnableNamespaceArgs, settings: &Settings) -> Result<()
     )
     .await?;
     crate::util::interrupt::watch();
+    let home = crate::act::lock::home(&super::enable::istio_namespaces(&inv));
+    let lock =
+        crate::act::lock::acquire(&client, &home, "enable namespace", args.lock.wait_for_lock, false).await?;
+    let result = async {
     let revision = args.revision.as_deref();
-    let namespaces = inject::enable(&client, &names, revision).await?;
+    let namespaces = inject::enable(&client, &names, revision).await.into_result()?;
     let rev = revision.unwrap_or("default");
     let mut warnings = Vec::new();
     if names.is_empty() {
@@ -103,6 +107,13 @@ async fn namespace(args: &EnableNamespaceArgs, settings: &Settings) -> Result<()
                 .await?;
         report.restart_pending.clear();
     }
+        Ok::<_, crate::error::Error>(report)
+    }
+    .await;
+    if let Some(lock) = lock {
+        lock.release().await;
+    }
+    let report = result?;
     output::emit(format, &report, || enable_text(&report))
 }
 

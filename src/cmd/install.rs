@@ -1,7 +1,7 @@
 //! `istioup install`: target → checks → plan → confirmation → istioctl → verification →
 //! injection → report. Nothing on the cluster changes before the confirmation.
 use crate::act::install::{self as istioctl_install, Request};
-use crate::act::{inject, istioctl::run as istioctl_run};
+use crate::act::{inject, istioctl::run as istioctl_run, lock};
 use crate::cli::{InstallArgs, OutputFormat, Settings};
 use crate::error::{Error, Kind, Result};
 use crate::facts::target::TargetSummary;
@@ -62,18 +62,61 @@ async fn install(
         return finish(format, &report, Err(e));
     }
     interrupt::watch();
-    if let Err(e) = apply(args, settings, target, &pf, &client, &mut report).await {
-        return finish(format, &report, Err(e));
-    }
-    report.result = "installed";
-    if let Err(e) = label_and_restart(args, &client, &pf, &mut report).await {
-        if e.kind() == Kind::Interrupted {
-            report.result = "interrupted";
-        }
-        report.problems.push(e.message().to_string());
+    let result = change(args, settings, target, &pf, &client, &mut report).await;
+    if let Err(e) = result {
         return finish(format, &report, Err(e));
     }
     output::emit(format, &report, || summary_text(&report))
+}
+
+/// Everything that changes the cluster, under istioup's lock: waiting out a terminating Istio
+/// namespace, istioctl, verification, labels and restarts.
+async fn change(
+    args: &InstallArgs,
+    settings: &Settings,
+    target: &Target,
+    pf: &Preflight,
+    client: &kube::Client,
+    report: &mut Report,
+) -> Result<()> {
+    let mut namespaces: Vec<String> = pf.components.enabled().map(|c| c.namespace.clone()).collect();
+    namespaces.sort();
+    namespaces.dedup();
+    let mut say = |line: String| output::note(&format!("{line}\n"));
+    if let Err(e) =
+        crate::act::namespace::wait_for_terminating(client, &namespaces, args.readiness_timeout, &mut say)
+            .await
+    {
+        report.result = if e.kind() == Kind::Interrupted {
+            "interrupted"
+        } else {
+            "namespace-terminating"
+        };
+        return Err(e);
+    }
+    let home = control_plane_namespace(&pf.components);
+    let lock = match lock::acquire(client, &home, "install", args.lock.wait_for_lock, true).await {
+        Ok(lock) => lock,
+        Err(e) => {
+            report.result = "locked";
+            return Err(e);
+        }
+    };
+    let mut result = apply(args, settings, target, pf, client, report).await;
+    if result.is_ok() {
+        report.result = "installed";
+        result = label_and_restart(args, client, pf, report).await;
+        if let Err(e) = &result {
+            if e.kind() == Kind::Interrupted {
+                report.result = "interrupted";
+            }
+            report.problems.push(e.message().to_string());
+        }
+    }
+    if let Some(lock) = lock {
+        lock.release().await;
+    }
+    result
 }
 
 /// The one question before anything changes, naming the context and server.
@@ -108,21 +151,6 @@ async fn apply(
     let Some(istioctl) = pf.istioctl.as_ref() else {
         return Err(Error::failed("istioctl is needed to install"));
     };
-    let mut namespaces: Vec<String> = pf.components.enabled().map(|c| c.namespace.clone()).collect();
-    namespaces.sort();
-    namespaces.dedup();
-    let mut say = |line: String| output::note(&format!("{line}\n"));
-    if let Err(e) =
-        crate::act::namespace::wait_for_terminating(client, &namespaces, args.readiness_timeout, &mut say)
-            .await
-    {
-        report.result = if e.kind() == Kind::Interrupted {
-            "interrupted"
-        } else {
-            "namespace-terminating"
-        };
-        return Err(e);
-    }
     let kubeconfig = target.kubeconfig_for_istioctl()?;
     let log = istioctl_run::log_path("install")?;
     report.istioctl_log = Some(log.clone());
@@ -133,7 +161,7 @@ async fn apply(
         revision: pf.components.revision.as_deref(),
         readiness_timeout: args.readiness_timeout,
         extra_args: &args.istioctl_args,
-        deadline: args.istioctl_timeout,
+        deadline: args.istioctl_deadline(),
         log: &log,
     };
     let mut display = Display::new(
@@ -177,7 +205,11 @@ async fn label_and_restart(
     pf: &Preflight,
     report: &mut Report,
 ) -> Result<()> {
-    report.namespaces = inject::enable(client, &pf.desired.inject, pf.components.revision.as_deref()).await?;
+    let labelled = inject::enable(client, &pf.desired.inject, pf.components.revision.as_deref()).await;
+    report.namespaces = labelled.done;
+    if let Some(e) = labelled.error {
+        return Err(e);
+    }
     if args.restart && !report.restart_pending.is_empty() {
         report.restarted = restart_with_progress(client, &report.restart_pending, &args.rollout).await?;
         report.restart_pending.clear();
@@ -188,7 +220,10 @@ async fn label_and_restart(
 /// Prints the report even when the command fails, so `-o json` always yields one document.
 fn finish(format: OutputFormat, report: &Report, result: Result<()>) -> Result<()> {
     if format != OutputFormat::Table {
-        output::emit(format, report, String::new)?;
+        match &result {
+            Ok(()) => output::emit(format, report, String::new)?,
+            Err(e) => output::emit_failed(format, report, e)?,
+        }
     }
     result
 }
@@ -211,12 +246,17 @@ fn existing(pf: &Preflight) -> Vec<String> {
         .collect()
 }
 
-async fn diagnosis(client: &kube::Client, components: &Components) -> Vec<String> {
-    let namespace = components
+/// Where the control plane lives (and istioup's lock with it).
+fn control_plane_namespace(components: &Components) -> String {
+    components
         .items
         .first()
         .map(|c| c.namespace.clone())
-        .unwrap_or_else(|| crate::istio::DEFAULT_NAMESPACE.into());
+        .unwrap_or_else(|| crate::istio::DEFAULT_NAMESPACE.into())
+}
+
+async fn diagnosis(client: &kube::Client, components: &Components) -> Vec<String> {
+    let namespace = control_plane_namespace(components);
     match verify::diagnose(client, &namespace).await {
         Ok(lines) => lines,
         Err(e) => vec![format!("(could not diagnose: {})", e.message())],

@@ -82,8 +82,47 @@ async fn remove(args: &UninstallArgs, settings: &Settings, target: &Target) -> R
         &target.context,
     )?;
     interrupt::watch();
+    let home = crate::act::lock::home(&inv.istio_namespaces());
+    let wait = args.lock.wait_for_lock;
+    let lock = match crate::act::lock::acquire(&client, &home, "uninstall", wait, false).await {
+        Ok(lock) => lock,
+        Err(e) => {
+            report.result = "locked";
+            return finish(format, &report, Err(e));
+        }
+    };
+    let result = change(
+        args,
+        settings,
+        target,
+        &client,
+        &inv,
+        &plan,
+        istioctl.as_ref(),
+        &mut report,
+    )
+    .await;
+    if let Some(lock) = lock {
+        lock.release().await;
+    }
+    result.or_else(|e| finish(format, &report, Err(e)))?;
+    output::emit(format, &report, || removed_text(&report))
+}
+
+/// What uninstall changes, under the lock; on failure `report` says what was removed so far.
+#[allow(clippy::too_many_arguments)]
+async fn change(
+    args: &UninstallArgs,
+    settings: &Settings,
+    target: &Target,
+    client: &kube::Client,
+    inv: &Inventory,
+    plan: &Plan,
+    istioctl: Option<&crate::facts::istioctl::Istioctl>,
+    report: &mut Report,
+) -> Result<()> {
     if let Some(dir) = &args.backup {
-        report.backup = Some(write_backup(dir, &inv)?);
+        report.backup = Some(write_backup(dir, inv)?);
     }
     if let Some(istioctl) = &istioctl {
         let kubeconfig = target.kubeconfig_for_istioctl()?;
@@ -101,17 +140,17 @@ async fn remove(args: &UninstallArgs, settings: &Settings, target: &Target) -> R
         report.istioctl_logs = logs;
         if let Err(e) = result {
             report.result = "istioctl-failed";
-            return finish(format, &report, Err(e));
+            return Err(e);
         }
     }
     for (revision, namespace) in &plan.prunes {
-        let pruned = uninstall::prune_revision(&client, revision, namespace).await?;
+        let pruned = uninstall::prune_revision(client, revision, namespace).await?;
         report.removed.pruned.extend(pruned);
     }
-    clean_up(args, &client, &inv, &plan, &mut report.removed).await?;
+    clean_up(args, client, inv, plan, &mut report.removed).await?;
     report.kept = plan.kept.clone();
     report.result = "removed";
-    output::emit(format, &report, || removed_text(&report))
+    Ok(())
 }
 
 /// Pods that still carry sidecars lose their proxy (and mTLS) when restarted, while istiod is
@@ -222,7 +261,10 @@ async fn clean_up(
 /// Prints the report even when the command fails, so `-o json` always yields one document.
 fn finish(format: OutputFormat, report: &Report, result: Result<()>) -> Result<()> {
     if format != OutputFormat::Table {
-        output::emit(format, report, String::new)?;
+        match &result {
+            Ok(()) => output::emit(format, report, String::new)?,
+            Err(e) => output::emit_failed(format, report, e)?,
+        }
     }
     result
 }

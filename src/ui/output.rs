@@ -30,6 +30,9 @@ pub fn emit<T: Serialize>(format: OutputFormat, value: &T, table: impl FnOnce() 
 #[derive(Serialize)]
 struct ErrorDocument<'a> {
     error: ErrorBody<'a>,
+    /// What the command changed before it stopped (the journal), oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    done: Vec<crate::act::journal::Entry>,
 }
 
 #[derive(Serialize)]
@@ -54,8 +57,28 @@ pub fn emit_error(format: OutputFormat, err: &Error) {
             hint: err.hint(),
             exit_code: err.kind().code(),
         },
+        done: crate::act::journal::entries(),
     };
     let _ = emit(format, &doc, String::new);
+}
+
+/// With `-o json|yaml`, a command that fails after building its report prints that report with
+/// the error and what was done before it (the journal) next to it: one document.
+pub fn emit_failed<T: Serialize>(format: OutputFormat, value: &T, err: &Error) -> Result<()> {
+    let mut doc =
+        serde_json::to_value(value).map_err(|e| Error::failed("cannot encode the report").with_source(e))?;
+    if let Some(map) = doc.as_object_mut() {
+        let body = ErrorBody {
+            message: err.message(),
+            causes: err.causes(),
+            hint: err.hint(),
+            exit_code: err.kind().code(),
+        };
+        map.insert("error".into(), serde_json::to_value(&body).unwrap_or_default());
+        let done = crate::act::journal::entries();
+        map.insert("done".into(), serde_json::to_value(&done).unwrap_or_default());
+    }
+    emit(format, &doc, String::new)
 }
 
 pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
@@ -81,7 +104,15 @@ pub fn write_stdout(text: &str) -> Result<()> {
 }
 
 pub fn print_error(err: &Error, color: bool) {
-    let text = redact::apply(&err.render());
+    let mut text = err.render();
+    let done = crate::act::journal::entries();
+    if !done.is_empty() {
+        text.push_str("done before it stopped:\n");
+        for line in crate::act::journal::summary(&done, 10) {
+            text.push_str(&format!("  {line}\n"));
+        }
+    }
+    let text = redact::apply(&text);
     let text = if color {
         text.replacen("error:", "\x1b[1;31merror:\x1b[0m", 1).replacen(
             "\nhint:",

@@ -596,6 +596,37 @@ fn hanging_istioctl(c: &Cluster) -> PathBuf {
     path
 }
 
+/// A wrapper script that runs istioctl without `exec` (as version managers' shims do): stopping
+/// the wrapper alone would leave istioctl running, so istioup stops its whole process group.
+#[test]
+fn a_wrapper_that_does_not_exec_is_stopped_whole() {
+    use std::os::unix::fs::PermissionsExt;
+    let c = Cluster::start(CLUSTER);
+    let wrapper = c.dir.path().join("shim-istioctl");
+    std::fs::write(
+        &wrapper,
+        format!("#!/bin/sh\n'{}' \"$@\"\n", hanging_istioctl(&c).display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = c
+        .istioup()
+        .args(["install", "-y", "--istioctl-timeout", "2s", "--istioctl"])
+        .arg(&wrapper)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 4, "{}", text(&out.stderr));
+    let calls = c.install_calls();
+    assert_eq!(calls.len(), 1);
+    let pid = calls[0]["pid"].as_i64().unwrap();
+    // Orphaned istioctl is reparented and reaped by init: give that a moment.
+    let gone = (0..50).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        !pid_alive(pid)
+    });
+    assert!(gone, "istioctl {pid} still runs after its wrapper was stopped");
+}
+
 #[test]
 fn a_hanging_istioctl_is_stopped_at_the_timeout() {
     let c = Cluster::start(CLUSTER);
