@@ -33,10 +33,15 @@ pub fn client(mut config: kube::Config) -> Result<kube::Client, kube::Error> {
     Ok(builder.build())
 }
 
+/// A request waits at most this long in all between its attempts: a server that keeps
+/// answering 429 makes the command give up, with a message, instead of waiting for minutes.
+const MAX_WAIT: Duration = Duration::from_secs(30);
+
 #[derive(Clone, Default)]
 pub struct Retry {
     attempt: u32,
     timeouts: u32,
+    waited: Duration,
 }
 
 /// Safe to send twice: reads, and writes whose second arrival changes nothing more (istioup's
@@ -161,6 +166,10 @@ impl<Res> Policy<Request<Body>, Response<Res>, BoxError> for Retry {
             Err(error) if transient(error) => self.backoff(),
             Err(_) => return None,
         };
+        if self.waited + delay > MAX_WAIT {
+            return None;
+        }
+        self.waited += delay;
         self.attempt += 1;
         Some(tokio::time::sleep(delay))
     }
@@ -189,6 +198,25 @@ mod tests {
             .uri(path)
             .body(Body::empty())
             .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_server_that_keeps_answering_429_is_given_up_on_within_the_wait_budget() {
+        let mut policy = Retry::default();
+        let mut get = req(Method::GET, "/api/v1/pods");
+        let mut tries = 0;
+        loop {
+            let mut throttled: Result<Response<()>, BoxError> = Ok(Response::builder()
+                .status(429)
+                .header("Retry-After", "10")
+                .body(())
+                .unwrap());
+            if policy.retry(&mut get, &mut throttled).is_none() {
+                break;
+            }
+            tries += 1;
+        }
+        assert_eq!(tries, 3, "10 s each, within 30 s in all");
     }
 
     #[tokio::test]
@@ -224,11 +252,13 @@ mod tests {
             .body(())
             .unwrap());
         assert_eq!(retry_after(busy.as_ref().unwrap()), Some(MAX_RETRY_AFTER));
+        let mut failing: Result<Response<()>, BoxError> =
+            Ok(Response::builder().status(503).body(()).unwrap());
         for _ in 0..RETRIES {
-            assert!(policy.retry(&mut get, &mut busy).is_some());
+            assert!(policy.retry(&mut get, &mut failing).is_some());
         }
         assert!(
-            policy.retry(&mut get, &mut busy).is_none(),
+            policy.retry(&mut get, &mut failing).is_none(),
             "gives up after {RETRIES}"
         );
         assert!(policy.backoff() <= MAX_DELAY.mul_f64(1.5));

@@ -411,7 +411,11 @@ fn a_failing_server_is_not_called_unreachable() {
 #[test]
 fn an_untrusted_server_certificate_is_named() {
     let a = Cluster::with(Sim::builder().cluster_yaml("nodes: []\n").tls(true));
-    let b = Sim::builder().cluster_yaml("nodes: []\n").tls(true).start().unwrap();
+    let b = Sim::builder()
+        .cluster_yaml("nodes: []\n")
+        .tls(true)
+        .start()
+        .unwrap();
     let config = std::fs::read_to_string(a.sim.kubeconfig()).unwrap();
     let wrong = a.dir.path().join("wrong-ca");
     std::fs::write(&wrong, config.replace(a.sim.url(), b.url())).unwrap();
