@@ -40,6 +40,7 @@ use crate::ui::output;
 /// Parses the command line, runs the command and turns the outcome into the documented exit code.
 pub fn run() -> ExitCode {
     crate::util::interrupt::install();
+    crate::target::announce_waits_to(output::note);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // clap prints help/version on stdout with exit 0, and usage errors with exit 2.

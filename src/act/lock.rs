@@ -39,6 +39,7 @@ pub async fn acquire(
     command: &str,
     wait: Duration,
     create_namespace: bool,
+    say: &mut dyn FnMut(String),
 ) -> Result<Option<Lock>> {
     let namespaces = Api::<Namespace>::all(client.clone());
     let exists = namespaces
@@ -66,6 +67,7 @@ pub async fn acquire(
     let api = Api::<Lease>::namespaced(client.clone(), namespace);
     let me = identity();
     let started = std::time::Instant::now();
+    let mut announced = false;
     loop {
         match try_take(&api, &me, command).await? {
             None => {
@@ -84,7 +86,14 @@ pub async fn acquire(
                     DURATION.as_secs()
                 )));
             }
-            Some(_) => {
+            Some(holder) => {
+                if !announced {
+                    say(format!(
+                        "waiting up to {}s for the lock {namespace}/{LEASE_NAME}: {holder}",
+                        wait.as_secs()
+                    ));
+                    announced = true;
+                }
                 if crate::util::interrupt::interrupted() {
                     return Err(Error::new(
                         Kind::Interrupted,

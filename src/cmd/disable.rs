@@ -52,6 +52,7 @@ async fn namespace(args: &DisableNamespaceArgs, settings: &Settings) -> Result<(
         "disable namespace",
         args.lock.wait_for_lock,
         false,
+        &mut output::line,
     )
     .await?;
     let result = async {

@@ -65,8 +65,15 @@ async fn namespace(args: &EnableNamespaceArgs, settings: &Settings) -> Result<()
     .await?;
     crate::util::interrupt::watch();
     let home = crate::act::lock::home(&super::enable::istio_namespaces(&inv));
-    let lock =
-        crate::act::lock::acquire(&client, &home, "enable namespace", args.lock.wait_for_lock, false).await?;
+    let lock = crate::act::lock::acquire(
+        &client,
+        &home,
+        "enable namespace",
+        args.lock.wait_for_lock,
+        false,
+        &mut output::line,
+    )
+    .await?;
     let result = async {
     let revision = args.revision.as_deref();
     let namespaces = inject::enable(&client, &names, revision).await.into_result()?;

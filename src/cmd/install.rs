@@ -42,7 +42,7 @@ async fn install(
     output::note(&output::checks_table(&pf.checks, settings.color));
     if !pf.ok {
         report.result = "checks-failed";
-        return finish(format, &report, Err(checks_failed()));
+        return output::finish(format, &report, Err(checks_failed()));
     }
     output::note(&plan_text(&report));
     if args.dry_run {
@@ -59,12 +59,12 @@ async fn install(
         } else {
             "not-confirmed"
         };
-        return finish(format, &report, Err(e));
+        return output::finish(format, &report, Err(e));
     }
     interrupt::watch();
     let result = change(args, settings, target, &pf, &client, &mut report).await;
     if let Err(e) = result {
-        return finish(format, &report, Err(e));
+        return output::finish(format, &report, Err(e));
     }
     output::emit(format, &report, || summary_text(&report))
 }
@@ -94,8 +94,17 @@ async fn change(
         };
         return Err(e);
     }
-    let home = control_plane_namespace(&pf.components);
-    let lock = match lock::acquire(client, &home, "install", args.lock.wait_for_lock, true).await {
+    let home = pf.components.control_plane_namespace();
+    let lock = match lock::acquire(
+        client,
+        &home,
+        "install",
+        args.lock.wait_for_lock,
+        true,
+        &mut output::line,
+    )
+    .await
+    {
         Ok(lock) => lock,
         Err(e) => {
             report.result = "locked";
@@ -217,17 +226,6 @@ async fn label_and_restart(
     Ok(())
 }
 
-/// Prints the report even when the command fails, so `-o json` always yields one document.
-fn finish(format: OutputFormat, report: &Report, result: Result<()>) -> Result<()> {
-    if format != OutputFormat::Table {
-        match &result {
-            Ok(()) => output::emit(format, report, String::new)?,
-            Err(e) => output::emit_failed(format, report, e)?,
-        }
-    }
-    result
-}
-
 fn checks_failed() -> Error {
     Error::new(
         Kind::ChecksFailed,
@@ -246,17 +244,8 @@ fn existing(pf: &Preflight) -> Vec<String> {
         .collect()
 }
 
-/// Where the control plane lives (and istioup's lock with it).
-fn control_plane_namespace(components: &Components) -> String {
-    components
-        .items
-        .first()
-        .map(|c| c.namespace.clone())
-        .unwrap_or_else(|| crate::istio::DEFAULT_NAMESPACE.into())
-}
-
 async fn diagnosis(client: &kube::Client, components: &Components) -> Vec<String> {
-    let namespace = control_plane_namespace(components);
+    let namespace = components.control_plane_namespace();
     match verify::diagnose(client, &namespace).await {
         Ok(lines) => lines,
         Err(e) => vec![format!("(could not diagnose: {})", e.message())],

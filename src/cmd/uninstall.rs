@@ -59,7 +59,7 @@ async fn remove(args: &UninstallArgs, settings: &Settings, target: &Target) -> R
     }
     if let Err(e) = guard(args, &report, &inv) {
         report.result = "refused";
-        return finish(format, &report, Err(e));
+        return output::finish(format, &report, Err(e));
     }
     output::note(&plan_text(&plan, args));
     if args.dry_run {
@@ -84,13 +84,14 @@ async fn remove(args: &UninstallArgs, settings: &Settings, target: &Target) -> R
     interrupt::watch();
     let home = crate::act::lock::home(&inv.istio_namespaces());
     let wait = args.lock.wait_for_lock;
-    let lock = match crate::act::lock::acquire(&client, &home, "uninstall", wait, false).await {
-        Ok(lock) => lock,
-        Err(e) => {
-            report.result = "locked";
-            return finish(format, &report, Err(e));
-        }
-    };
+    let lock =
+        match crate::act::lock::acquire(&client, &home, "uninstall", wait, false, &mut output::line).await {
+            Ok(lock) => lock,
+            Err(e) => {
+                report.result = "locked";
+                return output::finish(format, &report, Err(e));
+            }
+        };
     let result = change(
         args,
         settings,
@@ -105,7 +106,7 @@ async fn remove(args: &UninstallArgs, settings: &Settings, target: &Target) -> R
     if let Some(lock) = lock {
         lock.release().await;
     }
-    result.or_else(|e| finish(format, &report, Err(e)))?;
+    result.or_else(|e| output::finish(format, &report, Err(e)))?;
     output::emit(format, &report, || removed_text(&report))
 }
 
@@ -256,15 +257,4 @@ async fn clean_up(
         .await?;
     }
     Ok(())
-}
-
-/// Prints the report even when the command fails, so `-o json` always yields one document.
-fn finish(format: OutputFormat, report: &Report, result: Result<()>) -> Result<()> {
-    if format != OutputFormat::Table {
-        match &result {
-            Ok(()) => output::emit(format, report, String::new)?,
-            Err(e) => output::emit_failed(format, report, e)?,
-        }
-    }
-    result
 }

@@ -93,6 +93,14 @@ pub struct Components {
 }
 
 impl Components {
+    /// Where the control plane lives (and istioup's lock with it).
+    pub fn control_plane_namespace(&self) -> String {
+        self.items
+            .first()
+            .map(|c| c.namespace.clone())
+            .unwrap_or_else(|| crate::istio::DEFAULT_NAMESPACE.into())
+    }
+
     pub fn from_spec(iop: &Value) -> Components {
         let spec = iop.get("spec").unwrap_or(&Value::Null);
         let profile = str_at(spec, &["profile"]).unwrap_or(DEFAULT_PROFILE).to_string();

@@ -20,6 +20,7 @@
 mod incluster;
 mod kubeconfig;
 mod retry;
+pub use retry::announce_waits_to;
 
 use std::ffi::OsString;
 use std::io::Write;

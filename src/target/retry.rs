@@ -37,6 +37,17 @@ pub fn client(mut config: kube::Config) -> Result<kube::Client, kube::Error> {
 /// answering 429 makes the command give up, with a message, instead of waiting for minutes.
 const MAX_WAIT: Duration = Duration::from_secs(30);
 
+/// A wait at least this long is announced: a person watching sees what istioup waits for.
+const ANNOUNCE: Duration = Duration::from_secs(2);
+
+static ANNOUNCER: std::sync::OnceLock<fn(&str)> = std::sync::OnceLock::new();
+
+/// Who hears about long waits between attempts (the terminal, set by the program's entry
+/// point; the layers below `ui` never print themselves).
+pub fn announce_waits_to(hear: fn(&str)) {
+    let _ = ANNOUNCER.set(hear);
+}
+
 #[derive(Clone, Default)]
 pub struct Retry {
     attempt: u32,
@@ -151,8 +162,10 @@ impl<Res> Policy<Request<Body>, Response<Res>, BoxError> for Retry {
         if self.attempt >= RETRIES || !repeatable(req) {
             return None;
         }
+        let mut why = None;
         let delay = match result {
             Ok(response) if retryable_status(response.status()) => {
+                why = Some(response.status());
                 retry_after(response).unwrap_or_else(|| self.backoff())
             }
             Ok(_) => return None,
@@ -171,6 +184,20 @@ impl<Res> Policy<Request<Body>, Response<Res>, BoxError> for Retry {
         }
         self.waited += delay;
         self.attempt += 1;
+        if delay >= ANNOUNCE
+            && let Some(hear) = ANNOUNCER.get()
+        {
+            let answer = why
+                .map(|s| format!("answered {s}"))
+                .unwrap_or_else(|| "did not answer".into());
+            hear(&format!(
+                "the API server {answer} to {} {}: retrying in {}s (retry {} of at most {RETRIES})\n",
+                req.method(),
+                req.uri().path(),
+                delay.as_secs(),
+                self.attempt
+            ));
+        }
         Some(tokio::time::sleep(delay))
     }
 
@@ -246,7 +273,7 @@ mod tests {
     async fn retries_are_bounded_and_retry_after_is_capped() {
         let mut policy = Retry::default();
         let mut get = req(Method::GET, "/api");
-        let mut busy: Result<Response<()>, BoxError> = Ok(Response::builder()
+        let busy: Result<Response<()>, BoxError> = Ok(Response::builder()
             .status(429)
             .header("Retry-After", "3600")
             .body(())

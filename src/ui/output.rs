@@ -62,6 +62,18 @@ pub fn emit_error(format: OutputFormat, err: &Error) {
     let _ = emit(format, &doc, String::new);
 }
 
+/// Prints a command's report (`-o json|yaml`) whether or not it failed, so a script always gets
+/// one document; the table form is printed by the command itself on success.
+pub fn finish<T: Serialize>(format: OutputFormat, report: &T, result: Result<()>) -> Result<()> {
+    if format != OutputFormat::Table {
+        match &result {
+            Ok(()) => emit(format, report, String::new)?,
+            Err(e) => emit_failed(format, report, e)?,
+        }
+    }
+    result
+}
+
 /// With `-o json|yaml`, a command that fails after building its report prints that report with
 /// the error and what was done before it (the journal) next to it: one document.
 pub fn emit_failed<T: Serialize>(format: OutputFormat, value: &T, err: &Error) -> Result<()> {
@@ -165,6 +177,11 @@ pub fn warnings(warnings: &[String]) {
 }
 
 /// A line for the person watching (banner, plan, progress): stderr, so stdout stays the report.
+/// One line of progress on stderr: what a command waits for, as it happens.
+pub fn line(text: String) {
+    note(&format!("{text}\n"));
+}
+
 pub fn note(text: &str) {
     let _ = std::io::stderr().write_all(redact::apply(text).as_bytes());
 }

@@ -430,3 +430,24 @@ fn an_untrusted_server_certificate_is_named() {
     assert!(err.contains("cannot verify the TLS certificate"), "{err}");
     assert!(err.contains("certificate-authority"), "{err}");
 }
+
+/// `--wait-for-lock` says what it waits for, then gives up when the holder keeps it.
+#[test]
+fn waiting_for_the_lock_is_announced_and_bounded() {
+    let c = Cluster::with(Sim::builder().cluster_yaml(&many_namespaces(2)));
+    c.install(&[]);
+    c.sim
+        .apply_yaml(&lease("istioup@ci-7/4242", &micro_time(0)))
+        .unwrap();
+    let out = c
+        .istioup()
+        .args(["disable", "namespace", "--all", "--wait-for-lock", "3s"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("waiting up to 3s for the lock istio-system/istioup-lock: istioup@ci-7/4242"),
+        "{err}"
+    );
+}
