@@ -43,8 +43,24 @@ pub fn run() -> ExitCode {
     crate::target::announce_waits_to(output::note);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        // clap prints help/version on stdout with exit 0, and usage errors with exit 2.
-        Err(err) => err.exit(),
+        // clap prints help/version on stdout with exit 0, and usage errors with exit 2; a usage
+        // error under `-o json|yaml` is also the one document on stdout.
+        Err(err) => {
+            use clap::error::ErrorKind;
+            let usage = !matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
+                && err.exit_code() == 2;
+            if let Some(format) = requested_format(std::env::args_os().skip(1)).filter(|_| usage) {
+                let text = err.render().to_string();
+                let message = text
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches("error: ")
+                    .to_string();
+                output::emit_error(format, &Error::usage(message).with_hint("see istioup --help"));
+            }
+            err.exit()
+        }
     };
     let settings = Settings::from_args(&cli.global);
     match cmd::run(cli.command, &settings) {
@@ -57,4 +73,25 @@ pub fn run() -> ExitCode {
             ExitCode::from(err.kind().code())
         }
     }
+}
+
+/// The `-o`/`--output` a command line asks for, read without clap (which just refused it).
+fn requested_format(args: impl Iterator<Item = std::ffi::OsString>) -> Option<cli::OutputFormat> {
+    let args: Vec<String> = args.map(|a| a.to_string_lossy().into_owned()).collect();
+    let mut found = None;
+    for (i, arg) in args.iter().enumerate() {
+        let value = match arg.as_str() {
+            "-o" | "--output" => args.get(i + 1).map(String::as_str),
+            "--" => break,
+            other => other
+                .strip_prefix("--output=")
+                .or_else(|| other.strip_prefix("-o=").or_else(|| other.strip_prefix("-o"))),
+        };
+        match value {
+            Some("json") => found = Some(cli::OutputFormat::Json),
+            Some("yaml") => found = Some(cli::OutputFormat::Yaml),
+            _ => {}
+        }
+    }
+    found
 }

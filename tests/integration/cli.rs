@@ -209,3 +209,30 @@ fn a_failure_before_the_report_is_still_one_json_document() {
         "{doc}"
     );
 }
+
+/// A usage error under `-o json` (in any of clap's spellings) is still one JSON document on
+/// stdout, with exit code 2; clap's own text stays on stderr.
+#[test]
+fn usage_errors_under_json_output_print_one_document() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["install", "--bogus", "-o", "json"][..],
+        &["-ojson", "status", "--replicas", "3"][..],
+        &["uninstall", "--output=json", "--purge", "--backup"][..],
+    ] {
+        let out = istioup(home.path()).args(args).output().unwrap();
+        assert_eq!(code(&out), 2, "{args:?}: {}", text(&out.stderr));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", text(&out.stdout)));
+        assert_eq!(doc["error"]["exit_code"], 2, "{args:?}");
+        assert!(!doc["error"]["message"].as_str().unwrap().is_empty());
+        assert!(text(&out.stderr).starts_with("error:"), "{args:?}");
+    }
+    // Without -o json, stdout stays empty.
+    let out = istioup(home.path())
+        .args(["install", "--bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(out.stdout.is_empty());
+}
