@@ -415,6 +415,29 @@ fn apply_hub_tag(ctx: &Ctx<'_>, spec: &Value, objs: &mut [Value]) {
     if hub.is_none() && tag.is_none() {
         return;
     }
+    // The injector's `values` are the merged values: istiod builds the sidecar image from their
+    // global.hub and global.tag (pkg/kube/inject/inject.go ProxyImage).
+    for o in objs
+        .iter_mut()
+        .filter(|o| kind(o) == "ConfigMap" && name(o).starts_with("istio-sidecar-injector"))
+    {
+        let Some(mut values) = o
+            .pointer("/data/values")
+            .and_then(Value::as_str)
+            .and_then(|v| serde_json::from_str::<Value>(v).ok())
+        else {
+            continue;
+        };
+        if let Some(hub) = &hub {
+            values["global"]["hub"] = json!(hub);
+        }
+        if let Some(tag) = &tag {
+            values["global"]["tag"] = json!(tag);
+        }
+        if let Ok(text) = serde_json::to_string_pretty(&values) {
+            o["data"]["values"] = Value::String(text);
+        }
+    }
     for o in objs
         .iter_mut()
         .filter(|o| matches!(kind(o), "Deployment" | "DaemonSet"))
@@ -433,10 +456,16 @@ fn apply_hub_tag(ctx: &Ctx<'_>, spec: &Value, objs: &mut [Value]) {
                 else {
                     continue;
                 };
+                // The charts append the variant after the tag (`:{tag}-{variant}`, e.g. the
+                // ambient profile's `-distroless`): keep the fixture's variant.
+                let (old_base, variant) = ["-distroless", "-debug"]
+                    .iter()
+                    .find_map(|v| old_tag.strip_suffix(v).map(|b| (b, *v)))
+                    .unwrap_or((old_tag, ""));
                 let image = format!(
-                    "{}/{name}:{}",
+                    "{}/{name}:{}{variant}",
                     hub.as_deref().unwrap_or("docker.io/istio"),
-                    tag.as_deref().unwrap_or(old_tag)
+                    tag.as_deref().unwrap_or(old_base)
                 );
                 c["image"] = Value::String(image);
             }
