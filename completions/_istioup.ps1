@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'istioup' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Print the merged IstioOperator (base + overlays + --set); needs no cluster')
+            [CompletionResult]::new('images', 'images', [CompletionResultType]::ParameterValue, 'List every image an install (and its addons) pulls, to mirror them for an air-gapped cluster; needs no cluster')
             [CompletionResult]::new('context', 'context', [CompletionResultType]::ParameterValue, 'Show which cluster istioup would act on, and where each part came from')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check that the cluster is ready for Istio, and change nothing')
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection')
@@ -55,6 +56,35 @@ Register-ArgumentCompleter -Native -CommandName 'istioup' -ScriptBlock {
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Istio profile (shortcut for --set profile=NAME)')
             [CompletionResult]::new('--revision', '--revision', [CompletionResultType]::ParameterName, 'Control plane revision (shortcut for --set revision=NAME)')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Pull every image from this private registry HOST[/PATH] (air-gapped clusters): Istio''s hub and every component hub become it; `istioup images --registry` lists what to copy there')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (beats KUBECONFIG)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (beats current-context)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of commands that report data')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of commands that report data')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail where an answer would be needed')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is going on (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is going on (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'istioup;images' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)')
+            [CompletionResult]::new('--overlay', '--overlay', [CompletionResultType]::ParameterName, 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Istio profile (shortcut for --set profile=NAME)')
+            [CompletionResult]::new('--revision', '--revision', [CompletionResultType]::ParameterName, 'Control plane revision (shortcut for --set revision=NAME)')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Pull every image from this private registry HOST[/PATH] (air-gapped clusters): Istio''s hub and every component hub become it; `istioup images --registry` lists what to copy there')
+            [CompletionResult]::new('--istioctl', '--istioctl', [CompletionResultType]::ParameterName, 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)')
+            [CompletionResult]::new('--addons', '--addons', [CompletionResultType]::ParameterName, 'Addons whose images to list too, comma-separated: kiali, prometheus, grafana, jaeger, zipkin, loki, or none')
+            [CompletionResult]::new('--addons-dir', '--addons-dir', [CompletionResultType]::ParameterName, 'The addon manifests (default: samples/addons of the Istio release istioctl comes from)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (beats KUBECONFIG)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (beats current-context)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of commands that report data')
@@ -97,6 +127,7 @@ Register-ArgumentCompleter -Native -CommandName 'istioup' -ScriptBlock {
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Istio profile (shortcut for --set profile=NAME)')
             [CompletionResult]::new('--revision', '--revision', [CompletionResultType]::ParameterName, 'Control plane revision (shortcut for --set revision=NAME)')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Pull every image from this private registry HOST[/PATH] (air-gapped clusters): Istio''s hub and every component hub become it; `istioup images --registry` lists what to copy there')
             [CompletionResult]::new('--inject', '--inject', [CompletionResultType]::ParameterName, 'Namespace to enable sidecar injection in (repeatable)')
             [CompletionResult]::new('--inject-selector', '--inject-selector', [CompletionResultType]::ParameterName, 'Inject the namespaces matching this label selector (e.g. team=shop)')
             [CompletionResult]::new('--istioctl', '--istioctl', [CompletionResultType]::ParameterName, 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)')
@@ -128,6 +159,7 @@ Register-ArgumentCompleter -Native -CommandName 'istioup' -ScriptBlock {
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Istio profile (shortcut for --set profile=NAME)')
             [CompletionResult]::new('--revision', '--revision', [CompletionResultType]::ParameterName, 'Control plane revision (shortcut for --set revision=NAME)')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Pull every image from this private registry HOST[/PATH] (air-gapped clusters): Istio''s hub and every component hub become it; `istioup images --registry` lists what to copy there')
             [CompletionResult]::new('--inject', '--inject', [CompletionResultType]::ParameterName, 'Namespace to enable sidecar injection in (repeatable)')
             [CompletionResult]::new('--inject-selector', '--inject-selector', [CompletionResultType]::ParameterName, 'Inject the namespaces matching this label selector (e.g. team=shop)')
             [CompletionResult]::new('--istioctl', '--istioctl', [CompletionResultType]::ParameterName, 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)')
@@ -423,6 +455,7 @@ Register-ArgumentCompleter -Native -CommandName 'istioup' -ScriptBlock {
         }
         'istioup;help' {
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Print the merged IstioOperator (base + overlays + --set); needs no cluster')
+            [CompletionResult]::new('images', 'images', [CompletionResultType]::ParameterValue, 'List every image an install (and its addons) pulls, to mirror them for an air-gapped cluster; needs no cluster')
             [CompletionResult]::new('context', 'context', [CompletionResultType]::ParameterValue, 'Show which cluster istioup would act on, and where each part came from')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check that the cluster is ready for Istio, and change nothing')
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection')
@@ -435,6 +468,9 @@ Register-ArgumentCompleter -Native -CommandName 'istioup' -ScriptBlock {
             break
         }
         'istioup;help;render' {
+            break
+        }
+        'istioup;help;images' {
             break
         }
         'istioup;help;context' {

@@ -34,6 +34,9 @@ _istioup() {
             istioup,help)
                 cmd="istioup__subcmd__help"
                 ;;
+            istioup,images)
+                cmd="istioup__subcmd__images"
+                ;;
             istioup,install)
                 cmd="istioup__subcmd__install"
                 ;;
@@ -106,6 +109,9 @@ _istioup() {
             istioup__subcmd__help,help)
                 cmd="istioup__subcmd__help__subcmd__help"
                 ;;
+            istioup__subcmd__help,images)
+                cmd="istioup__subcmd__help__subcmd__images"
+                ;;
             istioup__subcmd__help,install)
                 cmd="istioup__subcmd__help__subcmd__install"
                 ;;
@@ -140,7 +146,7 @@ _istioup() {
 
     case "${cmd}" in
         istioup)
-            opts="-o -y -v -h -V --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version render context check install enable disable uninstall status completions help"
+            opts="-o -y -v -h -V --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version render images context check install enable disable uninstall status completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -178,7 +184,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__check)
-            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --force --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --registry --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --force --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -205,6 +211,10 @@ _istioup() {
                     return 0
                     ;;
                 --revision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -804,7 +814,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__help)
-            opts="render context check install enable disable uninstall status completions help"
+            opts="render images context check install enable disable uninstall status completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -971,6 +981,20 @@ _istioup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        istioup__subcmd__help__subcmd__images)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         istioup__subcmd__help__subcmd__install)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1027,8 +1051,8 @@ _istioup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        istioup__subcmd__install)
-            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --force --dry-run --restart --batch-size --timeout --wait-for-lock --readiness-timeout --istioctl-timeout --istioctl-arg --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+        istioup__subcmd__images)
+            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --registry --istioctl --addons --addons-dir --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1055,6 +1079,88 @@ _istioup() {
                     return 0
                     ;;
                 --revision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --istioctl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --addons)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --addons-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        istioup__subcmd__install)
+            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --registry --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --force --dry-run --restart --batch-size --timeout --wait-for-lock --readiness-timeout --istioctl-timeout --istioctl-arg --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --overlay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --revision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1134,7 +1240,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__render)
-            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --registry --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1161,6 +1267,10 @@ _istioup() {
                     return 0
                     ;;
                 --revision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

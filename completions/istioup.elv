@@ -34,6 +34,7 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand render 'Print the merged IstioOperator (base + overlays + --set); needs no cluster'
+            cand images 'List every image an install (and its addons) pulls, to mirror them for an air-gapped cluster; needs no cluster'
             cand context 'Show which cluster istioup would act on, and where each part came from'
             cand check 'Check that the cluster is ready for Istio, and change nothing'
             cand install 'Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection'
@@ -51,6 +52,34 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand --set 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)'
             cand --profile 'Istio profile (shortcut for --set profile=NAME)'
             cand --revision 'Control plane revision (shortcut for --set revision=NAME)'
+            cand --registry 'Pull every image from this private registry HOST[/PATH] (air-gapped clusters): Istio''s hub and every component hub become it; `istioup images --registry` lists what to copy there'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --request-timeout 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;images'= {
+            cand -f 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)'
+            cand --overlay 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)'
+            cand --filename 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)'
+            cand --set 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)'
+            cand --profile 'Istio profile (shortcut for --set profile=NAME)'
+            cand --revision 'Control plane revision (shortcut for --set revision=NAME)'
+            cand --registry 'Pull every image from this private registry HOST[/PATH] (air-gapped clusters): Istio''s hub and every component hub become it; `istioup images --registry` lists what to copy there'
+            cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
+            cand --addons 'Addons whose images to list too, comma-separated: kiali, prometheus, grafana, jaeger, zipkin, loki, or none'
+            cand --addons-dir 'The addon manifests (default: samples/addons of the Istio release istioctl comes from)'
             cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
             cand --context 'The kubeconfig context to use (beats current-context)'
             cand -o 'Output format of commands that report data'
@@ -91,6 +120,7 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand --set 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)'
             cand --profile 'Istio profile (shortcut for --set profile=NAME)'
             cand --revision 'Control plane revision (shortcut for --set revision=NAME)'
+            cand --registry 'Pull every image from this private registry HOST[/PATH] (air-gapped clusters): Istio''s hub and every component hub become it; `istioup images --registry` lists what to copy there'
             cand --inject 'Namespace to enable sidecar injection in (repeatable)'
             cand --inject-selector 'Inject the namespaces matching this label selector (e.g. team=shop)'
             cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
@@ -121,6 +151,7 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand --set 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)'
             cand --profile 'Istio profile (shortcut for --set profile=NAME)'
             cand --revision 'Control plane revision (shortcut for --set revision=NAME)'
+            cand --registry 'Pull every image from this private registry HOST[/PATH] (air-gapped clusters): Istio''s hub and every component hub become it; `istioup images --registry` lists what to copy there'
             cand --inject 'Namespace to enable sidecar injection in (repeatable)'
             cand --inject-selector 'Inject the namespaces matching this label selector (e.g. team=shop)'
             cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
@@ -396,6 +427,7 @@ set edit:completion:arg-completer[istioup] = {|@words|
         }
         &'istioup;help'= {
             cand render 'Print the merged IstioOperator (base + overlays + --set); needs no cluster'
+            cand images 'List every image an install (and its addons) pulls, to mirror them for an air-gapped cluster; needs no cluster'
             cand context 'Show which cluster istioup would act on, and where each part came from'
             cand check 'Check that the cluster is ready for Istio, and change nothing'
             cand install 'Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection'
@@ -407,6 +439,8 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'istioup;help;render'= {
+        }
+        &'istioup;help;images'= {
         }
         &'istioup;help;context'= {
         }

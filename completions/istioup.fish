@@ -39,6 +39,7 @@ complete -c istioup -n "__fish_istioup_needs_command" -s v -l verbose -d 'Say mo
 complete -c istioup -n "__fish_istioup_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c istioup -n "__fish_istioup_needs_command" -s V -l version -d 'Print version'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "render" -d 'Print the merged IstioOperator (base + overlays + --set); needs no cluster'
+complete -c istioup -n "__fish_istioup_needs_command" -f -a "images" -d 'List every image an install (and its addons) pulls, to mirror them for an air-gapped cluster; needs no cluster'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "context" -d 'Show which cluster istioup would act on, and where each part came from'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "check" -d 'Check that the cluster is ready for Istio, and change nothing'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "install" -d 'Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection'
@@ -52,6 +53,7 @@ complete -c istioup -n "__fish_istioup_using_subcommand render" -s f -l overlay 
 complete -c istioup -n "__fish_istioup_using_subcommand render" -l set -d 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand render" -l profile -d 'Istio profile (shortcut for --set profile=NAME)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand render" -l revision -d 'Control plane revision (shortcut for --set revision=NAME)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand render" -l registry -d 'Pull every image from this private registry HOST[/PATH] (air-gapped clusters): Istio\'s hub and every component hub become it; `istioup images --registry` lists what to copy there' -r
 complete -c istioup -n "__fish_istioup_using_subcommand render" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand render" -l context -d 'The kubeconfig context to use (beats current-context)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand render" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
@@ -66,6 +68,28 @@ complete -c istioup -n "__fish_istioup_using_subcommand render" -l no-input -d '
 complete -c istioup -n "__fish_istioup_using_subcommand render" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
 complete -c istioup -n "__fish_istioup_using_subcommand render" -s h -l help -d 'Print help'
 complete -c istioup -n "__fish_istioup_using_subcommand render" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand images" -s f -l overlay -l filename -d 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand images" -l set -d 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand images" -l profile -d 'Istio profile (shortcut for --set profile=NAME)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand images" -l revision -d 'Control plane revision (shortcut for --set revision=NAME)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand images" -l registry -d 'Pull every image from this private registry HOST[/PATH] (air-gapped clusters): Istio\'s hub and every component hub become it; `istioup images --registry` lists what to copy there' -r
+complete -c istioup -n "__fish_istioup_using_subcommand images" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand images" -l addons -d 'Addons whose images to list too, comma-separated: kiali, prometheus, grafana, jaeger, zipkin, loki, or none' -r
+complete -c istioup -n "__fish_istioup_using_subcommand images" -l addons-dir -d 'The addon manifests (default: samples/addons of the Istio release istioctl comes from)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand images" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand images" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand images" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand images" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand images" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
+complete -c istioup -n "__fish_istioup_using_subcommand images" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand images" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand images" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand images" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand images" -s V -l version -d 'Print version'
 complete -c istioup -n "__fish_istioup_using_subcommand context" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand context" -l context -d 'The kubeconfig context to use (beats current-context)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand context" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
@@ -84,6 +108,7 @@ complete -c istioup -n "__fish_istioup_using_subcommand check" -s f -l overlay -
 complete -c istioup -n "__fish_istioup_using_subcommand check" -l set -d 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand check" -l profile -d 'Istio profile (shortcut for --set profile=NAME)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand check" -l revision -d 'Control plane revision (shortcut for --set revision=NAME)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l registry -d 'Pull every image from this private registry HOST[/PATH] (air-gapped clusters): Istio\'s hub and every component hub become it; `istioup images --registry` lists what to copy there' -r
 complete -c istioup -n "__fish_istioup_using_subcommand check" -l inject -d 'Namespace to enable sidecar injection in (repeatable)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand check" -l inject-selector -d 'Inject the namespaces matching this label selector (e.g. team=shop)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand check" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
@@ -110,6 +135,7 @@ complete -c istioup -n "__fish_istioup_using_subcommand install" -s f -l overlay
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l set -d 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l profile -d 'Istio profile (shortcut for --set profile=NAME)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l revision -d 'Control plane revision (shortcut for --set revision=NAME)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l registry -d 'Pull every image from this private registry HOST[/PATH] (air-gapped clusters): Istio\'s hub and every component hub become it; `istioup images --registry` lists what to copy there' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l inject -d 'Namespace to enable sidecar injection in (repeatable)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l inject-selector -d 'Inject the namespaces matching this label selector (e.g. team=shop)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
@@ -330,16 +356,17 @@ complete -c istioup -n "__fish_istioup_using_subcommand completions" -l no-input
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "render" -d 'Print the merged IstioOperator (base + overlays + --set); needs no cluster'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "context" -d 'Show which cluster istioup would act on, and where each part came from'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "check" -d 'Check that the cluster is ready for Istio, and change nothing'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "install" -d 'Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "enable" -d 'Turn sidecar injection on for namespaces or a workload'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "disable" -d 'Turn sidecar injection off for namespaces or a workload, or remove Istio from the cluster'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "uninstall" -d 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "status" -d 'Show whether the mesh is healthy and who is in it'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render context check install enable disable uninstall status completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "render" -d 'Print the merged IstioOperator (base + overlays + --set); needs no cluster'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "images" -d 'List every image an install (and its addons) pulls, to mirror them for an air-gapped cluster; needs no cluster'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "context" -d 'Show which cluster istioup would act on, and where each part came from'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "check" -d 'Check that the cluster is ready for Istio, and change nothing'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "install" -d 'Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "enable" -d 'Turn sidecar injection on for namespaces or a workload'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "disable" -d 'Turn sidecar injection off for namespaces or a workload, or remove Istio from the cluster'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "uninstall" -d 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "status" -d 'Show whether the mesh is healthy and who is in it'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from enable" -f -a "namespace" -d 'Label namespaces for sidecar injection (istio-injection=enabled, or istio.io/rev=REV)'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from enable" -f -a "workload" -d 'Opt one workload in: pod template label sidecar.istio.io/inject="true" (rolls its pods)'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from disable" -f -a "namespace" -d 'Remove the injection labels istioup set on namespaces (or set istio-injection=disabled)'

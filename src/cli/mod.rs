@@ -102,6 +102,10 @@ pub enum Command {
     #[command(after_help = help::MERGE_RULES_HELP)]
     Render(SpecArgs),
 
+    /// List every image an install (and its addons) pulls, to mirror them for an air-gapped cluster; needs no cluster
+    #[command(after_help = help::IMAGES_HELP)]
+    Images(ImagesArgs),
+
     /// Show which cluster istioup would act on, and where each part came from
     Context,
 
@@ -160,6 +164,29 @@ pub struct SpecArgs {
     /// Control plane revision (shortcut for --set revision=NAME)
     #[arg(long, value_name = "NAME")]
     pub revision: Option<String>,
+
+    /// Pull every image from this private registry HOST[/PATH] (air-gapped clusters): Istio's hub
+    /// and every component hub become it; `istioup images --registry` lists what to copy there
+    #[arg(long, value_name = "HOST[/PATH]")]
+    pub registry: Option<String>,
+}
+
+/// `istioup images`.
+#[derive(Debug, Clone, Args)]
+pub struct ImagesArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+
+    #[command(flatten)]
+    pub istioctl: IstioctlArgs,
+
+    /// Addons whose images to list too, comma-separated: kiali, prometheus, grafana, jaeger, zipkin, loki, or none
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "none")]
+    pub addons: Vec<String>,
+
+    /// The addon manifests (default: samples/addons of the Istio release istioctl comes from)
+    #[arg(long, value_name = "DIR")]
+    pub addons_dir: Option<PathBuf>,
 }
 
 /// Which namespaces get sidecar injection.

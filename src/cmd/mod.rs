@@ -5,6 +5,7 @@ mod completions;
 mod context;
 mod disable;
 mod enable;
+mod images;
 mod install;
 mod render;
 mod status;
@@ -17,6 +18,7 @@ use crate::error::Result;
 pub fn run(command: Command, settings: &Settings) -> Result<()> {
     match command {
         Command::Render(args) => render::run(&args, settings),
+        Command::Images(args) => images::run(&args, settings),
         Command::Context => context::run(settings),
         Command::Check(args) => check::run(&args, settings),
         Command::Install(args) => install::run(&args, settings),

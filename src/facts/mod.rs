@@ -4,6 +4,7 @@
 pub mod client;
 pub mod cluster;
 pub mod istioctl;
+pub mod manifest;
 pub mod mesh;
 pub mod namespaces;
 pub mod pods;

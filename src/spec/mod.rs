@@ -6,11 +6,13 @@
 //! functions: load each overlay into a checked [`Layer`](overlay::Layer), pick the base for the
 //! chosen profile, merge the files in order, apply `--set` paths, then the `--profile` and
 //! `--revision` shortcuts.
+pub mod addons;
 mod base;
 mod components;
 mod merge;
 mod overlay;
 mod path;
+pub mod registry;
 mod setpath;
 mod validate;
 mod workloads;
@@ -61,6 +63,7 @@ pub fn desired(args: &SpecArgs, stdin: &mut dyn std::io::Read) -> Result<Value> 
         .map(|raw| parse_set(raw))
         .collect::<Result<Vec<_>>>()?;
     sets.extend(shortcuts(args)?);
+    let registry = args.registry.as_deref().map(registry::parse).transpose()?;
     let layers = overlay::load_all(&args.overlays, stdin)?;
 
     let (profile, origin) = chosen_profile(&layers, &sets);
@@ -71,6 +74,9 @@ pub fn desired(args: &SpecArgs, stdin: &mut dyn std::io::Read) -> Result<Value> 
     }
     for set in &sets {
         set.apply(&mut tree)?;
+    }
+    if let Some(registry) = registry {
+        registry::apply(&mut tree, &registry);
     }
     Ok(tree)
 }
@@ -191,6 +197,23 @@ mod tests {
     }
 
     #[test]
+    fn a_registry_is_applied_last_over_every_hub() {
+        let spec_args = SpecArgs {
+            sets: vec!["components.pilot.hub=gcr.io/me".into()],
+            registry: Some("registry.local/istio/".into()),
+            ..SpecArgs::default()
+        };
+        let tree = render(&spec_args, "").unwrap();
+        assert_eq!(tree["spec"]["hub"], "registry.local/istio");
+        assert_eq!(tree["spec"]["components"]["pilot"]["hub"], "registry.local/istio");
+        let bad = SpecArgs {
+            registry: Some("https://r".into()),
+            ..SpecArgs::default()
+        };
+        assert_eq!(render(&bad, "").unwrap_err().kind().code(), 2);
+    }
+
+    #[test]
     fn no_input_gives_the_documented_base() {
         let tree = render(&SpecArgs::default(), "").unwrap();
         assert_eq!(tree["apiVersion"], API_VERSION);
@@ -219,6 +242,7 @@ mod tests {
             ],
             profile: Some("demo".into()),
             revision: Some("stable-1".into()),
+            registry: None,
         };
         let stdin = "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  profile: minimal\n  hub: a\n";
         let tree = render(&spec_args, stdin).unwrap();

@@ -21,6 +21,7 @@ fn help_lists_only_built_commands_and_the_exit_codes() {
         commands,
         [
             "render",
+            "images",
             "context",
             "check",
             "install",

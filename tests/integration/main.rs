@@ -11,6 +11,7 @@ mod disable;
 mod enable;
 mod fidelity;
 mod helm;
+mod images;
 mod install;
 mod layout;
 mod overlays;
