@@ -451,3 +451,41 @@ fn waiting_for_the_lock_is_announced_and_bounded() {
         "{err}"
     );
 }
+
+/// The whole journey on a throttled server: install with `--inject-all`, then uninstall, each
+/// finishing with the state a healthy server gives. The answers are 429 and 503 with
+/// `Retry-After`, the ones real istioctl retries too (client-go's rest client retries a response
+/// that carries Retry-After: k8s.io/client-go/rest/request.go checkWait); 500s and dropped
+/// connections, which istioctl would not survive, are covered for istioup's own bulk work above.
+#[test]
+fn install_and_uninstall_finish_on_a_throttled_server() {
+    let c = Cluster::with(Sim::builder().cluster_yaml(&many_namespaces(60)));
+    c.sim.faults().set_error_rate(0.1, &[503, 429]);
+    let out = c
+        .istioup()
+        .args(["install", "-y", "--inject-all", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let out = c
+        .istioup()
+        .args(["uninstall", "-y", "-o", "json"])
+        .output()
+        .unwrap();
+    c.sim.faults().clear();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(
+        c.labelled_namespaces().is_empty(),
+        "{:?}",
+        c.labelled_namespaces()
+    );
+    assert!(
+        c.get("/apis/apps/v1/namespaces/istio-system/deployments/istiod")
+            .is_none()
+    );
+    assert!(
+        c.list("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations")
+            .is_empty(),
+        "no injector left"
+    );
+}
