@@ -42,6 +42,7 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand disable 'Turn sidecar injection off for namespaces or a workload, or remove Istio from the cluster'
             cand uninstall 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
             cand status 'Show whether the mesh is healthy and who is in it'
+            cand addons 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -408,6 +409,100 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'istioup;addons'= {
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --request-timeout 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'The addons the release ships, and which are installed (by istioup) with ready/desired pods'
+            cand enable 'Apply addons from the release''s samples/addons (server-side apply, field manager istioup) and wait until each is Available; Kiali brings Prometheus'
+            cand disable 'Remove addons istioup installed (objects it labelled istioup.io/addon=NAME), never others'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'istioup;addons;list'= {
+            cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
+            cand --addons-dir 'The addon manifests (default: samples/addons of the Istio release istioctl comes from)'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --request-timeout 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;addons;enable'= {
+            cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
+            cand --addons-dir 'The addon manifests (default: samples/addons of the Istio release istioctl comes from)'
+            cand --timeout 'How long each addon may take to become Available'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --request-timeout 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;addons;disable'= {
+            cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
+            cand --addons-dir 'The addon manifests (default: samples/addons of the Istio release istioctl comes from)'
+            cand --timeout 'How long each addon may take to become Available'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --request-timeout 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;addons;help'= {
+            cand list 'The addons the release ships, and which are installed (by istioup) with ready/desired pods'
+            cand enable 'Apply addons from the release''s samples/addons (server-side apply, field manager istioup) and wait until each is Available; Kiali brings Prometheus'
+            cand disable 'Remove addons istioup installed (objects it labelled istioup.io/addon=NAME), never others'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'istioup;addons;help;list'= {
+        }
+        &'istioup;addons;help;enable'= {
+        }
+        &'istioup;addons;help;disable'= {
+        }
+        &'istioup;addons;help;help'= {
+        }
         &'istioup;completions'= {
             cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
             cand --context 'The kubeconfig context to use (beats current-context)'
@@ -435,6 +530,7 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand disable 'Turn sidecar injection off for namespaces or a workload, or remove Istio from the cluster'
             cand uninstall 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
             cand status 'Show whether the mesh is healthy and who is in it'
+            cand addons 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -470,6 +566,17 @@ set edit:completion:arg-completer[istioup] = {|@words|
         &'istioup;help;uninstall'= {
         }
         &'istioup;help;status'= {
+        }
+        &'istioup;help;addons'= {
+            cand list 'The addons the release ships, and which are installed (by istioup) with ready/desired pods'
+            cand enable 'Apply addons from the release''s samples/addons (server-side apply, field manager istioup) and wait until each is Available; Kiali brings Prometheus'
+            cand disable 'Remove addons istioup installed (objects it labelled istioup.io/addon=NAME), never others'
+        }
+        &'istioup;help;addons;list'= {
+        }
+        &'istioup;help;addons;enable'= {
+        }
+        &'istioup;help;addons;disable'= {
         }
         &'istioup;help;completions'= {
         }

@@ -47,6 +47,7 @@ complete -c istioup -n "__fish_istioup_needs_command" -f -a "enable" -d 'Turn si
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "disable" -d 'Turn sidecar injection off for namespaces or a workload, or remove Istio from the cluster'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "uninstall" -d 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "status" -d 'Show whether the mesh is healthy and who is in it'
+complete -c istioup -n "__fish_istioup_needs_command" -f -a "addons" -d 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioup -n "__fish_istioup_using_subcommand render" -s f -l overlay -l filename -d 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)' -r -F
@@ -342,6 +343,78 @@ complete -c istioup -n "__fish_istioup_using_subcommand status" -l no-input -d '
 complete -c istioup -n "__fish_istioup_using_subcommand status" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
 complete -c istioup -n "__fish_istioup_using_subcommand status" -s h -l help -d 'Print help'
 complete -c istioup -n "__fish_istioup_using_subcommand status" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and not __fish_seen_subcommand_from list enable disable help" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and not __fish_seen_subcommand_from list enable disable help" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and not __fish_seen_subcommand_from list enable disable help" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and not __fish_seen_subcommand_from list enable disable help" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and not __fish_seen_subcommand_from list enable disable help" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and not __fish_seen_subcommand_from list enable disable help" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and not __fish_seen_subcommand_from list enable disable help" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and not __fish_seen_subcommand_from list enable disable help" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and not __fish_seen_subcommand_from list enable disable help" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and not __fish_seen_subcommand_from list enable disable help" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and not __fish_seen_subcommand_from list enable disable help" -f -a "list" -d 'The addons the release ships, and which are installed (by istioup) with ready/desired pods'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and not __fish_seen_subcommand_from list enable disable help" -f -a "enable" -d 'Apply addons from the release\'s samples/addons (server-side apply, field manager istioup) and wait until each is Available; Kiali brings Prometheus'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and not __fish_seen_subcommand_from list enable disable help" -f -a "disable" -d 'Remove addons istioup installed (objects it labelled istioup.io/addon=NAME), never others'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and not __fish_seen_subcommand_from list enable disable help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from list" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from list" -l addons-dir -d 'The addon manifests (default: samples/addons of the Istio release istioctl comes from)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from list" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from list" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -l addons-dir -d 'The addon manifests (default: samples/addons of the Istio release istioctl comes from)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -l timeout -d 'How long each addon may take to become Available' -r
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -l addons-dir -d 'The addon manifests (default: samples/addons of the Istio release istioctl comes from)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -l timeout -d 'How long each addon may take to become Available' -r
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from help" -f -a "list" -d 'The addons the release ships, and which are installed (by istioup) with ready/desired pods'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Apply addons from the release\'s samples/addons (server-side apply, field manager istioup) and wait until each is Available; Kiali brings Prometheus'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Remove addons istioup installed (objects it labelled istioup.io/addon=NAME), never others'
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -l context -d 'The kubeconfig context to use (beats current-context)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
@@ -356,19 +429,23 @@ complete -c istioup -n "__fish_istioup_using_subcommand completions" -l no-input
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "render" -d 'Print the merged IstioOperator (base + overlays + --set); needs no cluster'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "images" -d 'List every image an install (and its addons) pulls, to mirror them for an air-gapped cluster; needs no cluster'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "context" -d 'Show which cluster istioup would act on, and where each part came from'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "check" -d 'Check that the cluster is ready for Istio, and change nothing'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "install" -d 'Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "enable" -d 'Turn sidecar injection on for namespaces or a workload'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "disable" -d 'Turn sidecar injection off for namespaces or a workload, or remove Istio from the cluster'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "uninstall" -d 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "status" -d 'Show whether the mesh is healthy and who is in it'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "render" -d 'Print the merged IstioOperator (base + overlays + --set); needs no cluster'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "images" -d 'List every image an install (and its addons) pulls, to mirror them for an air-gapped cluster; needs no cluster'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "context" -d 'Show which cluster istioup would act on, and where each part came from'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "check" -d 'Check that the cluster is ready for Istio, and change nothing'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "install" -d 'Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "enable" -d 'Turn sidecar injection on for namespaces or a workload'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "disable" -d 'Turn sidecar injection off for namespaces or a workload, or remove Istio from the cluster'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "uninstall" -d 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "status" -d 'Show whether the mesh is healthy and who is in it'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "addons" -d 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from enable" -f -a "namespace" -d 'Label namespaces for sidecar injection (istio-injection=enabled, or istio.io/rev=REV)'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from enable" -f -a "workload" -d 'Opt one workload in: pod template label sidecar.istio.io/inject="true" (rolls its pods)'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from disable" -f -a "namespace" -d 'Remove the injection labels istioup set on namespaces (or set istio-injection=disabled)'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from disable" -f -a "workload" -d 'Opt one workload out: pod template label sidecar.istio.io/inject="false" (rolls its pods)'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from disable" -f -a "cluster" -d 'Remove Istio from the cluster, keeping every user object (alias: istioup uninstall)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from addons" -f -a "list" -d 'The addons the release ships, and which are installed (by istioup) with ready/desired pods'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from addons" -f -a "enable" -d 'Apply addons from the release\'s samples/addons (server-side apply, field manager istioup) and wait until each is Available; Kiali brings Prometheus'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from addons" -f -a "disable" -d 'Remove addons istioup installed (objects it labelled istioup.io/addon=NAME), never others'

@@ -133,6 +133,10 @@ pub enum Command {
     #[command(after_help = STATUS_HELP)]
     Status(StatusArgs),
 
+    /// Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)
+    #[command(subcommand)]
+    Addons(AddonsCommand),
+
     /// Print a shell completion script
     Completions {
         /// The shell to generate completions for
@@ -169,6 +173,44 @@ pub struct SpecArgs {
     /// and every component hub become it; `istioup images --registry` lists what to copy there
     #[arg(long, value_name = "HOST[/PATH]")]
     pub registry: Option<String>,
+}
+
+/// `istioup addons ...`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum AddonsCommand {
+    /// The addons the release ships, and which are installed (by istioup) with ready/desired pods
+    List(AddonSourceArgs),
+    /// Apply addons from the release's samples/addons (server-side apply, field manager istioup)
+    /// and wait until each is Available; Kiali brings Prometheus
+    Enable(AddonsArgs),
+    /// Remove addons istioup installed (objects it labelled istioup.io/addon=NAME), never others
+    Disable(AddonsArgs),
+}
+
+/// Where the addon manifests come from.
+#[derive(Debug, Clone, Args)]
+pub struct AddonSourceArgs {
+    #[command(flatten)]
+    pub istioctl: IstioctlArgs,
+
+    /// The addon manifests (default: samples/addons of the Istio release istioctl comes from)
+    #[arg(long, value_name = "DIR")]
+    pub addons_dir: Option<PathBuf>,
+}
+
+/// `istioup addons enable|disable NAME...`.
+#[derive(Debug, Clone, Args)]
+pub struct AddonsArgs {
+    /// kiali, prometheus, grafana, jaeger, zipkin, loki (or comma-separated)
+    #[arg(value_name = "NAME", required = true)]
+    pub names: Vec<String>,
+
+    #[command(flatten)]
+    pub source: AddonSourceArgs,
+
+    /// How long each addon may take to become Available
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_positive_duration)]
+    pub timeout: std::time::Duration,
 }
 
 /// `istioup images`.

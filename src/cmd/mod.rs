@@ -1,5 +1,6 @@
 //! One short file per subcommand, each a plain function of resolved settings that wires the
 //! stages together: target → spec → facts → judge → act → ui. It may use every folder.
+mod addons;
 mod check;
 mod completions;
 mod context;
@@ -26,6 +27,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<()> {
         Command::Disable(scope) => disable::run(scope, settings),
         Command::Uninstall(args) => uninstall::run(&args, settings),
         Command::Status(args) => status::run(&args, settings),
+        Command::Addons(command) => addons::run(command, settings),
         Command::Completions { shell } => completions::run(shell),
     }
 }

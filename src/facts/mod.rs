@@ -1,6 +1,7 @@
 //! Reading the world, never changing it: client helpers (paginated lists), the facts the checks
 //! judge, the mesh inventory, pods reduced to what istioup reads, namespace selection, the
 //! target summary and the local istioctl. Uses target and spec.
+pub mod addons;
 pub mod client;
 pub mod cluster;
 pub mod istioctl;

@@ -25,6 +25,8 @@ pub const PROXY_CONTAINER: &str = "istio-proxy";
 /// istioup's own record on a namespace: which injection label (`istio-injection` or
 /// `istio.io/rev`) istioup set, so that disabling removes only that.
 pub const OWNER_ANNOTATION: &str = "istioup.io/injection-label";
+/// On every object istioup applied for an addon: the addon's name (`kiali`).
+pub const ADDON_LABEL: &str = "istioup.io/addon";
 
 /// The namespace Istio is installed into unless told otherwise.
 pub const DEFAULT_NAMESPACE: &str = "istio-system";

@@ -29,6 +29,7 @@ fn help_lists_only_built_commands_and_the_exit_codes() {
             "disable",
             "uninstall",
             "status",
+            "addons",
             "completions",
             "help"
         ],

@@ -3,6 +3,7 @@
 mod cluster;
 mod support;
 
+mod addons;
 mod check;
 mod cli;
 mod completions;

@@ -1,0 +1,202 @@
+//! Installing and removing the release's addons: each object of the addon's manifest is applied
+//! with server-side apply (field manager `istioup`, as `kubectl apply --server-side` would) and
+//! labelled `istioup.io/addon=NAME`, so removal deletes exactly what istioup applied, and never
+//! an addon someone else installed.
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::apps::v1::Deployment;
+use kube::api::{Api, DeleteParams, DynamicObject, Patch, PatchParams};
+use kube::core::GroupVersionKind;
+use kube::discovery::{ApiResource, Scope};
+use kube::{Client, ResourceExt};
+use serde_json::Value;
+
+use crate::error::{Error, Kind, Result, api_error};
+use crate::spec::addons::Addon;
+use crate::util::interrupt;
+
+pub use crate::istio::ADDON_LABEL;
+pub const FIELD_MANAGER: &str = "istioup";
+const POLL: Duration = Duration::from_millis(500);
+
+/// Resolves each kind once per run (`kube::discovery::pinned_kind`, what kubectl's RESTMapper does).
+#[derive(Default)]
+pub struct Kinds {
+    known: HashMap<(String, String), (ApiResource, bool)>,
+}
+
+impl Kinds {
+    async fn api(&mut self, client: &Client, object: &Value) -> Result<Api<DynamicObject>> {
+        let api_version = object["apiVersion"].as_str().unwrap_or("");
+        let kind = object["kind"].as_str().unwrap_or("");
+        let key = (api_version.to_string(), kind.to_string());
+        if !self.known.contains_key(&key) {
+            let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+            let gvk = GroupVersionKind::gvk(group, version, kind);
+            let (resource, caps) = kube::discovery::pinned_kind(client, &gvk).await.map_err(|e| {
+                api_error(
+                    e,
+                    &format!("the API server does not serve {kind} ({api_version})"),
+                )
+            })?;
+            self.known
+                .insert(key.clone(), (resource, caps.scope == Scope::Namespaced));
+        }
+        let (resource, namespaced) = &self.known[&key];
+        let namespace = object["metadata"]["namespace"].as_str();
+        Ok(match (namespaced, namespace) {
+            (true, Some(ns)) => Api::namespaced_with(client.clone(), ns, resource),
+            (true, None) => Api::default_namespaced_with(client.clone(), resource),
+            (false, _) => Api::all_with(client.clone(), resource),
+        })
+    }
+}
+
+/// `deployment/kiali -n istio-system`
+pub fn describe(object: &Value) -> String {
+    let kind = object["kind"].as_str().unwrap_or("").to_lowercase();
+    let name = object["metadata"]["name"].as_str().unwrap_or("");
+    match object["metadata"]["namespace"].as_str() {
+        Some(ns) => format!("{kind}/{name} -n {ns}"),
+        None => format!("{kind}/{name}"),
+    }
+}
+
+/// Applies every object of `addon`'s manifest, labelled as istioup's.
+pub async fn apply(
+    client: &Client,
+    addon: Addon,
+    objects: &[Value],
+    kinds: &mut Kinds,
+) -> Result<Vec<String>> {
+    let mut applied = Vec::new();
+    for object in objects {
+        if interrupt::interrupted() {
+            return Err(Error::new(
+                Kind::Interrupted,
+                format!(
+                    "interrupted while applying {}; re-run the same command to finish",
+                    addon.name()
+                ),
+            ));
+        }
+        let mut object = object.clone();
+        object["metadata"]["labels"][ADDON_LABEL] = Value::String(addon.name().to_string());
+        let name = object["metadata"]["name"].as_str().unwrap_or("").to_string();
+        let api = kinds.api(client, &object).await?;
+        let params = PatchParams::apply(FIELD_MANAGER).force();
+        api.patch(&name, &params, &Patch::Apply(&object))
+            .await
+            .map_err(|e| {
+                api_error(
+                    e,
+                    &format!("cannot apply {} of {}", describe(&object), addon.name()),
+                )
+            })?;
+        super::journal::record(
+            "applied",
+            describe(&object),
+            Some(format!("addon {}", addon.name())),
+        );
+        applied.push(describe(&object));
+    }
+    Ok(applied)
+}
+
+/// Waits until every Deployment of the manifest is Available (all replicas updated and
+/// available), saying what it waits for; on timeout names the pods that are not ready.
+pub async fn wait_available(
+    client: &Client,
+    addon: Addon,
+    objects: &[Value],
+    timeout: Duration,
+    say: &mut dyn FnMut(String),
+) -> Result<()> {
+    let start = Instant::now();
+    for object in objects.iter().filter(|o| o["kind"] == "Deployment") {
+        let name = object["metadata"]["name"].as_str().unwrap_or("");
+        let ns = object["metadata"]["namespace"].as_str().unwrap_or("default");
+        let api = Api::<Deployment>::namespaced(client.clone(), ns);
+        say(format!(
+            "waiting for deployment/{name} -n {ns} ({}) to be Available",
+            addon.name()
+        ));
+        loop {
+            let d = api
+                .get(name)
+                .await
+                .map_err(|e| api_error(e, &format!("cannot read deployment/{name} -n {ns}")))?;
+            let want = d.spec.replicas.unwrap_or(1);
+            let status = d.status.clone().unwrap_or_default();
+            let available = status.available_replicas.unwrap_or(0);
+            let updated = status.updated_replicas.unwrap_or(0);
+            let fresh = status.observed_generation.unwrap_or(0) >= d.metadata.generation.unwrap_or(0);
+            if fresh && available >= want && updated >= want {
+                say(format!("✔ {} available ({available}/{want})", addon.name()));
+                break;
+            }
+            if interrupt::interrupted() {
+                return Err(Error::new(
+                    Kind::Interrupted,
+                    format!("interrupted while waiting for {}", addon.name()),
+                ));
+            }
+            if start.elapsed() >= timeout {
+                return Err(Error::new(
+                    Kind::Istioctl,
+                    format!(
+                        "{} did not become Available within {}s: deployment/{name} -n {ns} has {available}/{want} available",
+                        addon.name(),
+                        timeout.as_secs()
+                    ),
+                )
+                .with_hint(format!("see why: kubectl -n {ns} describe pods -l app={name}; raise --timeout for a slow cluster")));
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+    Ok(())
+}
+
+/// Deletes the objects of `addon`'s manifest that carry istioup's label for it; those without it
+/// (someone else's) are left alone and returned second.
+pub async fn remove(
+    client: &Client,
+    addon: Addon,
+    objects: &[Value],
+    kinds: &mut Kinds,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let (mut removed, mut spared) = (Vec::new(), Vec::new());
+    for object in objects.iter().rev() {
+        if interrupt::interrupted() {
+            return Err(Error::new(
+                Kind::Interrupted,
+                "interrupted; re-run the same command to finish",
+            ));
+        }
+        let name = object["metadata"]["name"].as_str().unwrap_or("");
+        let api = kinds.api(client, object).await?;
+        let what = describe(object);
+        let Some(live) = api
+            .get_opt(name)
+            .await
+            .map_err(|e| api_error(e, &format!("cannot read {what}")))?
+        else {
+            continue;
+        };
+        if live.labels().get(ADDON_LABEL).map(String::as_str) != Some(addon.name()) {
+            spared.push(what);
+            continue;
+        }
+        match api.delete(name, &DeleteParams::background()).await {
+            Ok(_) => {
+                super::journal::record("deleted", what.clone(), Some(format!("addon {}", addon.name())));
+                removed.push(what);
+            }
+            Err(kube::Error::Api(s)) if s.code == 404 => {}
+            Err(e) => return Err(api_error(e, &format!("cannot delete {what}"))),
+        }
+    }
+    Ok((removed, spared))
+}

@@ -1,0 +1,136 @@
+//! `istioup addons` with Istio's real addon manifests (tests/fixtures/istio/1.30.3/samples/addons,
+//! verbatim from the release): applied as istioup's own objects, waited for, listed, removed.
+use crate::cluster::Cluster;
+use crate::support::{code, repo_root, text};
+
+const CLUSTER: &str = "nodes:\n  - {name: worker-1, capacity: {cpu: '8', memory: 16Gi}}\n";
+
+fn addons_dir() -> String {
+    repo_root()
+        .join("tests/fixtures/istio/1.30.3/samples/addons")
+        .display()
+        .to_string()
+}
+
+fn deployment(c: &Cluster, name: &str) -> Option<serde_json::Value> {
+    c.get(&format!(
+        "/apis/apps/v1/namespaces/istio-system/deployments/{name}"
+    ))
+}
+
+#[test]
+fn kiali_comes_with_prometheus_and_both_become_available() {
+    let c = Cluster::start(CLUSTER);
+    c.install(&[]);
+    let out = c
+        .istioup()
+        .args([
+            "addons",
+            "enable",
+            "kiali",
+            "-y",
+            "-o",
+            "json",
+            "--addons-dir",
+            &addons_dir(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["addons"], serde_json::json!(["kiali", "prometheus"]));
+    assert!(doc["added"][0].as_str().unwrap().starts_with("prometheus"));
+    for name in ["kiali", "prometheus"] {
+        let d = deployment(&c, name).unwrap_or_else(|| panic!("no {name}"));
+        assert_eq!(d["metadata"]["labels"]["istioup.io/addon"], name);
+    }
+    // Server-side apply as istioup's field manager.
+    let applied = c.sim.requests().iter().any(|r| {
+        r.starts_with("PATCH /apis/apps/v1/namespaces/istio-system/deployments/kiali?")
+            && r.contains("fieldManager=istioup")
+            && r.contains("force=true")
+    });
+    assert!(applied, "{:#?}", c.sim.requests());
+    assert!(
+        text(&out.stderr).contains("✔ kiali available"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = c
+        .istioup()
+        .args(["addons", "list", "-o", "json", "--addons-dir", &addons_dir()])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let installed: Vec<&str> = doc["installed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["ready"] == i["desired"])
+        .map(|i| i["addon"].as_str().unwrap())
+        .collect();
+    assert_eq!(installed, ["kiali", "prometheus"]);
+    assert_eq!(doc["available"].as_array().unwrap().len(), 6);
+}
+
+/// Disabling removes only what istioup applied: an object of the same name someone else made
+/// stays, and so does the Prometheus that Kiali brought.
+#[test]
+fn disable_removes_only_istioups_objects() {
+    let c = Cluster::start(CLUSTER);
+    c.install(&[]);
+    let out = c
+        .istioup()
+        .args(["addons", "enable", "kiali", "-y", "--addons-dir", &addons_dir()])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    // Someone else's Grafana ConfigMap, named as the addon's.
+    c.sim
+        .apply_yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: grafana, namespace: istio-system}\ndata: {mine: 'yes'}\n")
+        .unwrap();
+    let out = c
+        .istioup()
+        .args([
+            "addons",
+            "disable",
+            "kiali,grafana",
+            "-y",
+            "-o",
+            "json",
+            "--addons-dir",
+            &addons_dir(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(deployment(&c, "kiali").is_none());
+    assert!(deployment(&c, "prometheus").is_some(), "Kiali's Prometheus stays");
+    let mine = c
+        .get("/api/v1/namespaces/istio-system/configmaps/grafana")
+        .expect("left alone");
+    assert_eq!(mine["data"]["mine"], "yes");
+    assert!(
+        doc["left_alone"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o == "configmap/grafana -n istio-system"),
+        "{doc:#}"
+    );
+}
+
+#[test]
+fn enable_without_a_terminal_or_yes_changes_nothing() {
+    let c = Cluster::start(CLUSTER);
+    c.install(&[]);
+    let out = c
+        .istioup()
+        .args(["addons", "enable", "grafana", "--addons-dir", &addons_dir()])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 5, "{}", text(&out.stderr));
+    assert!(deployment(&c, "grafana").is_none());
+}
