@@ -5,6 +5,7 @@ pub mod backup;
 pub mod inject;
 pub mod install;
 pub mod istioctl;
+pub mod mtls;
 pub mod namespace;
 pub mod restart;
 pub mod uninstall;

@@ -6,6 +6,7 @@ mod context;
 mod disable;
 mod enable;
 mod install;
+mod mtls;
 mod render;
 mod status;
 mod uninstall;
@@ -24,6 +25,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<()> {
         Command::Disable(scope) => disable::run(scope, settings),
         Command::Uninstall(args) => uninstall::run(&args, settings),
         Command::Status(args) => status::run(&args, settings),
+        Command::Mtls(args) => mtls::run(args, settings),
         Command::Completions { shell } => completions::run(shell),
     }
 }

@@ -5,6 +5,7 @@ pub mod client;
 pub mod cluster;
 pub mod istioctl;
 pub mod mesh;
+pub mod mtls;
 pub mod namespaces;
 pub mod pods;
 pub mod target;

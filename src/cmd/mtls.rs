@@ -1,0 +1,304 @@
+//! `istioup mtls [status|strict|permissive]`: target → facts → modes → blast radius → plan →
+//! confirmation → PeerAuthentication → report. Nothing changes before the confirmation.
+use std::collections::BTreeSet;
+
+use crate::cli::{MtlsAction, MtlsArgs, MtlsScope, MtlsStrictArgs, OutputFormat, Settings};
+use crate::error::{Error, Kind, Result};
+use crate::facts::mtls::{self as facts, MtlsFacts};
+use crate::facts::target::TargetSummary;
+use crate::judge::mtls::BlastRadius;
+use crate::judge::mtls::{self as judge, Mode};
+use crate::target::{self, Target};
+use crate::ui::mtls::{ChangeReport, StatusReport};
+use crate::ui::{confirm, mtls as text, output};
+
+pub fn run(args: MtlsArgs, settings: &Settings) -> Result<()> {
+    super::block_on(async {
+        match args.action {
+            None => status(&[], settings).await,
+            Some(MtlsAction::Status(a)) => status(&a.namespaces, settings).await,
+            Some(MtlsAction::Strict(a)) => {
+                change(&a.scope, Mode::Strict, Some(&a), a.dry_run, false, settings).await
+            }
+            Some(MtlsAction::Permissive(a)) => {
+                change(&a.scope, Mode::Permissive, None, a.dry_run, a.remove, settings).await
+            }
+        }
+    })
+}
+
+struct Cluster {
+    target: Target,
+    client: kube::Client,
+    summary: TargetSummary,
+    istio_namespaces: Vec<String>,
+    facts: MtlsFacts,
+}
+
+async fn gather(settings: &Settings) -> Result<Cluster> {
+    let target = target::resolve(settings)?;
+    let client = target.connect().await?;
+    let (summary, inv) = tokio::try_join!(
+        crate::facts::target::read(&target, &client),
+        crate::facts::mesh::control_planes(&client)
+    )?;
+    output::note(&output::banner(&summary));
+    let istio_namespaces: Vec<String> = inv.control_planes().map(|c| c.namespace.clone()).collect();
+    let facts = facts::read(&client, &istio_namespaces).await?;
+    Ok(Cluster {
+        target,
+        client,
+        summary,
+        istio_namespaces,
+        facts,
+    })
+}
+
+async fn status(only: &[String], settings: &Settings) -> Result<()> {
+    let format = settings.output.unwrap_or(OutputFormat::Table);
+    let c = gather(settings).await?;
+    missing(&c.facts, only)?;
+    let mut warnings = Vec::new();
+    if !c.facts.crd {
+        warnings.push(
+            "Istio's CRDs are not installed: there is no PeerAuthentication, and no sidecar to enforce one"
+                .into(),
+        );
+    }
+    let report = StatusReport {
+        target: c.summary,
+        root_namespace: c.facts.root_namespace.clone(),
+        mesh: judge::mesh_wide(&c.facts),
+        namespaces: judge::status(&c.facts, only),
+        peer_authentications: c.facts.peer_authns.clone(),
+        warnings,
+    };
+    output::emit(format, &report, || text::status_text(&report))
+}
+
+fn missing(facts: &MtlsFacts, names: &[String]) -> Result<()> {
+    let gone: Vec<&str> = names
+        .iter()
+        .filter(|n| !facts.namespaces.contains(n))
+        .map(String::as_str)
+        .collect();
+    if gone.is_empty() {
+        return Ok(());
+    }
+    Err(Error::failed(format!(
+        "namespace not found: {}; nothing was changed",
+        gone.join(", ")
+    ))
+    .with_hint("check the name with kubectl get namespaces"))
+}
+
+async fn change(
+    scope: &MtlsScope,
+    mode: Mode,
+    strict: Option<&MtlsStrictArgs>,
+    dry_run: bool,
+    remove: bool,
+    settings: &Settings,
+) -> Result<()> {
+    let format = settings.output.unwrap_or(OutputFormat::Table);
+    let c = gather(settings).await?;
+    missing(&c.facts, &scope.namespaces)?;
+    if !c.facts.crd {
+        return Err(Error::failed(
+            "this cluster serves no PeerAuthentication: Istio's CRDs are not installed",
+        )
+        .with_hint("install Istio first (istioup install)"));
+    }
+    let targets = if scope.mesh {
+        vec![c.facts.root_namespace.clone()]
+    } else {
+        scope.namespaces.clone()
+    };
+    let current = judge::status(&c.facts, if scope.mesh { &[] } else { &scope.namespaces });
+    output::note(&text::modes_text(
+        &judge::mesh_wide(&c.facts),
+        &c.facts.root_namespace,
+        &current,
+    ));
+    let plan = judge::changes(&c.facts, &targets, mode, remove);
+    let mut report = ChangeReport {
+        target: c.summary.clone(),
+        action: if mode == Mode::Strict {
+            "strict"
+        } else {
+            "permissive"
+        },
+        mesh: scope.mesh,
+        root_namespace: c.facts.root_namespace.clone(),
+        current,
+        blast_radius: None,
+        plan,
+        done: Vec::new(),
+        result: "refused",
+        warnings: Vec::new(),
+    };
+    if let Some(args) = strict {
+        let blast = blast_radius(&c, scope, args, &report.plan, &mut report.warnings).await;
+        output::note(&text::blast_text(&blast));
+        let guard = guard(&c, scope, args.force, &blast, &mut report.warnings);
+        report.blast_radius = Some(blast);
+        if let Err(e) = guard {
+            return finish(format, &report, Err(e));
+        }
+    }
+    output::note(&text::plan_text(&report.plan, dry_run));
+    if !report
+        .plan
+        .iter()
+        .any(|p| matches!(p.action, "create" | "update" | "delete"))
+    {
+        report.result = "unchanged";
+        return output::emit(format, &report, || text::done_text(&report));
+    }
+    if dry_run {
+        report.result = "dry-run";
+        return output::emit(format, &report, || text::done_text(&report));
+    }
+    let question = format!(
+        "Set mutual TLS to {} in {} on context {} ({})?",
+        mode.as_str(),
+        if scope.mesh {
+            "the whole mesh".to_string()
+        } else {
+            format!("namespace {}", targets.join(", "))
+        },
+        c.target.context,
+        c.target.server
+    );
+    if let Err(e) = confirm::yes_no(settings, &format!("mtls {}", report.action), &question) {
+        report.result = if e.kind() == Kind::Interrupted {
+            "interrupted"
+        } else {
+            "not-confirmed"
+        };
+        return finish(format, &report, Err(e));
+    }
+    crate::util::interrupt::watch();
+    let planned: Vec<judge::Change> = report.plan.clone();
+    match crate::act::mtls::apply(&c.client, &planned).await {
+        Ok(done) => {
+            report.done = done;
+            report.result = "applied";
+            output::emit(format, &report, || text::done_text(&report))
+        }
+        Err(e) => {
+            report.result = if e.kind() == Kind::Interrupted {
+                "interrupted"
+            } else {
+                "failed"
+            };
+            finish(format, &report, Err(e))
+        }
+    }
+}
+
+/// Who STRICT would cut off: Prometheus' evidence when one answers, else the pods without a
+/// sidecar; and the DestinationRules that send plaintext to the servers.
+async fn blast_radius(
+    c: &Cluster,
+    scope: &MtlsScope,
+    args: &MtlsStrictArgs,
+    plan: &[judge::Change],
+    warnings: &mut Vec<String>,
+) -> BlastRadius {
+    let in_scope: Option<BTreeSet<String>> =
+        (!scope.mesh).then(|| scope.namespaces.iter().cloned().collect());
+    let after = judge::after(&c.facts, plan);
+    let servers = judge::servers(&c.facts, &c.facts.peer_authns, &after, in_scope.as_ref());
+    let services: BTreeSet<(String, String)> = servers
+        .iter()
+        .flat_map(|s| s.services.iter().map(|n| (s.namespace.clone(), n.clone())))
+        .collect();
+    let mut blast = BlastRadius {
+        evidence: "pods",
+        destination_rules: judge::client_overrides(&c.facts, &services)
+            .into_iter()
+            .cloned()
+            .collect(),
+        ..BlastRadius::default()
+    };
+    if servers.is_empty() {
+        return blast;
+    }
+    let window = format!("{}s", args.window.as_secs());
+    match evidence(c, args, in_scope.as_ref(), &window, &servers).await {
+        Ok(Some((prom, clients))) => {
+            blast.evidence = "prometheus";
+            blast.prometheus = Some(prom);
+            blast.window = Some(text::duration(args.window));
+            blast.clients = clients;
+        }
+        Ok(None) => blast.clients = judge::sidecarless(&c.facts),
+        Err(e) => {
+            warnings.push(format!(
+                "{}; judging from the pods without a sidecar instead",
+                e.message()
+            ));
+            output::warnings(&warnings[warnings.len() - 1..]);
+            blast.clients = judge::sidecarless(&c.facts);
+        }
+    }
+    blast.servers = servers;
+    blast
+}
+
+async fn evidence(
+    c: &Cluster,
+    args: &MtlsStrictArgs,
+    scope: Option<&BTreeSet<String>>,
+    window: &str,
+    servers: &[judge::Server],
+) -> Result<Option<(String, Vec<judge::Client>)>> {
+    if args.no_prometheus {
+        return Ok(None);
+    }
+    let prom = match &args.prometheus {
+        Some(text) => Some(facts::parse_prometheus(text).map_err(Error::usage)?),
+        None => facts::find_prometheus(&c.client, &c.istio_namespaces).await?,
+    };
+    let Some(prom) = prom else { return Ok(None) };
+    let mut samples = Vec::new();
+    for q in judge::plaintext_queries(scope, window) {
+        samples.extend(facts::query(&c.client, &prom, &q).await?);
+    }
+    Ok(Some((
+        prom.to_string(),
+        judge::plaintext_callers(&samples, servers),
+    )))
+}
+
+/// Refuses a change that would cut clients off, or that means nothing (no sidecar), unless
+/// `--force`; with it, says what is being forced.
+fn guard(
+    c: &Cluster,
+    scope: &MtlsScope,
+    force: bool,
+    blast: &BlastRadius,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let refusals = judge::refusals(&c.facts, (!scope.mesh).then_some(&scope.namespaces[..]), blast);
+    if refusals.is_empty() || force {
+        warnings.extend(refusals.iter().map(|r| format!("--force: {r}")));
+        return Ok(());
+    }
+    Err(Error::new(
+        Kind::ChecksFailed,
+        format!("{}; nothing was changed", refusals.join("; ")),
+    )
+    .with_hint(
+        "give those clients a sidecar (istioup enable namespace NS --restart) first, or --force to go on",
+    ))
+}
+
+/// Prints the report even when the command fails, so `-o json` always yields one document.
+fn finish(format: OutputFormat, report: &ChangeReport, result: Result<()>) -> Result<()> {
+    if format != OutputFormat::Table {
+        output::emit(format, report, String::new)?;
+    }
+    result
+}
