@@ -121,24 +121,27 @@ async fn change(
         &current,
     ));
     let plan = judge::changes(&c.facts, &targets, mode, remove);
-    let mut report = ChangeReport {
-        target: c.summary.clone(),
-        action: if mode == Mode::Strict {
-            "strict"
-        } else {
-            "permissive"
-        },
-        mesh: scope.mesh,
-        root_namespace: c.facts.root_namespace.clone(),
+    let mut report = ChangeReport::new(
+        c.summary.clone(),
+        mode,
+        scope.mesh,
+        &c.facts.root_namespace,
         current,
-        blast_radius: None,
         plan,
-        done: Vec::new(),
-        result: "refused",
-        warnings: Vec::new(),
-    };
+    );
     if let Some(args) = strict {
-        let blast = blast_radius(&c, scope, args, &report.plan, &mut report.warnings).await;
+        let in_scope: Option<BTreeSet<String>> =
+            (!scope.mesh).then(|| scope.namespaces.iter().cloned().collect());
+        let ask = (!args.no_prometheus).then_some(args.prometheus.as_deref());
+        let evidence = judge::Evidence {
+            istio_namespaces: &c.istio_namespaces,
+            prometheus: ask,
+            window: args.window,
+        };
+        let (blast, warning) =
+            judge::blast_radius(&c.client, &c.facts, in_scope.as_ref(), &report.plan, &evidence).await;
+        output::warnings(&warning.iter().cloned().collect::<Vec<_>>());
+        report.warnings.extend(warning);
         output::note(&text::blast_text(&blast));
         let guard = guard(&c, scope, args.force, &blast, &mut report.warnings);
         report.blast_radius = Some(blast);
@@ -159,14 +162,25 @@ async fn change(
         report.result = "dry-run";
         return output::emit(format, &report, || text::done_text(&report));
     }
+    let what = if scope.mesh {
+        "the whole mesh".to_string()
+    } else {
+        format!("namespace {}", targets.join(", "))
+    };
+    confirm_and_apply(&c, &mut report, &what, settings).await
+}
+
+/// The one question (naming the context), then the changes.
+async fn confirm_and_apply(
+    c: &Cluster,
+    report: &mut ChangeReport,
+    what: &str,
+    settings: &Settings,
+) -> Result<()> {
+    let format = settings.output.unwrap_or(OutputFormat::Table);
     let question = format!(
-        "Set mutual TLS to {} in {} on context {} ({})?",
-        mode.as_str(),
-        if scope.mesh {
-            "the whole mesh".to_string()
-        } else {
-            format!("namespace {}", targets.join(", "))
-        },
+        "Set mutual TLS to {} in {what} on context {} ({})?",
+        report.action.to_uppercase(),
         c.target.context,
         c.target.server
     );
@@ -176,7 +190,7 @@ async fn change(
         } else {
             "not-confirmed"
         };
-        return finish(format, &report, Err(e));
+        return finish(format, report, Err(e));
     }
     crate::util::interrupt::watch();
     let planned: Vec<judge::Change> = report.plan.clone();
@@ -184,7 +198,7 @@ async fn change(
         Ok(done) => {
             report.done = done;
             report.result = "applied";
-            output::emit(format, &report, || text::done_text(&report))
+            output::emit(format, &*report, || text::done_text(report))
         }
         Err(e) => {
             report.result = if e.kind() == Kind::Interrupted {
@@ -192,84 +206,9 @@ async fn change(
             } else {
                 "failed"
             };
-            finish(format, &report, Err(e))
+            finish(format, report, Err(e))
         }
     }
-}
-
-/// Who STRICT would cut off: Prometheus' evidence when one answers, else the pods without a
-/// sidecar; and the DestinationRules that send plaintext to the servers.
-async fn blast_radius(
-    c: &Cluster,
-    scope: &MtlsScope,
-    args: &MtlsStrictArgs,
-    plan: &[judge::Change],
-    warnings: &mut Vec<String>,
-) -> BlastRadius {
-    let in_scope: Option<BTreeSet<String>> =
-        (!scope.mesh).then(|| scope.namespaces.iter().cloned().collect());
-    let after = judge::after(&c.facts, plan);
-    let servers = judge::servers(&c.facts, &c.facts.peer_authns, &after, in_scope.as_ref());
-    let services: BTreeSet<(String, String)> = servers
-        .iter()
-        .flat_map(|s| s.services.iter().map(|n| (s.namespace.clone(), n.clone())))
-        .collect();
-    let mut blast = BlastRadius {
-        evidence: "pods",
-        destination_rules: judge::client_overrides(&c.facts, &services)
-            .into_iter()
-            .cloned()
-            .collect(),
-        ..BlastRadius::default()
-    };
-    if servers.is_empty() {
-        return blast;
-    }
-    let window = format!("{}s", args.window.as_secs());
-    match evidence(c, args, in_scope.as_ref(), &window, &servers).await {
-        Ok(Some((prom, clients))) => {
-            blast.evidence = "prometheus";
-            blast.prometheus = Some(prom);
-            blast.window = Some(text::duration(args.window));
-            blast.clients = clients;
-        }
-        Ok(None) => blast.clients = judge::sidecarless(&c.facts),
-        Err(e) => {
-            warnings.push(format!(
-                "{}; judging from the pods without a sidecar instead",
-                e.message()
-            ));
-            output::warnings(&warnings[warnings.len() - 1..]);
-            blast.clients = judge::sidecarless(&c.facts);
-        }
-    }
-    blast.servers = servers;
-    blast
-}
-
-async fn evidence(
-    c: &Cluster,
-    args: &MtlsStrictArgs,
-    scope: Option<&BTreeSet<String>>,
-    window: &str,
-    servers: &[judge::Server],
-) -> Result<Option<(String, Vec<judge::Client>)>> {
-    if args.no_prometheus {
-        return Ok(None);
-    }
-    let prom = match &args.prometheus {
-        Some(text) => Some(facts::parse_prometheus(text).map_err(Error::usage)?),
-        None => facts::find_prometheus(&c.client, &c.istio_namespaces).await?,
-    };
-    let Some(prom) = prom else { return Ok(None) };
-    let mut samples = Vec::new();
-    for q in judge::plaintext_queries(scope, window) {
-        samples.extend(facts::query(&c.client, &prom, &q).await?);
-    }
-    Ok(Some((
-        prom.to_string(),
-        judge::plaintext_callers(&samples, servers),
-    )))
 }
 
 /// Refuses a change that would cut clients off, or that means nothing (no sidecar), unless
@@ -283,7 +222,9 @@ fn guard(
 ) -> Result<()> {
     let refusals = judge::refusals(&c.facts, (!scope.mesh).then_some(&scope.namespaces[..]), blast);
     if refusals.is_empty() || force {
-        warnings.extend(refusals.iter().map(|r| format!("--force: {r}")));
+        let forced: Vec<String> = refusals.iter().map(|r| format!("--force: {r}")).collect();
+        output::warnings(&forced);
+        warnings.extend(forced);
         return Ok(());
     }
     Err(Error::new(

@@ -376,6 +376,27 @@ pub async fn find_prometheus(client: &Client, istio_namespaces: &[String]) -> Re
     }))
 }
 
+/// The Prometheus named by `--prometheus`, else the one `find_prometheus` finds.
+pub async fn prometheus(
+    client: &Client,
+    flag: Option<&str>,
+    istio_namespaces: &[String],
+) -> Result<Option<PrometheusRef>> {
+    match flag {
+        Some(text) => parse_prometheus(text).map(Some).map_err(Error::usage),
+        None => find_prometheus(client, istio_namespaces).await,
+    }
+}
+
+/// Every series of every query.
+pub async fn samples(client: &Client, prom: &PrometheusRef, queries: &[String]) -> Result<Vec<Sample>> {
+    let mut out = Vec::new();
+    for q in queries {
+        out.extend(query(client, prom, q).await?);
+    }
+    Ok(out)
+}
+
 /// One series of an instant vector: its labels and value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {

@@ -569,6 +569,85 @@ pub fn refusals(facts: &MtlsFacts, scope: Option<&[String]>, blast: &BlastRadius
     out
 }
 
+/// Where the evidence for a blast radius comes from.
+pub struct Evidence<'a> {
+    pub istio_namespaces: &'a [String],
+    /// `None`: do not ask Prometheus; `Some(None)`: find one; `Some(Some(ref))`: that one.
+    pub prometheus: Option<Option<&'a str>>,
+    pub window: std::time::Duration,
+}
+
+/// Who STRICT would cut off once `plan` is made, in `scope` (`None`: the mesh): Prometheus'
+/// evidence when one answers, else the pods without a sidecar; and the DestinationRules that
+/// send plaintext to the servers. A Prometheus that does not answer is a warning, not a failure.
+pub async fn blast_radius(
+    client: &kube::Client,
+    facts: &MtlsFacts,
+    scope: Option<&BTreeSet<String>>,
+    plan: &[Change],
+    evidence: &Evidence<'_>,
+) -> (BlastRadius, Option<String>) {
+    let servers = servers(facts, &facts.peer_authns, &after(facts, plan), scope);
+    let services: BTreeSet<(String, String)> = servers
+        .iter()
+        .flat_map(|s| s.services.iter().map(|n| (s.namespace.clone(), n.clone())))
+        .collect();
+    let mut blast = BlastRadius {
+        evidence: "pods",
+        destination_rules: client_overrides(facts, &services).into_iter().cloned().collect(),
+        ..BlastRadius::default()
+    };
+    if servers.is_empty() {
+        return (blast, None);
+    }
+    let mut warning = None;
+    match ask_prometheus(client, scope, &servers, evidence).await {
+        Ok(Some((prom, clients))) => {
+            blast.evidence = "prometheus";
+            blast.prometheus = Some(prom);
+            blast.window = Some(duration(evidence.window));
+            blast.clients = clients;
+        }
+        Ok(None) => blast.clients = sidecarless(facts),
+        Err(e) => {
+            warning = Some(format!(
+                "{}; judging from the pods without a sidecar instead",
+                e.message()
+            ));
+            blast.clients = sidecarless(facts);
+        }
+    }
+    blast.servers = servers;
+    (blast, warning)
+}
+
+async fn ask_prometheus(
+    client: &kube::Client,
+    scope: Option<&BTreeSet<String>>,
+    servers: &[Server],
+    evidence: &Evidence<'_>,
+) -> crate::error::Result<Option<(String, Vec<Client>)>> {
+    let Some(flag) = evidence.prometheus else {
+        return Ok(None);
+    };
+    let Some(prom) = crate::facts::mtls::prometheus(client, flag, evidence.istio_namespaces).await? else {
+        return Ok(None);
+    };
+    let window = format!("{}s", evidence.window.as_secs());
+    let samples = crate::facts::mtls::samples(client, &prom, &plaintext_queries(scope, &window)).await?;
+    Ok(Some((prom.to_string(), plaintext_callers(&samples, servers))))
+}
+
+/// `3600s` as `1h`, `5400s` as `90m`: how a window reads.
+pub fn duration(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        _ if s.is_multiple_of(3600) => format!("{}h", s / 3600),
+        _ if s.is_multiple_of(60) => format!("{}m", s / 60),
+        _ => format!("{s}s"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,6 +35,35 @@ pub struct ChangeReport {
     pub warnings: Vec<String>,
 }
 
+impl ChangeReport {
+    /// A report of a change not yet made (`result` says `refused` until it goes on).
+    pub fn new(
+        target: TargetSummary,
+        mode: Mode,
+        mesh: bool,
+        root_namespace: &str,
+        current: Vec<NamespaceStatus>,
+        plan: Vec<Change>,
+    ) -> Self {
+        ChangeReport {
+            target,
+            action: if mode == Mode::Strict {
+                "strict"
+            } else {
+                "permissive"
+            },
+            mesh,
+            root_namespace: root_namespace.to_string(),
+            current,
+            blast_radius: None,
+            plan,
+            done: Vec::new(),
+            result: "refused",
+            warnings: Vec::new(),
+        }
+    }
+}
+
 fn from(merged: &Merged) -> String {
     match merged.policies.last() {
         Some(p) => p.clone(),
@@ -216,18 +245,5 @@ pub fn done_text(report: &ChangeReport) -> String {
     if report.result == "unchanged" {
         out.push_str("✔ nothing to change\n");
     }
-    for w in &report.warnings {
-        out.push_str(&format!("‼ {w}\n"));
-    }
     out
-}
-
-/// `3600s` as `1h`, `5400s` as `90m`: how a window reads.
-pub fn duration(d: std::time::Duration) -> String {
-    let s = d.as_secs();
-    match s {
-        _ if s % 3600 == 0 => format!("{}h", s / 3600),
-        _ if s % 60 == 0 => format!("{}m", s / 60),
-        _ => format!("{s}s"),
-    }
 }

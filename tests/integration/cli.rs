@@ -28,6 +28,7 @@ fn help_lists_only_built_commands_and_the_exit_codes() {
             "disable",
             "uninstall",
             "status",
+            "mtls",
             "completions",
             "help"
         ],
@@ -59,6 +60,10 @@ fn global_flags_are_accepted_by_every_command() {
         &["disable", "cluster"],
         &["uninstall"],
         &["status"],
+        &["mtls"],
+        &["mtls", "status"],
+        &["mtls", "strict"],
+        &["mtls", "permissive"],
         &["completions", "bash"],
     ] {
         let out = istioup(home.path())
@@ -106,6 +111,8 @@ fn every_cluster_command_names_an_unreachable_server_and_its_context() {
         &["enable", "namespace", "shop"],
         &["disable", "namespace", "shop"],
         &["enable", "workload", "deploy/web", "-n", "shop"],
+        &["mtls"],
+        &["mtls", "strict", "shop", "-y"],
     ] {
         let out = istioup(home.path())
             .args(cmd)
@@ -180,6 +187,8 @@ fn a_failure_before_the_report_is_still_one_json_document() {
         &["install", "-y"],
         &["uninstall", "-y"],
         &["context", "--context", "nope"],
+        &["mtls"],
+        &["mtls", "permissive", "--mesh", "-y"],
     ] {
         let out = istioup(home.path())
             .args(cmd)

@@ -13,6 +13,7 @@ mod fidelity;
 mod helm;
 mod install;
 mod layout;
+mod mtls;
 mod overlays;
 mod reliability;
 mod render;
