@@ -153,7 +153,7 @@ async fn list_custom(client: &Client, ar: &ApiResource) -> Result<Option<Vec<Dyn
     list_all(api, &ListParams::default(), &ar.plural).await.map(Some)
 }
 
-fn peer_authn(o: &DynamicObject) -> PeerAuthn {
+pub fn peer_authn(o: &DynamicObject) -> PeerAuthn {
     let spec = o.data.get("spec").cloned().unwrap_or(Value::Null);
     let mode_of = |v: &Value| v.get("mode").and_then(Value::as_str).map(String::from);
     let selector = spec
@@ -293,27 +293,24 @@ async fn root_namespace(client: &Client, istio_namespaces: &[String]) -> Result<
         .first()
         .cloned()
         .unwrap_or_else(|| DEFAULT_NAMESPACE.to_string());
+    let mut configmaps = Vec::new();
     for ns in istio_namespaces {
-        let cms = list_all(
-            Api::<ConfigMap>::namespaced(client.clone(), ns),
-            &ListParams::default(),
-            "configmaps",
-        )
-        .await?;
-        for cm in cms
-            .iter()
-            .filter(|c| c.name_any() == "istio" || c.name_any().starts_with("istio-"))
-        {
-            let Some(mesh) = cm.data.as_ref().and_then(|d| d.get("mesh")) else {
-                continue;
-            };
-            let parsed: Value = serde_saphyr::from_str(mesh).unwrap_or(Value::Null);
-            if let Some(root) = parsed.get("rootNamespace").and_then(Value::as_str) {
-                return Ok(root.to_string());
-            }
-        }
+        let api = Api::<ConfigMap>::namespaced(client.clone(), ns);
+        configmaps.extend(list_all(api, &ListParams::default(), "configmaps").await?);
     }
-    Ok(fallback)
+    Ok(root_namespace_in(&configmaps).unwrap_or(fallback))
+}
+
+/// `rootNamespace` of the first mesh ConfigMap (`istio`, `istio-REV`, key `mesh`) that sets it.
+pub fn root_namespace_in(configmaps: &[ConfigMap]) -> Option<String> {
+    configmaps
+        .iter()
+        .filter(|c| c.name_any() == "istio" || c.name_any().starts_with("istio-"))
+        .filter_map(|cm| cm.data.as_ref()?.get("mesh"))
+        .find_map(|mesh| {
+            let parsed: Value = serde_saphyr::from_str(mesh).ok()?;
+            parsed.get("rootNamespace")?.as_str().map(String::from)
+        })
 }
 
 /// Where a Prometheus answers: `namespace/service:port`, reached through the API server's

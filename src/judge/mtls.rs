@@ -145,6 +145,20 @@ pub fn mesh_wide(facts: &MtlsFacts) -> Merged {
     for_namespace(&facts.root_namespace, &facts.peer_authns, &facts.root_namespace)
 }
 
+/// The mesh-wide mode from what `status` already read (the Istio namespaces' ConfigMaps and
+/// every Istio object); `None` when the PeerAuthentication CRD is not installed.
+pub fn mesh_wide_in(inv: &crate::facts::mesh::Inventory) -> Option<Merged> {
+    let set = inv
+        .objects
+        .iter()
+        .find(|s| s.crd.kind == "PeerAuthentication" && s.crd.group == "security.istio.io")?;
+    let root = crate::facts::mtls::root_namespace_in(&inv.configmaps)
+        .or_else(|| inv.istio_namespaces().into_iter().next())
+        .unwrap_or_else(|| crate::istio::DEFAULT_NAMESPACE.to_string());
+    let policies: Vec<PeerAuthn> = set.objects.iter().map(crate::facts::mtls::peer_authn).collect();
+    Some(for_namespace(&root, &policies, &root))
+}
+
 /// The pods a Service selects, and the container ports it sends them to.
 pub fn served_ports(facts: &MtlsFacts, pod: &PodFacts) -> (Vec<String>, BTreeSet<u32>) {
     let mut services = Vec::new();

@@ -367,6 +367,14 @@ fn strict_then_permissive_round_trip_and_the_mesh() {
     );
     let (_, stdout, _) = run(&c, &["mtls", "-o", "json"]);
     assert_eq!(json_of(&stdout, "")["mesh"]["mode"], "STRICT");
+    // `status` says the mesh-wide mode in its summary.
+    let (status, stdout, stderr) = run(&c, &["status", "-o", "json"]);
+    assert_eq!(status, 0, "{stderr}");
+    let doc = json_of(&stdout, &stderr);
+    assert_eq!(doc["mtls"]["mode"], "STRICT");
+    assert_eq!(doc["mtls"]["policies"], json!(["istio-system/default"]));
+    let (_, stdout, _) = run(&c, &["status"]);
+    assert!(stdout.contains("mTLS: mesh-wide STRICT (from istio-system/default; istioup mtls for more)"), "{stdout}");
 }
 
 #[test]
