@@ -139,6 +139,7 @@ Register-ArgumentCompleter -Native -CommandName 'istioup' -ScriptBlock {
             [CompletionResult]::new('--readiness-timeout', '--readiness-timeout', [CompletionResultType]::ParameterName, 'How long istioctl waits for each component to become ready (passed as --readiness-timeout)')
             [CompletionResult]::new('--istioctl-timeout', '--istioctl-timeout', [CompletionResultType]::ParameterName, 'Stop istioctl if the whole run takes longer than this')
             [CompletionResult]::new('--istioctl-arg', '--istioctl-arg', [CompletionResultType]::ParameterName, 'Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force')
+            [CompletionResult]::new('--mtls', '--mtls', [CompletionResultType]::ParameterName, 'After a verified install, require mutual TLS mesh-wide, with the blast-radius check of `istioup mtls strict --mesh`')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (beats KUBECONFIG)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (beats current-context)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of commands that report data')

@@ -132,6 +132,7 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand --readiness-timeout 'How long istioctl waits for each component to become ready (passed as --readiness-timeout)'
             cand --istioctl-timeout 'Stop istioctl if the whole run takes longer than this'
             cand --istioctl-arg 'Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force'
+            cand --mtls 'After a verified install, require mutual TLS mesh-wide, with the blast-radius check of `istioup mtls strict --mesh`'
             cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
             cand --context 'The kubeconfig context to use (beats current-context)'
             cand -o 'Output format of commands that report data'

@@ -122,6 +122,7 @@ complete -c istioup -n "__fish_istioup_using_subcommand install" -l timeout -d '
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l readiness-timeout -d 'How long istioctl waits for each component to become ready (passed as --readiness-timeout)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l istioctl-timeout -d 'Stop istioctl if the whole run takes longer than this' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l istioctl-arg -d 'Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l mtls -d 'After a verified install, require mutual TLS mesh-wide, with the blast-radius check of `istioup mtls strict --mesh`' -r -f -a "strict\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l context -d 'The kubeconfig context to use (beats current-context)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''

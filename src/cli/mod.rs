@@ -22,8 +22,10 @@ Steps: show the target cluster; run the checks (a failure stops here, exit 3, no
 show the plan (--dry-run stops here); ask once (-y skips; without a terminal and without -y:
 exit 5, nothing changed); run istioctl install on the merged IstioOperator with a progress
 display (failure: exit 4, with the Pending pods and warning events); verify the result; label
-the namespaces to inject and list the workloads that need a restart (--restart rolls them).
-Re-running the same command after any failure converges.";
+the namespaces to inject and list the workloads that need a restart (--restart rolls them);
+with --mtls strict, last, the mesh-wide PeerAuthentication STRICT, refused (exit 3, Istio stays
+installed) as `istioup mtls strict --mesh` refuses it. Re-running the same command after any
+failure converges.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -249,6 +251,15 @@ pub struct InstallArgs {
     /// Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force
     #[arg(long = "istioctl-arg", value_name = "ARG", allow_hyphen_values = true)]
     pub istioctl_args: Vec<String>,
+
+    /// After a verified install, require mutual TLS mesh-wide, with the blast-radius check of `istioup mtls strict --mesh`
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub mtls: Option<InstallMtls>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InstallMtls {
+    Strict,
 }
 
 /// `istioup enable SCOPE`.

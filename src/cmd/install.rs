@@ -73,6 +73,15 @@ async fn install(
         report.problems.push(e.message().to_string());
         return finish(format, &report, Err(e));
     }
+    if args.mtls.is_some() {
+        match super::mtls::mesh_strict_after_install(&client).await {
+            Ok(done) => report.mtls = Some(done),
+            Err(e) => {
+                report.problems.push(e.message().to_string());
+                return finish(format, &report, Err(e));
+            }
+        }
+    }
     output::emit(format, &report, || summary_text(&report))
 }
 

@@ -57,7 +57,7 @@ async fn gather(settings: &Settings) -> Result<Cluster> {
 async fn status(only: &[String], settings: &Settings) -> Result<()> {
     let format = settings.output.unwrap_or(OutputFormat::Table);
     let c = gather(settings).await?;
-    missing(&c.facts, only)?;
+    judge::missing(&c.facts, only)?;
     let mut warnings = Vec::new();
     if !c.facts.crd {
         warnings.push(
@@ -76,22 +76,6 @@ async fn status(only: &[String], settings: &Settings) -> Result<()> {
     output::emit(format, &report, || text::status_text(&report))
 }
 
-fn missing(facts: &MtlsFacts, names: &[String]) -> Result<()> {
-    let gone: Vec<&str> = names
-        .iter()
-        .filter(|n| !facts.namespaces.contains(n))
-        .map(String::as_str)
-        .collect();
-    if gone.is_empty() {
-        return Ok(());
-    }
-    Err(Error::failed(format!(
-        "namespace not found: {}; nothing was changed",
-        gone.join(", ")
-    ))
-    .with_hint("check the name with kubectl get namespaces"))
-}
-
 async fn change(
     scope: &MtlsScope,
     mode: Mode,
@@ -102,7 +86,7 @@ async fn change(
 ) -> Result<()> {
     let format = settings.output.unwrap_or(OutputFormat::Table);
     let c = gather(settings).await?;
-    missing(&c.facts, &scope.namespaces)?;
+    judge::missing(&c.facts, &scope.namespaces)?;
     if !c.facts.crd {
         return Err(Error::failed(
             "this cluster serves no PeerAuthentication: Istio's CRDs are not installed",
@@ -242,4 +226,41 @@ fn finish(format: OutputFormat, report: &ChangeReport, result: Result<()>) -> Re
         output::emit(format, report, String::new)?;
     }
     result
+}
+
+/// `install --mtls strict`: after a verified install (and its restarts), the mesh-wide STRICT
+/// policy, refused as `mtls strict --mesh` refuses it. The install's confirmation covered it.
+pub(super) async fn mesh_strict_after_install(client: &kube::Client) -> Result<Vec<judge::Change>> {
+    let inv = crate::facts::mesh::control_planes(client).await?;
+    let istio_namespaces: Vec<String> = inv.control_planes().map(|c| c.namespace.clone()).collect();
+    let facts = facts::read(client, &istio_namespaces).await?;
+    let plan = judge::changes(
+        &facts,
+        std::slice::from_ref(&facts.root_namespace),
+        Mode::Strict,
+        false,
+    );
+    let evidence = judge::Evidence {
+        istio_namespaces: &istio_namespaces,
+        prometheus: Some(None),
+        window: std::time::Duration::from_secs(3600),
+    };
+    let (blast, warning) = judge::blast_radius(client, &facts, None, &plan, &evidence).await;
+    output::warnings(&warning.into_iter().collect::<Vec<_>>());
+    output::note(&text::blast_text(&blast));
+    let refusals = judge::refusals(&facts, None, &blast);
+    if !refusals.is_empty() {
+        return Err(Error::new(
+            Kind::ChecksFailed,
+            format!(
+                "Istio is installed, but mutual TLS STRICT was not applied: {}",
+                refusals.join("; ")
+            ),
+        )
+        .with_hint(
+            "give those clients a sidecar, then istioup mtls strict --mesh (or --force to cut them off)",
+        ));
+    }
+    output::note(&text::plan_text(&plan, false));
+    crate::act::mtls::apply(client, &plan).await
 }

@@ -159,6 +159,23 @@ pub fn mesh_wide_in(inv: &crate::facts::mesh::Inventory) -> Option<Merged> {
     Some(for_namespace(&root, &policies, &root))
 }
 
+/// Every named namespace exists, or the error names those that do not.
+pub fn missing(facts: &MtlsFacts, names: &[String]) -> crate::error::Result<()> {
+    let gone: Vec<&str> = names
+        .iter()
+        .filter(|n| !facts.namespaces.contains(n))
+        .map(String::as_str)
+        .collect();
+    if gone.is_empty() {
+        return Ok(());
+    }
+    Err(crate::error::Error::failed(format!(
+        "namespace not found: {}; nothing was changed",
+        gone.join(", ")
+    ))
+    .with_hint("check the name with kubectl get namespaces"))
+}
+
 /// The pods a Service selects, and the container ports it sends them to.
 pub fn served_ports(facts: &MtlsFacts, pod: &PodFacts) -> (Vec<String>, BTreeSet<u32>) {
     let mut services = Vec::new();

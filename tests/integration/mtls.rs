@@ -374,7 +374,10 @@ fn strict_then_permissive_round_trip_and_the_mesh() {
     assert_eq!(doc["mtls"]["mode"], "STRICT");
     assert_eq!(doc["mtls"]["policies"], json!(["istio-system/default"]));
     let (_, stdout, _) = run(&c, &["status"]);
-    assert!(stdout.contains("mTLS: mesh-wide STRICT (from istio-system/default; istioup mtls for more)"), "{stdout}");
+    assert!(
+        stdout.contains("mTLS: mesh-wide STRICT (from istio-system/default; istioup mtls for more)"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -485,4 +488,69 @@ fn validate(schema: &Value, value: &Value, at: &str) {
         }
         other => panic!("{at}: schema type {other:?} not handled"),
     }
+}
+
+/// `install --mtls strict`: after verification and restarts, the mesh-wide policy, refused
+/// (exit 3, Istio installed, no policy) while a pod without a sidecar could call in.
+#[test]
+fn install_with_mtls_strict_applies_the_mesh_policy_after_the_same_check() {
+    let c = Cluster::start(MESH);
+    let out = c
+        .istioup()
+        .args([
+            "install",
+            "--inject",
+            "shop",
+            "--restart",
+            "--mtls",
+            "strict",
+            "-y",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(code(&out), 3, "{stderr}");
+    assert!(
+        stderr.contains("Istio is installed, but mutual TLS STRICT was not applied"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("namespace legacy:\n    deployment/cron (1 pod)"),
+        "{stderr}"
+    );
+    assert_eq!(json_of(&stdout, &stderr)["result"], "installed");
+    assert!(policy(&c, "istio-system", "default").is_none());
+
+    let c = Cluster::start(&MESH.replace(
+        "  - {kind: Deployment, namespace: legacy, name: cron, replicas: 1, cpu: 50m, memory: 64Mi}\n",
+        "",
+    ));
+    let out = c
+        .istioup()
+        .args([
+            "install",
+            "--inject",
+            "shop",
+            "--restart",
+            "--mtls",
+            "strict",
+            "-y",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout)
+            .contains("mutual TLS STRICT mesh-wide: PeerAuthentication istio-system/default create"),
+        "{}",
+        text(&out.stdout)
+    );
+    let pa = policy(&c, "istio-system", "default").unwrap();
+    assert_eq!(pa["spec"]["mtls"]["mode"], "STRICT");
+    assert_eq!(
+        pa["metadata"]["labels"]["app.kubernetes.io/managed-by"],
+        "istioup"
+    );
 }
