@@ -51,8 +51,10 @@ pub struct Merged {
     /// Port-level overrides (container ports).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub ports: BTreeMap<u32, Mode>,
-    /// The policies that decided it, `namespace/name`, mesh first.
+    /// The policies that apply, `namespace/name`, mesh first.
     pub policies: Vec<String>,
+    /// The one whose mode took effect (the others are UNSET); none: Istio's default.
+    pub decided_by: Option<String>,
 }
 
 impl Merged {
@@ -101,11 +103,13 @@ pub fn compose(root: &str, applicable: &[&PeerAuthn]) -> Merged {
         mode: Mode::Permissive,
         ports: BTreeMap::new(),
         policies: Vec::new(),
+        decided_by: None,
     };
     for pa in [mesh, namespace, workload].into_iter().flatten() {
         out.policies.push(id(pa));
         if let Some(mode) = Mode::parse(pa.mode.as_deref()) {
             out.mode = mode;
+            out.decided_by = Some(id(pa));
         }
     }
     if let Some(pa) = workload {

@@ -65,7 +65,7 @@ impl ChangeReport {
 }
 
 fn from(merged: &Merged) -> String {
-    match merged.policies.last() {
+    match &merged.decided_by {
         Some(p) => p.clone(),
         None => "Istio's default".into(),
     }
@@ -101,7 +101,7 @@ pub fn modes_text(mesh: &Merged, root: &str, namespaces: &[NamespaceStatus]) -> 
         .unwrap_or(9)
         .max(9);
     out.push_str(&format!(
-        "{:width$}  {:10}  {:28}  SIDECARS\n",
+        "{:width$}  {:10}  {:28}  PODS WITH SIDECAR\n",
         "NAMESPACE", "MODE", "FROM"
     ));
     for ns in namespaces {
@@ -111,7 +111,7 @@ pub fn modes_text(mesh: &Merged, root: &str, namespaces: &[NamespaceStatus]) -> 
             ns.merged.mode.as_str(),
             from(&ns.merged),
             ns.sidecar_pods,
-            plural(ns.pods, "pod"),
+            ns.pods,
         ));
         for w in ns.workloads.iter().filter(|w| w.workload_policy) {
             out.push_str(&format!(

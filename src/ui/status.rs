@@ -12,10 +12,7 @@ pub fn render(s: &Status) -> String {
     };
     out.push_str(&format!("Mesh: {state}\n"));
     if let Some(m) = s.mtls.as_ref().filter(|_| s.state != State::Absent) {
-        let from = m
-            .policies
-            .last()
-            .map_or("Istio's default".to_string(), |p| p.clone());
+        let from = m.decided_by.as_deref().unwrap_or("Istio's default");
         out.push_str(&format!(
             "mTLS: mesh-wide {} (from {from}; istioup mtls for more)\n",
             m.mode.as_str()

@@ -89,6 +89,7 @@ apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: to-w
     let shop = namespace(&doc, "shop");
     assert_eq!(shop["mode"], "STRICT", "UNSET inherits the mesh: {shop:#}");
     assert_eq!(shop["policies"], json!(["istio-system/default", "shop/default"]));
+    assert_eq!(shop["decided_by"], "istio-system/default");
     assert_eq!(shop["sidecar_pods"], 2);
     let web = &shop["workloads"][0];
     assert_eq!(web["workload"], "deployment/web");
@@ -116,7 +117,11 @@ apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: to-w
         "{stdout}"
     );
     assert!(
-        stdout.contains("deployment/web: STRICT, port 8080 DISABLE (from shop/web-metrics)"),
+        stdout.contains("shop       STRICT      istio-system/default          2/2\n"),
+        "UNSET decides nothing: {stdout}"
+    );
+    assert!(
+        stdout.contains("deployment/web: STRICT, port 8080 DISABLE (from istio-system/default)"),
         "{stdout}"
     );
     assert!(
