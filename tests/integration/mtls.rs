@@ -559,3 +559,38 @@ fn install_with_mtls_strict_applies_the_mesh_policy_after_the_same_check() {
         "istioup"
     );
 }
+
+/// In a terminal: the y/N question names the context and server; `n` changes nothing, `y`
+/// applies.
+#[cfg(unix)]
+#[test]
+fn in_a_terminal_the_question_names_the_context() {
+    use expectrl::process::unix::WaitStatus;
+    use expectrl::{Eof, Expect};
+    let c = meshed();
+    let question = format!(
+        "Set mutual TLS to STRICT in namespace shop on context {} ({})?",
+        c.sim.context_name(),
+        c.sim.url()
+    );
+    for (answer, want_code, created) in [("n", 5, false), ("y", 0, true)] {
+        let mut cmd = c.command();
+        cmd.env("TERM", "xterm")
+            .args(["mtls", "strict", "shop", "--no-prometheus", "--force"]);
+        let mut session = expectrl::Session::spawn(cmd).expect("istioup starts in a pseudo-terminal");
+        session.set_expect_timeout(Some(std::time::Duration::from_secs(90)));
+        session.expect(question.as_str()).expect("the y/N prompt");
+        session.send(answer).unwrap();
+        let rest = session.expect(Eof).expect("istioup ends");
+        let rest = String::from_utf8_lossy(rest.as_bytes()).into_owned();
+        let WaitStatus::Exited(_, code) = session.get_process().wait().unwrap() else {
+            panic!("istioup did not exit: {rest}");
+        };
+        assert_eq!(code, want_code, "{answer}: {rest}");
+        assert_eq!(
+            policy(&c, "shop", "default").is_some(),
+            created,
+            "{answer}: {rest}"
+        );
+    }
+}
