@@ -39,6 +39,7 @@ async fn install(
     pick_namespaces(args, settings, &mut pf)?;
     let pending = crate::act::restart::pending(&client, &existing(&pf), true).await?;
     let mut report = Report::new(&pf, summary, pending.workloads, pending.unmanaged_pods);
+    report.mtls = args.mtls.map(|_| Vec::new());
     output::note(&output::checks_table(&pf.checks, settings.color));
     if !pf.ok {
         report.result = "checks-failed";

@@ -157,6 +157,9 @@ pub fn plan_text(report: &Report) -> String {
             plural(w.pods, "pod")
         ));
     }
+    if report.mtls.is_some() {
+        out.push_str("  then: mutual TLS STRICT mesh-wide, if nobody would be cut off (as istioup mtls strict --mesh)\n");
+    }
     out.push('\n');
     out
 }

@@ -522,6 +522,10 @@ fn install_with_mtls_strict_applies_the_mesh_policy_after_the_same_check() {
         "{stderr}"
     );
     assert!(
+        stderr.contains("  then: mutual TLS STRICT mesh-wide, if nobody would be cut off"),
+        "in the plan: {stderr}"
+    );
+    assert!(
         stderr.contains("namespace legacy:\n    deployment/cron (1 pod)"),
         "{stderr}"
     );
