@@ -43,6 +43,7 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand uninstall 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
             cand status 'Show whether the mesh is healthy and who is in it'
             cand addons 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)'
+            cand mtls 'Show mutual TLS per namespace, or switch namespaces or the mesh to STRICT safely and back'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -164,6 +165,7 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand --readiness-timeout 'How long istioctl waits for each component to become ready (passed as --readiness-timeout)'
             cand --istioctl-timeout 'Stop istioctl and all it started if the whole run takes longer than this [default: 3 × --readiness-timeout + 5m]'
             cand --istioctl-arg 'Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force'
+            cand --mtls 'After a verified install, require mutual TLS mesh-wide, with the blast-radius check of `istioup mtls strict --mesh`'
             cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
             cand --context 'The kubeconfig context to use (beats current-context)'
             cand -o 'Output format of commands that report data'
@@ -503,6 +505,101 @@ set edit:completion:arg-completer[istioup] = {|@words|
         }
         &'istioup;addons;help;help'= {
         }
+        &'istioup;mtls'= {
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --request-timeout 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand status 'The effective mode per namespace and workload, sidecars, and DestinationRules that turn client TLS off (the default)'
+            cand strict 'Require mutual TLS (PeerAuthentication STRICT), after showing who would be cut off'
+            cand permissive 'Accept plaintext again (PeerAuthentication PERMISSIVE), or remove istioup''s policy with --remove'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'istioup;mtls;status'= {
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --request-timeout 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;mtls;strict'= {
+            cand --window 'How far back Prometheus is asked about plaintext traffic'
+            cand --prometheus 'The Prometheus to ask, as NAMESPACE/SERVICE:PORT (default: Istio''s addon, else a Service labelled prometheus)'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --request-timeout 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure'
+            cand --mesh 'The whole mesh: the PeerAuthentication `default` in the root namespace (meshConfig.rootNamespace)'
+            cand --dry-run 'Show the blast radius and the plan, and change nothing'
+            cand --force 'Go on although clients would be cut off, or a namespace has no sidecar'
+            cand --no-prometheus 'Do not ask Prometheus: judge from the pods without a sidecar alone'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;mtls;permissive'= {
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --request-timeout 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure'
+            cand --mesh 'The whole mesh: the PeerAuthentication `default` in the root namespace (meshConfig.rootNamespace)'
+            cand --dry-run 'Show the plan, and change nothing'
+            cand --remove 'Delete istioup''s PeerAuthentication instead of setting it to PERMISSIVE'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;mtls;help'= {
+            cand status 'The effective mode per namespace and workload, sidecars, and DestinationRules that turn client TLS off (the default)'
+            cand strict 'Require mutual TLS (PeerAuthentication STRICT), after showing who would be cut off'
+            cand permissive 'Accept plaintext again (PeerAuthentication PERMISSIVE), or remove istioup''s policy with --remove'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'istioup;mtls;help;status'= {
+        }
+        &'istioup;mtls;help;strict'= {
+        }
+        &'istioup;mtls;help;permissive'= {
+        }
+        &'istioup;mtls;help;help'= {
+        }
         &'istioup;completions'= {
             cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
             cand --context 'The kubeconfig context to use (beats current-context)'
@@ -531,6 +628,7 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand uninstall 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
             cand status 'Show whether the mesh is healthy and who is in it'
             cand addons 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)'
+            cand mtls 'Show mutual TLS per namespace, or switch namespaces or the mesh to STRICT safely and back'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -577,6 +675,17 @@ set edit:completion:arg-completer[istioup] = {|@words|
         &'istioup;help;addons;enable'= {
         }
         &'istioup;help;addons;disable'= {
+        }
+        &'istioup;help;mtls'= {
+            cand status 'The effective mode per namespace and workload, sidecars, and DestinationRules that turn client TLS off (the default)'
+            cand strict 'Require mutual TLS (PeerAuthentication STRICT), after showing who would be cut off'
+            cand permissive 'Accept plaintext again (PeerAuthentication PERMISSIVE), or remove istioup''s policy with --remove'
+        }
+        &'istioup;help;mtls;status'= {
+        }
+        &'istioup;help;mtls;strict'= {
+        }
+        &'istioup;help;mtls;permissive'= {
         }
         &'istioup;help;completions'= {
         }

@@ -48,6 +48,7 @@ complete -c istioup -n "__fish_istioup_needs_command" -f -a "disable" -d 'Turn s
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "uninstall" -d 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "status" -d 'Show whether the mesh is healthy and who is in it'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "addons" -d 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)'
+complete -c istioup -n "__fish_istioup_needs_command" -f -a "mtls" -d 'Show mutual TLS per namespace, or switch namespaces or the mesh to STRICT safely and back'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioup -n "__fish_istioup_using_subcommand render" -s f -l overlay -l filename -d 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)' -r -F
@@ -149,6 +150,7 @@ complete -c istioup -n "__fish_istioup_using_subcommand install" -l wait-for-loc
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l readiness-timeout -d 'How long istioctl waits for each component to become ready (passed as --readiness-timeout)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l istioctl-timeout -d 'Stop istioctl and all it started if the whole run takes longer than this [default: 3 × --readiness-timeout + 5m]' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l istioctl-arg -d 'Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l mtls -d 'After a verified install, require mutual TLS mesh-wide, with the blast-radius check of `istioup mtls strict --mesh`' -r -f -a "strict\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l context -d 'The kubeconfig context to use (beats current-context)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
@@ -415,6 +417,79 @@ complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Apply addons from the release\'s samples/addons (server-side apply, field manager istioup) and wait until each is Available; Kiali brings Prometheus'
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Remove addons istioup installed (objects it labelled istioup.io/addon=NAME), never others'
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and not __fish_seen_subcommand_from status strict permissive help" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and not __fish_seen_subcommand_from status strict permissive help" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and not __fish_seen_subcommand_from status strict permissive help" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and not __fish_seen_subcommand_from status strict permissive help" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and not __fish_seen_subcommand_from status strict permissive help" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and not __fish_seen_subcommand_from status strict permissive help" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and not __fish_seen_subcommand_from status strict permissive help" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and not __fish_seen_subcommand_from status strict permissive help" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and not __fish_seen_subcommand_from status strict permissive help" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and not __fish_seen_subcommand_from status strict permissive help" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and not __fish_seen_subcommand_from status strict permissive help" -f -a "status" -d 'The effective mode per namespace and workload, sidecars, and DestinationRules that turn client TLS off (the default)'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and not __fish_seen_subcommand_from status strict permissive help" -f -a "strict" -d 'Require mutual TLS (PeerAuthentication STRICT), after showing who would be cut off'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and not __fish_seen_subcommand_from status strict permissive help" -f -a "permissive" -d 'Accept plaintext again (PeerAuthentication PERMISSIVE), or remove istioup\'s policy with --remove'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and not __fish_seen_subcommand_from status strict permissive help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from status" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from status" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from status" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from status" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from status" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -l window -d 'How far back Prometheus is asked about plaintext traffic' -r
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -l prometheus -d 'The Prometheus to ask, as NAMESPACE/SERVICE:PORT (default: Istio\'s addon, else a Service labelled prometheus)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -l mesh -d 'The whole mesh: the PeerAuthentication `default` in the root namespace (meshConfig.rootNamespace)'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -l dry-run -d 'Show the blast radius and the plan, and change nothing'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -l force -d 'Go on although clients would be cut off, or a namespace has no sidecar'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -l no-prometheus -d 'Do not ask Prometheus: judge from the pods without a sidecar alone'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from permissive" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from permissive" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from permissive" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from permissive" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from permissive" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from permissive" -l mesh -d 'The whole mesh: the PeerAuthentication `default` in the root namespace (meshConfig.rootNamespace)'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from permissive" -l dry-run -d 'Show the plan, and change nothing'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from permissive" -l remove -d 'Delete istioup\'s PeerAuthentication instead of setting it to PERMISSIVE'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from permissive" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from permissive" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from permissive" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from permissive" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from permissive" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from help" -f -a "status" -d 'The effective mode per namespace and workload, sidecars, and DestinationRules that turn client TLS off (the default)'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from help" -f -a "strict" -d 'Require mutual TLS (PeerAuthentication STRICT), after showing who would be cut off'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from help" -f -a "permissive" -d 'Accept plaintext again (PeerAuthentication PERMISSIVE), or remove istioup\'s policy with --remove'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -l context -d 'The kubeconfig context to use (beats current-context)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
@@ -429,18 +504,19 @@ complete -c istioup -n "__fish_istioup_using_subcommand completions" -l no-input
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "render" -d 'Print the merged IstioOperator (base + overlays + --set); needs no cluster'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "images" -d 'List every image an install (and its addons) pulls, to mirror them for an air-gapped cluster; needs no cluster'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "context" -d 'Show which cluster istioup would act on, and where each part came from'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "check" -d 'Check that the cluster is ready for Istio, and change nothing'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "install" -d 'Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "enable" -d 'Turn sidecar injection on for namespaces or a workload'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "disable" -d 'Turn sidecar injection off for namespaces or a workload, or remove Istio from the cluster'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "uninstall" -d 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "status" -d 'Show whether the mesh is healthy and who is in it'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "addons" -d 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "render" -d 'Print the merged IstioOperator (base + overlays + --set); needs no cluster'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "images" -d 'List every image an install (and its addons) pulls, to mirror them for an air-gapped cluster; needs no cluster'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "context" -d 'Show which cluster istioup would act on, and where each part came from'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "check" -d 'Check that the cluster is ready for Istio, and change nothing'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "install" -d 'Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "enable" -d 'Turn sidecar injection on for namespaces or a workload'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "disable" -d 'Turn sidecar injection off for namespaces or a workload, or remove Istio from the cluster'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "uninstall" -d 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "status" -d 'Show whether the mesh is healthy and who is in it'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "addons" -d 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "mtls" -d 'Show mutual TLS per namespace, or switch namespaces or the mesh to STRICT safely and back'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from enable" -f -a "namespace" -d 'Label namespaces for sidecar injection (istio-injection=enabled, or istio.io/rev=REV)'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from enable" -f -a "workload" -d 'Opt one workload in: pod template label sidecar.istio.io/inject="true" (rolls its pods)'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from disable" -f -a "namespace" -d 'Remove the injection labels istioup set on namespaces (or set istio-injection=disabled)'
@@ -449,3 +525,6 @@ complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_su
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from addons" -f -a "list" -d 'The addons the release ships, and which are installed (by istioup) with ready/desired pods'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from addons" -f -a "enable" -d 'Apply addons from the release\'s samples/addons (server-side apply, field manager istioup) and wait until each is Available; Kiali brings Prometheus'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from addons" -f -a "disable" -d 'Remove addons istioup installed (objects it labelled istioup.io/addon=NAME), never others'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from mtls" -f -a "status" -d 'The effective mode per namespace and workload, sidecars, and DestinationRules that turn client TLS off (the default)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from mtls" -f -a "strict" -d 'Require mutual TLS (PeerAuthentication STRICT), after showing who would be cut off'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from mtls" -f -a "permissive" -d 'Accept plaintext again (PeerAuthentication PERMISSIVE), or remove istioup\'s policy with --remove'

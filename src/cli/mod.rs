@@ -22,8 +22,10 @@ Steps: show the target cluster; run the checks (a failure stops here, exit 3, no
 show the plan (--dry-run stops here); ask once (-y skips; without a terminal and without -y:
 exit 5, nothing changed); run istioctl install on the merged IstioOperator with a progress
 display (failure: exit 4, with the Pending pods and warning events); verify the result; label
-the namespaces to inject and list the workloads that need a restart (--restart rolls them).
-Re-running the same command after any failure converges.";
+the namespaces to inject and list the workloads that need a restart (--restart rolls them);
+with --mtls strict, last, the mesh-wide PeerAuthentication STRICT, refused (exit 3, Istio stays
+installed) as `istioup mtls strict --mesh` refuses it. Re-running the same command after any
+failure converges.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -136,6 +138,10 @@ pub enum Command {
     /// Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)
     #[command(subcommand)]
     Addons(AddonsCommand),
+
+    /// Show mutual TLS per namespace, or switch namespaces or the mesh to STRICT safely and back
+    #[command(after_help = MTLS_HELP, args_conflicts_with_subcommands = true)]
+    Mtls(MtlsArgs),
 
     /// Print a shell completion script
     Completions {
@@ -317,6 +323,15 @@ pub struct InstallArgs {
     /// Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force
     #[arg(long = "istioctl-arg", value_name = "ARG", allow_hyphen_values = true)]
     pub istioctl_args: Vec<String>,
+
+    /// After a verified install, require mutual TLS mesh-wide, with the blast-radius check of `istioup mtls strict --mesh`
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub mtls: Option<InstallMtls>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InstallMtls {
+    Strict,
 }
 
 impl InstallArgs {
@@ -540,6 +555,131 @@ pub struct LockArgs {
     #[arg(long = "wait-for-lock", value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
     pub wait_for_lock: std::time::Duration,
 }
+
+/// `istioup mtls [status|strict|permissive]`.
+#[derive(Debug, Clone, Args)]
+pub struct MtlsArgs {
+    #[command(subcommand)]
+    pub action: Option<MtlsAction>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum MtlsAction {
+    /// The effective mode per namespace and workload, sidecars, and DestinationRules that turn client TLS off (the default)
+    Status(MtlsStatusArgs),
+
+    /// Require mutual TLS (PeerAuthentication STRICT), after showing who would be cut off
+    #[command(after_help = MTLS_STRICT_HELP)]
+    Strict(MtlsStrictArgs),
+
+    /// Accept plaintext again (PeerAuthentication PERMISSIVE), or remove istioup's policy with --remove
+    #[command(after_help = MTLS_PERMISSIVE_HELP)]
+    Permissive(MtlsPermissiveArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MtlsStatusArgs {
+    /// Only these namespaces (default: every namespace Istio may inject)
+    #[arg(value_name = "NAMESPACE")]
+    pub namespaces: Vec<String>,
+}
+
+/// Which namespaces an mtls change acts on.
+#[derive(Debug, Clone, Args)]
+#[group(id = "mtls_scope", required = true, multiple = false)]
+pub struct MtlsScope {
+    /// The namespaces (their PeerAuthentication `default`)
+    #[arg(value_name = "NAMESPACE")]
+    pub namespaces: Vec<String>,
+
+    /// The whole mesh: the PeerAuthentication `default` in the root namespace (meshConfig.rootNamespace)
+    #[arg(long)]
+    pub mesh: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MtlsStrictArgs {
+    #[command(flatten)]
+    pub scope: MtlsScope,
+
+    /// Show the blast radius and the plan, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Go on although clients would be cut off, or a namespace has no sidecar
+    #[arg(long)]
+    pub force: bool,
+
+    /// How far back Prometheus is asked about plaintext traffic
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = parse_positive_duration)]
+    pub window: std::time::Duration,
+
+    /// The Prometheus to ask, as NAMESPACE/SERVICE:PORT (default: Istio's addon, else a Service labelled prometheus)
+    #[arg(long, value_name = "NS/SVC:PORT", value_parser = parse_service_port, conflicts_with = "no_prometheus")]
+    pub prometheus: Option<String>,
+
+    /// Do not ask Prometheus: judge from the pods without a sidecar alone
+    #[arg(long)]
+    pub no_prometheus: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MtlsPermissiveArgs {
+    #[command(flatten)]
+    pub scope: MtlsScope,
+
+    /// Show the plan, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Delete istioup's PeerAuthentication instead of setting it to PERMISSIVE
+    #[arg(long)]
+    pub remove: bool,
+}
+
+/// `NAMESPACE/SERVICE:PORT`.
+pub fn parse_service_port(text: &str) -> Result<String, String> {
+    let ok = text.split_once('/').is_some_and(|(ns, rest)| {
+        !ns.is_empty()
+            && rest
+                .split_once(':')
+                .is_some_and(|(svc, port)| !svc.is_empty() && port.parse::<u16>().is_ok_and(|p| p > 0))
+    });
+    if ok {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "{text:?} is not NAMESPACE/SERVICE:PORT (e.g. istio-system/prometheus:9090)"
+        ))
+    }
+}
+
+const MTLS_HELP: &str = "\
+Without a subcommand: `istioup mtls status`. Modes are computed as Istio computes them: the
+mesh-wide PeerAuthentication (in meshConfig.rootNamespace), then the namespace's, then the
+workload's (by selector) and its port-level overrides; UNSET inherits; PERMISSIVE without any.
+
+Exit codes: 0 done; 1 error; 2 bad arguments; 3 clients would be cut off, or a namespace has no
+sidecar (without --force); 5 not confirmed; 130 interrupted.";
+
+const MTLS_STRICT_HELP: &str = "\
+Steps: show the target and the current modes; the blast radius, before any change: the servers
+that would start rejecting plaintext (pods with a sidecar behind a Service), and the clients
+that would be rejected: from Prometheus when one answers (plaintext series of
+istio_requests_total and istio_tcp_connections_opened_total toward those servers over
+--window), else every pod without a sidecar outside kube-system, kube-public, kube-node-lease
+and local-path-storage; DestinationRules that send them plaintext (tls DISABLE) or their own
+TLS (SIMPLE). Anyone cut off fails the plan (exit 3, nothing changed) unless --force; so does a
+namespace without any sidecar. Then the plan, one confirmation (-y skips; no terminal and no
+-y: exit 5), and server-side apply of the PeerAuthentication `default` labelled
+app.kubernetes.io/managed-by=istioup. A namespace-wide PeerAuthentication someone else made is
+named in the plan and left alone.";
+
+const MTLS_PERMISSIVE_HELP: &str = "\
+Sets istioup's PeerAuthentication `default` to PERMISSIVE (creating it where there is none, so a
+namespace can accept plaintext under a STRICT mesh), or with --remove deletes it where istioup
+made it. A PeerAuthentication someone else made is named and left alone. Loosening cuts nobody
+off, so there is no blast radius; the plan and the confirmation are as for strict.";
 
 /// How restarts roll.
 #[derive(Debug, Clone, Args)]

@@ -39,6 +39,7 @@ async fn install(
     pick_namespaces(args, settings, &mut pf)?;
     let pending = crate::act::restart::pending(&client, &existing(&pf), true).await?;
     let mut report = Report::new(&pf, summary, pending.workloads, pending.unmanaged_pods);
+    report.mtls = args.mtls.map(|_| Vec::new());
     output::note(&output::checks_table(&pf.checks, settings.color));
     if !pf.ok {
         report.result = "checks-failed";
@@ -65,6 +66,15 @@ async fn install(
     let result = change(args, settings, target, &pf, &client, &mut report).await;
     if let Err(e) = result {
         return output::finish(format, &report, Err(e));
+    }
+    if args.mtls.is_some() {
+        match super::mtls::mesh_strict_after_install(&client).await {
+            Ok(done) => report.mtls = Some(done),
+            Err(e) => {
+                report.problems.push(e.message().to_string());
+                return output::finish(format, &report, Err(e));
+            }
+        }
     }
     output::emit(format, &report, || summary_text(&report))
 }

@@ -8,6 +8,7 @@ mod disable;
 mod enable;
 mod images;
 mod install;
+mod mtls;
 mod render;
 mod status;
 mod uninstall;
@@ -28,6 +29,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<()> {
         Command::Uninstall(args) => uninstall::run(&args, settings),
         Command::Status(args) => status::run(&args, settings),
         Command::Addons(command) => addons::run(command, settings),
+        Command::Mtls(args) => mtls::run(args, settings),
         Command::Completions { shell } => completions::run(shell),
     }
 }

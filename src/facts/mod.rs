@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod istioctl;
 pub mod manifest;
 pub mod mesh;
+pub mod mtls;
 pub mod namespaces;
 pub mod pods;
 pub mod target;

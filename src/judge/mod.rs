@@ -3,6 +3,7 @@
 //! once, mesh `status`, and post-install `verify`. Uses target, spec and facts; never changes
 //! anything.
 pub mod capacity;
+pub mod mtls;
 pub mod preflight;
 pub mod rules;
 pub mod status;

@@ -39,6 +39,8 @@ pub struct Status {
     pub problems: Vec<String>,
     /// Worth knowing, but the mesh works: restarts pending, old sidecars, leftovers.
     pub warnings: Vec<String>,
+    /// The mesh-wide mutual TLS mode (`istioup mtls` says more); none without Istio's CRDs.
+    pub mtls: Option<crate::judge::mtls::Merged>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -183,6 +185,7 @@ pub fn judge(target: TargetSummary, istioctl: Option<IstioctlInfo>, inv: &Invent
         leftovers,
         problems,
         warnings,
+        mtls: crate::judge::mtls::mesh_wide_in(inv),
     }
 }
 

@@ -49,6 +49,9 @@ pub struct Report {
     pub istioctl_log: Option<PathBuf>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<serde_json::Value>,
+    /// With `--mtls strict`: the mesh-wide PeerAuthentication changes made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mtls: Option<Vec<crate::judge::mtls::Change>>,
 }
 
 impl Report {
@@ -98,6 +101,7 @@ impl Report {
             restart_pending: pending,
             restarted: Vec::new(),
             unmanaged_pods: unmanaged,
+            mtls: None,
             problems: Vec::new(),
             istioctl_log: None,
             spec: None,
@@ -153,6 +157,9 @@ pub fn plan_text(report: &Report) -> String {
             plural(w.pods, "pod")
         ));
     }
+    if report.mtls.is_some() {
+        out.push_str("  then: mutual TLS STRICT mesh-wide, if nobody would be cut off (as istioup mtls strict --mesh)\n");
+    }
     out.push('\n');
     out
 }
@@ -193,6 +200,12 @@ pub fn summary_text(report: &Report) -> String {
     for pod in &report.unmanaged_pods {
         out.push_str(&format!(
             "  pod {pod} has no controller: delete and recreate it to inject\n"
+        ));
+    }
+    for c in report.mtls.iter().flatten() {
+        out.push_str(&format!(
+            "  mutual TLS STRICT mesh-wide: PeerAuthentication {}/{} {}\n",
+            c.namespace, c.name, c.action
         ));
     }
     out

@@ -2,6 +2,7 @@
 //! progress displays, and prompts. Uses every stage above it for the data it shows.
 pub mod confirm;
 pub mod install;
+pub mod mtls;
 pub mod output;
 pub mod progress;
 pub mod status;

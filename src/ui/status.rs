@@ -11,6 +11,13 @@ pub fn render(s: &Status) -> String {
         State::Absent => "- Istio is not installed",
     };
     out.push_str(&format!("Mesh: {state}\n"));
+    if let Some(m) = s.mtls.as_ref().filter(|_| s.state != State::Absent) {
+        let from = m.decided_by.as_deref().unwrap_or("Istio's default");
+        out.push_str(&format!(
+            "mTLS: mesh-wide {} (from {from}; istioup mtls for more)\n",
+            m.mode.as_str()
+        ));
+    }
     match &s.istioctl {
         Some(i) => out.push_str(&format!("istioctl: {} ({})\n", i.version, i.path)),
         None => out.push_str("istioctl: not found\n"),

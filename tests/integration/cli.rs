@@ -30,6 +30,7 @@ fn help_lists_only_built_commands_and_the_exit_codes() {
             "uninstall",
             "status",
             "addons",
+            "mtls",
             "completions",
             "help"
         ],
@@ -61,6 +62,10 @@ fn global_flags_are_accepted_by_every_command() {
         &["disable", "cluster"],
         &["uninstall"],
         &["status"],
+        &["mtls"],
+        &["mtls", "status"],
+        &["mtls", "strict"],
+        &["mtls", "permissive"],
         &["completions", "bash"],
     ] {
         let out = istioup(home.path())
@@ -108,6 +113,8 @@ fn every_cluster_command_names_an_unreachable_server_and_its_context() {
         &["enable", "namespace", "shop"],
         &["disable", "namespace", "shop"],
         &["enable", "workload", "deploy/web", "-n", "shop"],
+        &["mtls"],
+        &["mtls", "strict", "shop", "-y"],
     ] {
         let out = istioup(home.path())
             .args(cmd)
@@ -182,6 +189,8 @@ fn a_failure_before_the_report_is_still_one_json_document() {
         &["install", "-y"],
         &["uninstall", "-y"],
         &["context", "--context", "nope"],
+        &["mtls"],
+        &["mtls", "permissive", "--mesh", "-y"],
     ] {
         let out = istioup(home.path())
             .args(cmd)

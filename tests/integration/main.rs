@@ -15,6 +15,7 @@ mod helm;
 mod images;
 mod install;
 mod layout;
+mod mtls;
 mod overlays;
 mod reliability;
 mod render;

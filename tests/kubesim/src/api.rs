@@ -193,6 +193,9 @@ async fn route(
         return Ok(json_response(200, &doc));
     }
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if let Some((ns, id, rest)) = crate::proxy::matches(&segs) {
+        return crate::proxy::serve(app, method, ns, id, rest, query, body);
+    }
     match segs.as_slice() {
         ["api", v] => {
             let doc =

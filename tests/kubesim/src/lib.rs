@@ -16,6 +16,7 @@ pub mod lifecycle;
 pub mod openapi;
 pub mod ops;
 pub mod patch;
+pub mod proxy;
 pub mod quantity;
 pub mod resources;
 pub mod scheduler;

@@ -20,6 +20,8 @@ pub struct Shared {
     pub k8s_version: String,
     pub addr: Mutex<String>,
     requests: Mutex<Vec<String>>,
+    /// What answers behind Services, for the services/proxy subresource.
+    pub proxies: crate::proxy::Responders,
 }
 
 impl Shared {
@@ -247,6 +249,7 @@ impl SimBuilder {
             k8s_version: version,
             addr: Mutex::new(String::new()),
             requests: Mutex::new(Vec::new()),
+            proxies: Default::default(),
         });
         let tls = if self.tls {
             Some(crate::tls::generate()?)
@@ -348,6 +351,20 @@ fn run_controllers(st: &mut Store) {
 impl Sim {
     pub fn builder() -> SimBuilder {
         SimBuilder::default()
+    }
+
+    /// Programs what answers behind `port` of Service `namespace/service`, as the pods would:
+    /// requests through the services/proxy subresource that resolve to that port reach it.
+    pub fn proxy_responder(
+        &self,
+        namespace: &str,
+        service: &str,
+        port: i64,
+        responder: impl Fn(&crate::proxy::ProxyRequest) -> crate::proxy::ProxyResponse + Send + Sync + 'static,
+    ) {
+        self.shared
+            .proxies
+            .set(namespace, service, port, Arc::new(responder));
     }
 
     pub fn url(&self) -> &str {
