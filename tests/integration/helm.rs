@@ -19,9 +19,11 @@ metadata:
   labels: {app: istiod, istio.io/rev: default, app.kubernetes.io/managed-by: Helm, app.kubernetes.io/name: istiod}
 spec:
   replicas: 1
-  selector: {matchLabels: {app: istiod}}
+  # The chart's selector (manifests/charts/istio-control/istio-discovery/templates/deployment.yaml;
+  # tests/fixtures/istio/*/default.yaml): a selector is immutable, so istioctl over it must match.
+  selector: {matchLabels: {istio: pilot}}
   template:
-    metadata: {labels: {app: istiod, istio.io/rev: default, sidecar.istio.io/inject: 'false'}}
+    metadata: {labels: {app: istiod, istio: pilot, istio.io/rev: default, sidecar.istio.io/inject: 'false'}}
     spec:
       containers: [{name: discovery, image: 'docker.io/istio/pilot:1.28.0', resources: {requests: {cpu: 10m, memory: 10Mi}}}]
 ---

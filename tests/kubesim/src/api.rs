@@ -1,6 +1,7 @@
 //! The HTTP front: request routing for the Kubernetes REST paths, reading and listing with
 //! selectors and pagination, and turning results into responses. Writes go to `ops`, then
 //! the controllers run before the answer is sent.
+use crate::fields;
 use crate::ops::{self, PatchKind};
 use crate::resources::Resource;
 use crate::selector::{FieldSelector, LabelSelector};
@@ -123,7 +124,8 @@ pub fn parse_target(st: &Store, path: &str) -> ApiResult<Option<Target>> {
     if let Some(s) = sub {
         let ok = (s == "status" && (res.status_sub || res.plural == "namespaces"))
             || (s == "scale" && res.scale_sub)
-            || (s == "finalize" && res.plural == "namespaces");
+            || (s == "finalize" && res.plural == "namespaces")
+            || (s == "log" && res.plural == "pods" && group.is_empty());
         if !ok {
             return Err(ApiError::path_not_found());
         }
@@ -254,6 +256,9 @@ async fn route(
             if t.sub.as_deref() == Some("scale") {
                 return Ok(json_response(200, &scale_of(&obj)));
             }
+            if t.sub.as_deref() == Some("log") {
+                return pod_log(&obj, query);
+            }
             if t.sub.is_none()
                 && wants_table(headers)
                 && let Some(tbl) = crate::table::render(t, std::slice::from_ref(&obj), 0, None)
@@ -265,17 +270,23 @@ async fn route(
         "list" => list(app, t, query, headers),
         "watch" => crate::watch::watch(app, t, query),
         "create" => {
-            let obj = parse_body(body, headers)?;
+            let dir = fields::directive(query, "CreateOptions")?;
+            let mut obj = parse_body(body, headers)?;
+            if t.res.virtual_only && t.res.plural == "selfsubjectreviews" {
+                return Ok(json_response(201, &app.rbac.whoami()));
+            }
             if t.res.virtual_only {
                 return Ok(json_response(201, &app.rbac.review(obj)));
             }
             let mut st = app.lock();
+            let warnings = fields::check_body(&st, &t.res, &t.version, &mut obj, dir)?;
             let out = with_dry_run(&mut st, query, |st| ops::create(st, &t.res, &t.version, &ns, obj));
             crate::controller::drain(&mut st);
             let out = out?;
-            Ok(json_response(201, &versioned(t, &out)))
+            Ok(with_warnings(json_response(201, &versioned(t, &out)), &warnings))
         }
         "update" => {
+            let dir = fields::directive(query, "UpdateOptions")?;
             let name = t.name.clone().unwrap_or_default();
             let mut obj = parse_body(body, headers)?;
             let mut st = app.lock();
@@ -292,13 +303,18 @@ async fn route(
                 obj["spec"]["replicas"] = replicas;
             }
             let sub = t.sub.as_deref().filter(|s| *s == "status");
+            let warnings = if t.sub.as_deref() == Some("scale") {
+                Vec::new()
+            } else {
+                fields::check_body(&st, &t.res, &t.version, &mut obj, dir)?
+            };
             let out = with_dry_run(&mut st, query, |st| ops::update(st, &t.res, &ns, &name, obj, sub));
             crate::controller::drain(&mut st);
             let out = out?;
             if t.sub.as_deref() == Some("scale") {
                 return Ok(json_response(200, &scale_of(&out)));
             }
-            Ok(json_response(200, &versioned(t, &out)))
+            Ok(with_warnings(json_response(200, &versioned(t, &out)), &warnings))
         }
         "patch" => {
             let name = t.name.clone().unwrap_or_default();
@@ -318,6 +334,7 @@ async fn route(
                     "Required value: is required for apply patch",
                 ));
             }
+            let dir = fields::directive(query, "PatchOptions")?;
             let mut patch = parse_body(body, headers)?;
             let mut st = app.lock();
             let res = t.res.clone();
@@ -325,21 +342,26 @@ async fn route(
                 // A Scale patch only carries spec.replicas: apply it to the object.
                 let replicas = patch.get("spec").and_then(|s| s.get("replicas")).cloned();
                 patch = json!({"spec": {"replicas": replicas}});
+            } else if kind == PatchKind::Apply {
+                fields::check_apply(&st, &res, &t.version, &patch)?;
             }
             let sub = t.sub.as_deref().filter(|s| *s == "status");
             let existed = st.get(&res.group, &res.plural, &ns, &name).is_some();
+            st.field_validation = Some(dir);
             let out = with_dry_run(&mut st, query, |st| {
                 ops::patch(st, &res, &t.version, &ns, &name, kind, &patch, sub)
             });
+            st.field_validation = None;
+            let warnings = std::mem::take(&mut st.warnings);
             crate::controller::drain(&mut st);
             let out = out?;
             if t.sub.as_deref() == Some("scale") {
                 return Ok(json_response(200, &scale_of(&out)));
             }
             // Server-side apply answers 201 when it created the object.
-            Ok(json_response(
-                if existed { 200 } else { 201 },
-                &versioned(t, &out),
+            Ok(with_warnings(
+                json_response(if existed { 200 } else { 201 }, &versioned(t, &out)),
+                &warnings,
             ))
         }
         "delete" => {
@@ -392,6 +414,70 @@ async fn route(
         }
         _ => Err(ApiError::method_not_allowed()),
     }
+}
+
+/// `GET .../pods/<name>/log`: which container as the pod strategy's `LogLocation` chooses it
+/// (pkg/registry/core/pod/strategy.go), then one canned line, since no container runs here.
+fn pod_log(pod: &Obj, query: &HashMap<String, String>) -> ApiResult<Response> {
+    let name = crate::util::name_of(pod);
+    let names = |key: &str| -> Vec<String> {
+        crate::util::at(pod, &["spec", key])
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|c| c.get("name").and_then(Value::as_str).map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (containers, inits) = (names("containers"), names("initContainers"));
+    let container = match query.get("container").filter(|c| !c.is_empty()) {
+        Some(c) if containers.contains(c) || inits.contains(c) => c.clone(),
+        Some(c) => {
+            return Err(ApiError::bad_request(format!(
+                "container {c} is not valid for pod {name}"
+            )));
+        }
+        None if containers.len() == 1 => containers[0].clone(),
+        None if containers.is_empty() => {
+            return Err(ApiError::bad_request(format!(
+                "a container name must be specified for pod {name}"
+            )));
+        }
+        None => {
+            let mut msg = format!(
+                "a container name must be specified for pod {name}, choose one of: [{}]",
+                containers.join(" ")
+            );
+            if !inits.is_empty() {
+                msg.push_str(&format!(" or one of the init containers: [{}]", inits.join(" ")));
+            }
+            return Err(ApiError::bad_request(msg));
+        }
+    };
+    if crate::util::str_at(pod, &["status", "phase"]) == Some("Pending") {
+        return Err(ApiError::bad_request(format!(
+            "container \"{container}\" in pod \"{name}\" is waiting to start: ContainerCreating"
+        )));
+    }
+    let line = format!(
+        "kubesim: container {container} of pod {}/{name} runs no process, so this line is all its log\n",
+        crate::util::namespace_of(pod)
+    );
+    let mut r = Response::new(Body::from(line));
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+    Ok(r)
+}
+
+/// Adds a `Warning` header per warning (kubectl prints them as `Warning: <text>`).
+fn with_warnings(mut r: Response, warnings: &[String]) -> Response {
+    for w in warnings {
+        if let Ok(v) = HeaderValue::from_str(&fields::warning_header(w)) {
+            r.headers_mut().append(header::WARNING, v);
+        }
+    }
+    r
 }
 
 fn dry_run(query: &HashMap<String, String>) -> bool {

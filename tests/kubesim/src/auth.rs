@@ -77,6 +77,18 @@ impl Rbac {
     }
 
     /// Answers a SelfSubjectAccessReview body.
+    /// A SelfSubjectReview (`kubectl auth whoami`): who the request authenticated as
+    /// (k8s.io/kubernetes pkg/registry/authentication/selfsubjectreview/rest.go). The simulated
+    /// user is a cluster admin, as kubeadm's kubeconfig user is.
+    pub fn whoami(&self) -> Value {
+        json!({
+            "apiVersion": "authentication.k8s.io/v1",
+            "kind": "SelfSubjectReview",
+            "metadata": {"creationTimestamp": crate::util::now_rfc3339()},
+            "status": {"userInfo": {"username": self.user, "groups": ["system:masters", "system:authenticated"]}},
+        })
+    }
+
     pub fn review(&self, mut body: Value) -> Value {
         let attrs = body
             .get("spec")

@@ -174,7 +174,11 @@ pub fn create(st: &mut Store, res: &Resource, version: &str, url_ns: &str, mut o
     // validating webhooks) before the storage layer answers AlreadyExists.
     require_namespace(st, res, &ns, &shown_name)?;
     admit(st, res, &mut obj, None)?;
+    if res.group.is_empty() && res.plural == "pods" {
+        crate::plugins::check_service_account(st, &obj, &ns, &shown_name)?;
+    }
     crate::admission::mutate(st, res, version, "CREATE", None, &mut obj, None)?;
+    crate::validate::object(res, &obj, None)?;
     crate::admission::validate(st, res, version, "CREATE", None, &obj, None)?;
     if st.get(&res.group, &res.plural, &ns, &name).is_some() {
         return Err(ApiError::already_exists(
@@ -192,11 +196,15 @@ pub fn create(st: &mut Store, res: &Resource, version: &str, url_ns: &str, mut o
     }
     let stored = st.put(res, obj);
     after_write(st, res, &stored);
+    if res.group.is_empty() && res.plural == "namespaces" {
+        crate::plugins::namespace_content(st, &name);
+    }
     Ok(stored)
 }
 
 /// Kind-specific defaults and validation before an object is stored.
 fn admit(st: &mut Store, res: &Resource, obj: &mut Value, old: Option<&Value>) -> ApiResult<()> {
+    crate::plugins::defaults(res, obj);
     match (res.group.as_str(), res.plural.as_str()) {
         ("", "namespaces") => {
             let name = name_of(obj).to_string();
@@ -276,6 +284,9 @@ fn admit(st: &mut Store, res: &Resource, obj: &mut Value, old: Option<&Value>) -
 }
 
 fn admit_service(st: &mut Store, obj: &mut Value, old: Option<&Value>) -> ApiResult<()> {
+    if let Some(old) = old {
+        crate::validate::normalize_service(obj, old);
+    }
     let name = name_of(obj).to_string();
     let ns = namespace_of(obj).to_string();
     let ty = str_at(obj, &["spec", "type"]).unwrap_or("ClusterIP").to_string();
@@ -436,6 +447,9 @@ fn replace(st: &mut Store, res: &Resource, old: &Obj, mut new: Value, sub: Optio
         },
         _ => {}
     }
+    // Defaults first, as decoding applies them: a write that only omits defaulted fields
+    // changes nothing.
+    admit(st, res, &mut new, Some(old))?;
     if res.generation && spec_changed(old, &new) {
         let g = old
             .get("metadata")
@@ -444,12 +458,14 @@ fn replace(st: &mut Store, res: &Resource, old: &Obj, mut new: Value, sub: Optio
             .unwrap_or(1);
         obj_at(&mut new, &["metadata"]).insert("generation".into(), json!(g + 1));
     }
-    admit(st, res, &mut new, Some(old))?;
     let version = str_at(old, &["apiVersion"])
         .and_then(|v| v.rsplit('/').next())
         .unwrap_or("v1")
         .to_string();
     crate::admission::mutate(st, res, &version, "UPDATE", sub, &mut new, Some(old))?;
+    if sub.is_none() {
+        crate::validate::object(res, &new, Some(old))?;
+    }
     crate::admission::validate(st, res, &version, "UPDATE", sub, &new, Some(old))?;
     if deleting(old) {
         // ValidateObjectMetaUpdate: "no new finalizers can be added if the object is being
@@ -595,6 +611,16 @@ pub fn patch(
                 format!("the server rejected our request due to an error in our request: {e}"),
             )
         })?,
+    }
+    if let Some(dir) = st.field_validation
+        && kind != PatchKind::Apply
+    {
+        let shown = |patched: &Value| match kind {
+            PatchKind::Strategic => crate::schema::go_map(body),
+            _ => serde_json::to_string(patched).unwrap_or_default(),
+        };
+        let w = crate::fields::check_patched(st, res, version, &mut new, shown, dir)?;
+        st.warnings.extend(w);
     }
     if rv_of(&new) != rv_of(&old) && rv_of(&new).is_some() {
         return Err(ApiError::conflict(

@@ -221,6 +221,14 @@ const BUILTINS: &[B] = &[
         &[],
     ),
     b(
+        "authentication.k8s.io",
+        "v1",
+        "selfsubjectreviews",
+        "SelfSubjectReview",
+        false,
+        &[],
+    ),
+    b(
         "rbac.authorization.k8s.io",
         "v1",
         "clusterroles",
@@ -308,7 +316,7 @@ pub fn builtins() -> Vec<Arc<Resource>> {
                 generation: b.generation,
                 status_sub: b.status,
                 scale_sub: b.scale,
-                virtual_only: b.plural == "selfsubjectaccessreviews",
+                virtual_only: b.plural == "selfsubjectaccessreviews" || b.plural == "selfsubjectreviews",
                 crd: false,
             })
         })

@@ -420,6 +420,7 @@ pub fn generate(st: &mut Store, nodes: usize, pods: usize, namespaces: usize, ve
                        "metadata": {"name": n, "uid": new_uid(), "creationTimestamp": now, "labels": {"kubernetes.io/metadata.name": n}},
                        "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}),
             );
+            crate::plugins::namespace_content(st, n);
         }
     }
     let pod_width = pods.max(1).to_string().len().max(5);

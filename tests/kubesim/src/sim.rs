@@ -216,12 +216,15 @@ impl SimBuilder {
             .clone()
             .or_else(|| files.iter().find_map(|f| f.version.clone()))
             .unwrap_or_else(|| "v1.33.2".into());
+        // Every cluster has a CA (in each namespace's kube-root-ca.crt); it serves only with TLS.
+        let material = crate::tls::generate()?;
         let mut store = Store::new(ControlConfig {
             ready_delay: self.ready_delay,
             user: self.user.clone(),
             pod_grace: self.pod_grace,
             namespace_termination: self.namespace_termination,
             webhook_urls_reachable: self.webhook_urls_reachable,
+            root_ca: material.ca_pem.clone(),
         });
         crate::seed::base_namespaces(&mut store)?;
         // Without a cluster file there is one default node, unless nodes are generated.
@@ -251,11 +254,7 @@ impl SimBuilder {
             requests: Mutex::new(Vec::new()),
             proxies: Default::default(),
         });
-        let tls = if self.tls {
-            Some(crate::tls::generate()?)
-        } else {
-            None
-        };
+        let tls = self.tls.then_some(material);
         let listener =
             std::net::TcpListener::bind(("127.0.0.1", self.port)).context("binding the API server port")?;
         listener.set_nonblocking(true)?;

@@ -63,6 +63,8 @@ pub struct ControlConfig {
     pub namespace_termination: Duration,
     /// Whether webhooks with a `url` client config count as reachable.
     pub webhook_urls_reachable: bool,
+    /// The cluster CA (PEM) the root-CA publisher puts in every `kube-root-ca.crt`.
+    pub root_ca: String,
 }
 
 impl Default for ControlConfig {
@@ -73,6 +75,7 @@ impl Default for ControlConfig {
             pod_grace: Duration::from_millis(100),
             namespace_termination: Duration::ZERO,
             webhook_urls_reachable: false,
+            root_ca: String::new(),
         }
     }
 }
@@ -108,6 +111,10 @@ pub struct Store {
     pub retry_creates: BTreeMap<(String, String, String), Instant>,
     /// Set by the REST layer around a `dryRun=All` write: admission runs, nothing is stored.
     pub dry_run: bool,
+    /// Set by the REST layer around a patch: how the patched object is decoded (`fields`).
+    pub field_validation: Option<crate::fields::Directive>,
+    /// Warnings of the current request (`Warning` headers).
+    pub warnings: Vec<String>,
 }
 
 impl Store {
@@ -138,6 +145,8 @@ impl Store {
             terminating: BTreeMap::new(),
             retry_creates: BTreeMap::new(),
             dry_run: false,
+            field_validation: None,
+            warnings: Vec::new(),
         }
     }
 

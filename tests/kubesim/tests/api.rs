@@ -288,7 +288,14 @@ fn selectors_and_all_namespaces() {
             201
         );
     }
-    let q = |path: &str| names(&get(u, path).json());
+    // Every namespace also holds the root-CA publisher's kube-root-ca.crt (pinned in
+    // defaults.rs); leave it out here.
+    let q = |path: &str| {
+        names(&get(u, path).json())
+            .into_iter()
+            .filter(|n| n != "kube-root-ca.crt")
+            .collect::<Vec<_>>()
+    };
     assert_eq!(q("/api/v1/configmaps"), ["a", "b", "c", "d"]);
     assert_eq!(q("/api/v1/namespaces/other/configmaps"), ["c", "d"]);
     assert_eq!(q("/api/v1/configmaps?labelSelector=app%3Dweb"), ["a", "c"]);
@@ -530,7 +537,8 @@ fn namespace_delete_cascades_and_protected_namespaces() {
     assert_eq!(r.json()["status"]["phase"], "Terminating");
     assert_eq!(get(u, "/api/v1/namespaces/gone").status, 404);
     assert!(s.list("/api/v1/namespaces/gone/configmaps").is_empty());
-    assert_eq!(s.list("/api/v1/namespaces/default/configmaps").len(), 1);
+    // y and the root-CA publisher's kube-root-ca.crt.
+    assert_eq!(s.list("/api/v1/namespaces/default/configmaps").len(), 2);
     assert_eq!(
         request(u, "DELETE", "/api/v1/namespaces/kube-system", None).status,
         403
@@ -550,7 +558,8 @@ fn namespace_delete_cascades_and_protected_namespaces() {
     );
     assert_eq!(r.status, 200);
     assert_eq!(names(&r.json()), ["z"]);
-    assert_eq!(s.list("/api/v1/namespaces/default/configmaps").len(), 1);
+    // y and the root-CA publisher's kube-root-ca.crt.
+    assert_eq!(s.list("/api/v1/namespaces/default/configmaps").len(), 2);
 }
 
 fn crd(group: &str, plural: &str, kind: &str, scope: &str) -> String {
@@ -698,6 +707,10 @@ fn watch_streams_changes() {
     // From "now" with the initial state.
     let mut w = Watch::open(u, "/api/v1/namespaces/default/configmaps?watch=true");
     assert_eq!(w.status, 200);
+    // The namespace's kube-root-ca.crt (the root-CA publisher's) comes first.
+    let e = w.next(Duration::from_secs(5)).unwrap_or_default();
+    assert_eq!(e["type"], "ADDED");
+    assert_eq!(e["object"]["metadata"]["name"], "kube-root-ca.crt");
     let e = w.next(Duration::from_secs(5)).unwrap_or_default();
     assert_eq!(e["type"], "ADDED");
     assert_eq!(e["object"]["metadata"]["name"], "pre");

@@ -137,7 +137,8 @@ fn namespaces_terminate_and_refuse_new_content() {
         get(u, "/api/v1/namespaces/gone").json()["status"]["phase"],
         "Terminating"
     );
-    assert_eq!(sim.list("/api/v1/namespaces/gone/configmaps").len(), 1);
+    // Its ConfigMap and the root-CA publisher's kube-root-ca.crt.
+    assert_eq!(sim.list("/api/v1/namespaces/gone/configmaps").len(), 2);
     // New content is forbidden (NamespaceLifecycle admission).
     let r = request(
         u,

@@ -200,7 +200,12 @@ fn fields(o: &Value) -> Vec<(String, Value)> {
                 .into_iter()
                 .flatten()
                 .map(|p| {
-                    let mut q = json!({"name": p["name"], "port": p["port"], "targetPort": p["targetPort"]});
+                    // ...and a missing targetPort to the port (pkg/apis/core/v1/defaults.go).
+                    let target = match &p["targetPort"] {
+                        Value::Null => p["port"].clone(),
+                        t => t.clone(),
+                    };
+                    let mut q = json!({"name": p["name"], "port": p["port"], "targetPort": target});
                     if let Some(np) = p.get("nodePort") {
                         q["nodePort"] = np.clone();
                     }

@@ -291,3 +291,32 @@ fn auth_can_i_sends_protobuf() {
     );
     assert_eq!(out, "true");
 }
+
+/// kubectl 1.33 asks for strict server-side field validation too (its `--validate` defaults to
+/// strict, sent as `fieldValidation=Strict`), and gets the server's strict decoding error
+/// (k8s.io/apiserver handlers/create.go, rest.go transformDecodeError).
+#[test]
+fn apply_sends_strict_field_validation() {
+    let sim = start();
+    let Some(k) = Kubectl::new(&sim) else { return };
+    let cm =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\ndata: {a: '1'}\nbogus: 1\n";
+    let out = k.run(&["apply", "-f", "-"], Some(cm));
+    assert!(!out.ok, "{}", out.stdout);
+    assert!(
+        out.stderr.contains(
+            "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: unknown field \"bogus\""
+        ),
+        "{}",
+        out.stderr
+    );
+    let posts: Vec<String> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.starts_with("POST /api/v1/namespaces/shop/configmaps"))
+        .collect();
+    assert!(
+        !posts.is_empty() && posts.iter().all(|r| r.contains("fieldValidation=Strict")),
+        "{posts:?}"
+    );
+}
