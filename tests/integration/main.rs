@@ -14,6 +14,7 @@ mod helm;
 mod install;
 mod layout;
 mod overlays;
+mod paging;
 mod reliability;
 mod render;
 mod status;
