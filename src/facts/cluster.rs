@@ -142,21 +142,14 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
     let all = ListParams::default();
     let ingress_controllers = ListParams::default().labels(INGRESS_CONTROLLERS);
     let (nodes, services, ingress, inventory, denied) = tokio::try_join!(
-        fold_lean(
-            client,
-            "/api/v1/nodes",
-            &all,
-            "nodes",
-            Vec::new(),
-            push::<lean::Node>
-        ),
+        fold_lean(client, "/api/v1/nodes", &all, "nodes", Vec::new(), push),
         fold_lean(
             client,
             "/api/v1/services",
             &all,
             "services",
             Vec::new(),
-            |out, svc| { out.push(service_facts(svc)) }
+            push_service
         ),
         list_all(
             Api::<Deployment>::all(client.clone()),
@@ -183,16 +176,7 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
         server_version: version.git_version,
         nodes: nodes
             .into_iter()
-            .map(|n| {
-                let requested = n
-                    .metadata
-                    .name
-                    .as_deref()
-                    .and_then(|name| requested.get(name))
-                    .copied()
-                    .unwrap_or_default();
-                node_facts(n, requested)
-            })
+            .map(|n| node_facts(n, &requested))
             .collect::<Result<_>>()?,
         namespaces: inventory
             .namespaces
@@ -245,13 +229,19 @@ fn push<T>(items: &mut Vec<T>, item: T) {
     items.push(item);
 }
 
-fn node_facts(node: lean::Node, requested: Resources) -> Result<Node> {
+fn push_service(services: &mut Vec<ServiceFacts>, svc: lean::Service) {
+    services.push(service_facts(svc));
+}
+
+/// A node as the capacity check sees it; `requested` sums the requests of pods per node.
+fn node_facts(node: lean::Node, requested: &HashMap<&str, Resources>) -> Result<Node> {
     let lean::Node {
         metadata,
         spec,
         status,
     } = node;
     let name = metadata.name.unwrap_or_default();
+    let requested = requested.get(name.as_str()).copied().unwrap_or_default();
     let allocatable = status.allocatable.as_ref().or(status.capacity.as_ref());
     let get = |key: fn(&lean::Quantities) -> &Option<String>| {
         allocatable.and_then(|a| key(a).as_deref()).unwrap_or("0")
