@@ -7,8 +7,9 @@
 //!      decoding) fetching the same big lists (nodes, namespaces, pods, services) serially with
 //!      500-item pages and with the best page size, bodies discarded;
 //!    - kubectl getting the same lists (`kubectl get nodes,namespaces,pods,services -A -o json`,
-//!      500-item chunks);
-//!    wall time, CPU time (user + sys) and peak RSS of each, and the ratios.
+//!      500-item chunks).
+//!
+//!    Wall time, CPU time (user + sys) and peak RSS of each, and the ratios.
 //! 2. Scaling: check and status at 1k/2.5k/5k/10k nodes, 30 pods per node.
 //! 3. `istioup render` against `kubectl version --client`: start-up cost without a cluster.
 //! 4. `istioup enable namespace --all -y` / `disable namespace --all -y` on 2,000 namespaces
