@@ -1,8 +1,11 @@
 //! Small helpers over kube-rs shared by every command that talks to a cluster.
+use futures::{FutureExt, StreamExt};
+use kube::Client;
 use kube::api::{Api, ListParams};
-use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 
-use crate::error::{Result, api_error};
+use crate::error::{Error, Result, api_error};
 
 /// Page size for lists: kubectl's default chunk size. Big clusters are read in pages, never in
 /// one response.
@@ -59,5 +62,216 @@ where
             Some(token) => params = params.continue_token(&token),
             None => return Ok(acc),
         }
+    }
+}
+
+/// Page size for the lists read lean (pods, nodes, Services): with a small decoded item, the
+/// cost of a page is the round trip, so pages are as big as keeps memory bounded (a page of
+/// pods is a few MiB of JSON, read whole before it is folded).
+pub const LEAN_PAGE: u32 = 2_000;
+
+/// Folds every object at `path` (a list URL such as `/api/v1/pods`) matching `params` into
+/// `acc`, decoding each into the lean type `T`, with the same pager semantics as [`fold_all`]:
+/// an expired continue token (410) reads the list again whole, into a fresh `acc`. Requests go
+/// through the client's own stack, so the retry layer (`target::retry`) applies to each.
+///
+/// The next page is asked for as soon as a page's continue token is known (it is read from the
+/// list's metadata, which the API server writes before the items), so the server sends it while
+/// this page is decoded and folded, and only two pages are ever in memory.
+pub async fn fold_lean<T, A>(
+    client: &Client,
+    path: &str,
+    params: &ListParams,
+    what: &str,
+    acc: A,
+    mut fold: impl FnMut(&mut A, T),
+) -> Result<A>
+where
+    T: DeserializeOwned,
+    A: Clone,
+{
+    let first = params.clone().limit(LEAN_PAGE);
+    let initial = acc;
+    let mut acc = initial.clone();
+    let mut params = first.clone();
+    let mut answer = fetch(client.clone(), path.to_string(), params.clone()).await;
+    loop {
+        let body = match answer {
+            Ok(body) => body,
+            Err(e) if expired(&e) && params.continue_token.is_some() => {
+                acc = initial.clone();
+                params = first.clone();
+                params.limit = None;
+                answer = fetch(client.clone(), path.to_string(), params.clone()).await;
+                continue;
+            }
+            Err(e) => return Err(api_error(e, &format!("cannot list {what}"))),
+        };
+        let unreadable = |e: serde_json::Error| {
+            Error::failed(format!(
+                "the API server sent a list of {what} istioup cannot read"
+            ))
+            .with_source(e)
+        };
+        let next = match continue_token(&body).map_err(unreadable)? {
+            Some(token) => {
+                params = params.continue_token(&token);
+                let (request, handle) =
+                    fetch(client.clone(), path.to_string(), params.clone()).remote_handle();
+                // Dropping the handle (an error below, or the caller giving up) cancels it.
+                tokio::spawn(request);
+                Some(handle)
+            }
+            None => None,
+        };
+        let page: Items<T> = serde_json::from_str(&body).map_err(unreadable)?;
+        drop(body);
+        for item in page.items.into_iter().flatten() {
+            fold(&mut acc, item);
+        }
+        match next {
+            Some(handle) => answer = handle.await,
+            None => return Ok(acc),
+        }
+    }
+}
+
+/// One page of a list, as text: decoding is the caller's, so it can overlap the next request.
+async fn fetch(client: Client, path: String, params: ListParams) -> kube::Result<String> {
+    let request = kube::core::Request::new(path)
+        .list(&params)
+        .map_err(kube::Error::BuildRequest)?;
+    client.request_text(request).await
+}
+
+/// The items of a list page; `kind`, `apiVersion` and `metadata` are skipped.
+#[derive(Deserialize)]
+struct Items<T> {
+    items: Option<Vec<T>>,
+}
+
+/// A list's continue token, read from its `metadata` without decoding the items: the reader
+/// stops as soon as it has the metadata (the API server's encoder writes `metadata` before
+/// `items`, k8s.io/apimachinery's `ListMeta` field order; another order still works, the items
+/// are then skipped over once).
+fn continue_token(body: &str) -> std::result::Result<Option<String>, serde_json::Error> {
+    let mut meta: Option<ListMeta> = None;
+    let read =
+        serde::Deserializer::deserialize_map(&mut serde_json::Deserializer::from_str(body), Head(&mut meta));
+    match (meta, read) {
+        (Some(meta), _) => Ok(meta.continue_.filter(|t| !t.is_empty())),
+        (None, Err(e)) => Err(e),
+        (None, Ok(())) => Ok(None),
+    }
+}
+
+#[derive(Deserialize)]
+struct ListMeta {
+    #[serde(default, rename = "continue")]
+    continue_: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "lowercase")]
+enum HeadKey {
+    Metadata,
+    #[serde(other)]
+    Other,
+}
+
+/// Reads a list's top-level map up to its `metadata`, then stops with an error the caller
+/// ignores once the metadata is in hand.
+struct Head<'a>(&'a mut Option<ListMeta>);
+
+impl<'de> Visitor<'de> for Head<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a Kubernetes list")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> std::result::Result<(), M::Error> {
+        while let Some(key) = map.next_key::<HeadKey>()? {
+            match key {
+                HeadKey::Metadata => {
+                    *self.0 = Some(map.next_value()?);
+                    return Err(de::Error::custom("metadata read"));
+                }
+                HeadKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How many namespaces [`fold_by_namespace`] reads at once: enough to keep the server and the
+/// network busy while pages are decoded, few enough that at most this many pairs of pages are
+/// in memory.
+pub const NAMESPACE_STREAMS: usize = 6;
+
+/// Folds a namespaced kind's objects namespace by namespace, [`NAMESPACE_STREAMS`] namespaces
+/// at once, each with [`fold_lean`] (paged, pipelined, relisted whole on an expired token) into
+/// a fresh accumulator from `new`; `merge` receives each namespace's accumulator in the order of
+/// `namespaces`, so the result is ordered as one cluster-wide list would be.
+#[allow(clippy::too_many_arguments)]
+pub async fn fold_by_namespace<T, A>(
+    client: &Client,
+    namespaces: &[String],
+    path: impl Fn(&str) -> String,
+    params: &ListParams,
+    what: &str,
+    new: impl Fn() -> A,
+    fold: impl Fn(&mut A, T),
+    mut merge: impl FnMut(A),
+) -> Result<()>
+where
+    T: DeserializeOwned,
+    A: Clone,
+{
+    let fold = &fold;
+    let reads = namespaces.iter().map(|ns| {
+        let path = path(ns);
+        let acc = new();
+        async move { fold_lean(client, &path, params, what, acc, |acc, item| fold(acc, item)).await }
+    });
+    let mut parts = futures::stream::iter(reads).buffered(NAMESPACE_STREAMS);
+    while let Some(part) = parts.next().await {
+        merge(part?);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The token is read from the metadata wherever it is in the list; an empty or missing one
+    /// ends the list (k8s.io/apimachinery/pkg/apis/meta/v1/types.go: ListMeta.Continue is
+    /// empty on the last page).
+    #[test]
+    fn the_continue_token_is_read_from_the_metadata() {
+        let first = r#"{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"7","continue":"abc=","remainingItemCount":3},"items":[{"metadata":{"name":"a"}}]}"#;
+        assert_eq!(continue_token(first).unwrap().as_deref(), Some("abc="));
+        let after_items = r#"{"items":[{"metadata":{"continue":"not this"}}],"metadata":{"continue":"xyz"}}"#;
+        assert_eq!(continue_token(after_items).unwrap().as_deref(), Some("xyz"));
+        let last = r#"{"metadata":{"resourceVersion":"7","continue":""},"items":[]}"#;
+        assert_eq!(continue_token(last).unwrap(), None);
+        assert_eq!(continue_token(r#"{"items":null}"#).unwrap(), None);
+        assert!(continue_token("<html>proxy error</html>").is_err());
+        assert!(continue_token(r#"{"metadata":{"continue":7}}"#).is_err());
+    }
+
+    /// Only the items are decoded, whatever else the list carries.
+    #[test]
+    fn a_page_decodes_its_items_only() {
+        let page: Items<crate::k8s::lean::Service> = serde_json::from_str(
+            r#"{"kind":"ServiceList","metadata":{"continue":"t"},"items":[{"metadata":{"name":"web","namespace":"shop"},"spec":{"type":"NodePort","ports":[{"nodePort":30080,"port":80}]}}]}"#,
+        )
+        .unwrap();
+        let items = page.items.unwrap();
+        assert_eq!(items[0].metadata.name.as_deref(), Some("web"));
+        assert_eq!(items[0].spec.ports[0].node_port, Some(30080));
     }
 }

@@ -1,23 +1,22 @@
-//! Everything the checks need to know about a cluster, read once: concurrent, paginated lists,
-//! never one request per node or namespace.
+//! Everything the checks need to know about a cluster, read once: concurrent, paginated lists
+//! decoded lean (`k8s::lean`), never one request per node.
 use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::authorization::v1::{
     ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
 };
-use k8s_openapi::api::core::v1::{Node as KubeNode, Service};
 use kube::api::{Api, ListParams, PostParams};
 use kube::{Client, ResourceExt};
 use serde::Serialize;
 
-use super::client::list_all;
+use super::client::{fold_lean, list_all};
 use super::mesh::{self, WebhookKind};
 use super::pods::PodInfo;
 use crate::error::{Error, Result, api_error};
 use crate::istio::versions::Version;
-use crate::k8s::quantity;
 use crate::k8s::scheduling::{Node, Resources, Taint};
+use crate::k8s::{lean, quantity};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Facts {
@@ -143,8 +142,15 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
     let all = ListParams::default();
     let ingress_controllers = ListParams::default().labels(INGRESS_CONTROLLERS);
     let (nodes, services, ingress, inventory, denied) = tokio::try_join!(
-        list_all(Api::<KubeNode>::all(client.clone()), &all, "nodes"),
-        list_all(Api::<Service>::all(client.clone()), &all, "services"),
+        fold_lean(client, "/api/v1/nodes", &all, "nodes", Vec::new(), push),
+        fold_lean(
+            client,
+            "/api/v1/services",
+            &all,
+            "services",
+            Vec::new(),
+            push_service
+        ),
         list_all(
             Api::<Deployment>::all(client.clone()),
             &ingress_controllers,
@@ -169,13 +175,8 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
     Ok(Facts {
         server_version: version.git_version,
         nodes: nodes
-            .iter()
-            .map(|n| {
-                node_facts(
-                    n,
-                    requested.get(n.name_any().as_str()).copied().unwrap_or_default(),
-                )
-            })
+            .into_iter()
+            .map(|n| node_facts(n, &requested))
             .collect::<Result<_>>()?,
         namespaces: inventory
             .namespaces
@@ -189,7 +190,7 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
                     .unwrap_or_default(),
             })
             .collect(),
-        services: services.iter().map(service_facts).collect(),
+        services,
         mesh: MeshFacts {
             helm_releases: inventory.helm_managed(),
             control_planes: inventory
@@ -224,67 +225,64 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
     })
 }
 
-fn node_facts(node: &KubeNode, requested: Resources) -> Result<Node> {
-    let name = node.name_any();
-    let status = node.status.as_ref();
-    let allocatable = status.and_then(|s| s.allocatable.as_ref().or(s.capacity.as_ref()));
-    let get = |key: &str| {
-        allocatable
-            .and_then(|a| a.get(key))
-            .map(|q| q.0.as_str())
-            .unwrap_or("0")
+fn push<T>(items: &mut Vec<T>, item: T) {
+    items.push(item);
+}
+
+fn push_service(services: &mut Vec<ServiceFacts>, svc: lean::Service) {
+    services.push(service_facts(svc));
+}
+
+/// A node as the capacity check sees it; `requested` sums the requests of pods per node.
+fn node_facts(node: lean::Node, requested: &HashMap<&str, Resources>) -> Result<Node> {
+    let lean::Node {
+        metadata,
+        spec,
+        status,
+    } = node;
+    let name = metadata.name.unwrap_or_default();
+    let requested = requested.get(name.as_str()).copied().unwrap_or_default();
+    let allocatable = status.allocatable.as_ref().or(status.capacity.as_ref());
+    let get = |key: fn(&lean::Quantities) -> &Option<String>| {
+        allocatable.and_then(|a| key(a).as_deref()).unwrap_or("0")
     };
     let bad = |what: &str, e: quantity::QuantityError| {
         Error::failed(format!("node {name} reports an unreadable allocatable {what}")).with_source(e)
     };
     let allocatable = Resources::new(
-        quantity::cpu_millis(get("cpu")).map_err(|e| bad("cpu", e))?,
-        quantity::memory_bytes(get("memory")).map_err(|e| bad("memory", e))?,
+        quantity::cpu_millis(get(|q| &q.cpu)).map_err(|e| bad("cpu", e))?,
+        quantity::memory_bytes(get(|q| &q.memory)).map_err(|e| bad("memory", e))?,
     );
     let ready = status
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
-    let spec = node.spec.as_ref();
+        .conditions
+        .iter()
+        .any(|c| c.type_ == "Ready" && c.status == "True");
     Ok(Node {
         name: name.clone(),
         ready,
-        unschedulable: spec.and_then(|s| s.unschedulable).unwrap_or(false),
-        labels: node.labels().clone(),
+        unschedulable: spec.unschedulable.unwrap_or(false),
+        labels: metadata.labels,
         taints: spec
-            .and_then(|s| s.taints.as_ref())
-            .map(|ts| {
-                ts.iter()
-                    .map(|t| Taint {
-                        key: t.key.clone(),
-                        value: t.value.clone(),
-                        effect: t.effect.clone(),
-                    })
-                    .collect()
+            .taints
+            .into_iter()
+            .map(|t| Taint {
+                key: t.key,
+                value: t.value,
+                effect: t.effect,
             })
-            .unwrap_or_default(),
+            .collect(),
         allocatable,
         requested,
     })
 }
 
-fn service_facts(svc: &Service) -> ServiceFacts {
-    let spec = svc.spec.as_ref();
+fn service_facts(svc: lean::Service) -> ServiceFacts {
     ServiceFacts {
-        namespace: svc.namespace().unwrap_or_default(),
-        name: svc.name_any(),
-        service_type: spec
-            .and_then(|s| s.type_.clone())
-            .unwrap_or_else(|| "ClusterIP".into()),
-        node_ports: spec
-            .and_then(|s| s.ports.as_ref())
-            .map(|ports| ports.iter().filter_map(|p| p.node_port).collect())
-            .unwrap_or_default(),
-        has_lb_address: svc
-            .status
-            .as_ref()
-            .and_then(|s| s.load_balancer.as_ref())
-            .and_then(|lb| lb.ingress.as_ref())
-            .is_some_and(|i| !i.is_empty()),
+        namespace: svc.metadata.namespace.unwrap_or_default(),
+        name: svc.metadata.name.unwrap_or_default(),
+        service_type: svc.spec.type_.unwrap_or_else(|| "ClusterIP".into()),
+        node_ports: svc.spec.ports.iter().filter_map(|p| p.node_port).collect(),
+        has_lb_address: svc.status.load_balancer.is_some_and(|lb| !lb.ingress.is_empty()),
     }
 }
 

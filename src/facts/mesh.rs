@@ -1,7 +1,7 @@
 //! What Istio is on a cluster, read once: control planes and gateways, webhooks, the Istio CRDs
 //! and every object they serve, namespaces and pods, and what an earlier uninstall left behind.
-//! Shared by `status`, `uninstall` and `enable`/`disable`. Concurrent, paginated lists: never
-//! one request per namespace or per pod.
+//! Shared by `status`, `uninstall` and `enable`/`disable`. Concurrent, paginated lists, never
+//! one request per pod; a big cluster's pods are read per namespace, a few namespaces at once.
 use std::collections::{BTreeMap, BTreeSet};
 
 use futures::future::try_join_all;
@@ -9,7 +9,7 @@ use k8s_openapi::api::admissionregistration::v1::{
     MutatingWebhookConfiguration, ValidatingWebhookConfiguration,
 };
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
-use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Pod};
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{Api, DynamicObject, ListParams};
@@ -18,8 +18,8 @@ use kube::{Client, ResourceExt};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::client::{fold_all, list_all};
-use super::pods::{PodInfo, is_live};
+use super::client::list_all;
+use super::pods::{self, PodInfo};
 use crate::error::Result;
 use crate::istio::{
     CA_ROOT_CONFIGMAP, COMPONENT_LABEL, DEFAULT_NAMESPACE, LEADER_CONFIGMAPS, REVISION_LABEL, VERSION_LABEL,
@@ -323,7 +323,7 @@ pub async fn gather(client: &Client, with_objects: bool) -> Result<Inventory> {
         )
     };
     let ca_roots = ListParams::default().fields(&format!("metadata.name={CA_ROOT_CONFIGMAP}"));
-    let (istiods, labelled, gateways, daemonsets, mutating, validating, crds, namespaces, pods, ca_cms) = tokio::try_join!(
+    let (istiods, labelled, gateways, daemonsets, mutating, validating, crds, (namespaces, pods), ca_cms) = tokio::try_join!(
         deployments("app=istiod"),
         deployments(COMPONENT_LABEL),
         deployments("istio in (ingressgateway,egressgateway)"),
@@ -347,18 +347,7 @@ pub async fn gather(client: &Client, with_objects: bool) -> Result<Inventory> {
             &all,
             "customresourcedefinitions"
         ),
-        list_all(Api::<Namespace>::all(client.clone()), &all, "namespaces"),
-        fold_all(
-            Api::<Pod>::all(client.clone()),
-            &all,
-            "pods",
-            Vec::new(),
-            |pods, pod| {
-                if is_live(&pod) {
-                    pods.push(PodInfo::from(pod));
-                }
-            }
-        ),
+        namespaces_and_pods(client),
         list_all(Api::<ConfigMap>::all(client.clone()), &ca_roots, "configmaps"),
     )?;
     let deployments: Vec<&Deployment> = istiods.iter().chain(&labelled).chain(&gateways).collect();
@@ -398,6 +387,19 @@ pub async fn gather(client: &Client, with_objects: bool) -> Result<Inventory> {
     inventory.configmaps = configmaps;
     inventory.objects = objects;
     Ok(inventory)
+}
+
+/// The namespaces, then their live pods: a big cluster's pods are read namespace by namespace
+/// (`pods::live`).
+async fn namespaces_and_pods(client: &Client) -> Result<(Vec<Namespace>, Vec<PodInfo>)> {
+    let all = ListParams::default();
+    let (namespaces, count) = tokio::try_join!(
+        list_all(Api::<Namespace>::all(client.clone()), &all, "namespaces"),
+        pods::count(client)
+    )?;
+    let names: Vec<String> = namespaces.iter().map(ResourceExt::name_any).collect();
+    let pods = pods::live(client, &names, count).await?;
+    Ok((namespaces, pods))
 }
 
 /// Each Deployment once (the lists that found them overlap), then the DaemonSets, by namespace

@@ -4,14 +4,22 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Namespace, Pod};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
-use kube::ResourceExt;
+use kube::api::{Api, ListParams};
+use kube::{Client, ResourceExt};
+use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny};
+
+use super::client::{LEAN_PAGE, fold_by_namespace, fold_lean};
+use crate::error::{Result, api_error};
 
 use crate::istio::injection::{self, NamespaceView, PodView};
 use crate::istio::versions::Version;
 use crate::istio::{
     COMPONENT_LABEL, INJECT_LABEL, PROXY_CONTAINER, REVISION_LABEL, STATUS_ANNOTATION, image_tag,
 };
+use crate::k8s::lean::{self, only_keys};
 use crate::k8s::scheduling::{Resources, pod_requests};
 
 /// Whether the pod runs an `istio-proxy` container, as a sidecar, a native sidecar (init
@@ -25,6 +33,7 @@ pub fn has_proxy(pod: &Pod) -> bool {
     })
 }
 
+/// Whether a typed pod still runs or will (not Succeeded, Failed or being deleted).
 pub fn is_live(pod: &Pod) -> bool {
     let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
     !matches!(phase, Some("Succeeded" | "Failed")) && pod.metadata.deletion_timestamp.is_none()
@@ -54,42 +63,138 @@ pub struct PodInfo {
     pub requests: Resources,
 }
 
-impl From<Pod> for PodInfo {
-    fn from(pod: Pod) -> Self {
-        let has_proxy = has_proxy(&pod);
-        let requests = pod_requests(&pod);
-        let Pod { metadata, spec, .. } = pod;
-        let spec = spec.unwrap_or_default();
-        let proxy_image = spec
+/// A pod as the API server sends it, decoded into what [`PodInfo`] keeps and nothing more.
+#[derive(Debug, Default, Deserialize)]
+struct LeanPod {
+    #[serde(default)]
+    metadata: LeanMeta,
+    #[serde(default)]
+    spec: lean::PodSpec,
+    #[serde(default)]
+    status: lean::PodStatus,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LeanMeta {
+    #[serde(default)]
+    namespace: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "read_labels")]
+    labels: BTreeMap<String, String>,
+    #[serde(default, deserialize_with = "read_annotations")]
+    annotations: BTreeMap<String, String>,
+    #[serde(default)]
+    creation_timestamp: Option<Time>,
+    /// Only whether it is set.
+    #[serde(default)]
+    deletion_timestamp: Option<IgnoredAny>,
+}
+
+/// The labels injection and the checks read.
+const READ_LABELS: &[&str] = &[INJECT_LABEL, REVISION_LABEL, "istio", COMPONENT_LABEL];
+/// The injector's status annotation, and the deprecated inject annotation it still reads.
+const READ_ANNOTATIONS: &[&str] = &[INJECT_LABEL, STATUS_ANNOTATION];
+
+fn read_labels<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<BTreeMap<String, String>, D::Error> {
+    only_keys(d, READ_LABELS)
+}
+
+fn read_annotations<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<BTreeMap<String, String>, D::Error> {
+    only_keys(d, READ_ANNOTATIONS)
+}
+
+impl LeanPod {
+    /// Not finished (Succeeded, Failed) and not being deleted: what still holds its requests.
+    fn is_live(&self) -> bool {
+        !matches!(self.status.phase.as_deref(), Some("Succeeded" | "Failed"))
+            && self.metadata.deletion_timestamp.is_none()
+    }
+}
+
+impl From<LeanPod> for PodInfo {
+    fn from(pod: LeanPod) -> Self {
+        let requests = pod_requests(&pod.spec);
+        let LeanPod { metadata, spec, .. } = pod;
+        let mut annotations = metadata.annotations;
+        let proxy = spec
             .containers
             .iter()
-            .chain(spec.init_containers.iter().flatten())
-            .find(|c| c.name == "istio-proxy")
-            .and_then(|c| c.image.clone());
+            .chain(&spec.init_containers)
+            .find(|c| c.name == PROXY_CONTAINER);
         PodInfo {
             namespace: metadata.namespace.unwrap_or_default(),
             name: metadata.name.unwrap_or_default(),
-            labels: metadata
-                .labels
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|(k, _)| {
-                    [INJECT_LABEL, REVISION_LABEL, "istio", COMPONENT_LABEL].contains(&k.as_str())
-                })
-                .collect(),
-            inject_annotation: metadata
-                .annotations
-                .as_ref()
-                .and_then(|a| a.get(INJECT_LABEL).cloned()),
-            injector_status: metadata.annotations.and_then(|mut a| a.remove(STATUS_ANNOTATION)),
-            has_proxy,
-            proxy_image,
+            labels: metadata.labels,
+            inject_annotation: annotations.remove(INJECT_LABEL),
+            injector_status: annotations.remove(STATUS_ANNOTATION),
+            has_proxy: proxy.is_some(),
+            proxy_image: proxy.and_then(|c| c.image.clone()),
             host_network: spec.host_network == Some(true),
             created: metadata.creation_timestamp.map(|t| t.0),
             node: spec.node_name.unwrap_or_default(),
             requests,
         }
     }
+}
+
+/// A namespace's share of the pods from which reading namespaces side by side beats one
+/// pipelined list: below it most requests would carry a small page, and round trips, not
+/// bytes, would dominate.
+const SPLIT_PODS_PER_NAMESPACE: usize = LEAN_PAGE as usize / 4;
+
+/// Every live pod of the cluster, reduced to [`PodInfo`], in the order a cluster-wide list
+/// gives them (by namespace, then name). A cluster whose pods fit one page is read in one
+/// request; a big one with sizeable namespaces is read namespace by namespace, several at
+/// once; otherwise in one pipelined list.
+///
+/// Per-namespace lists are not one snapshot: each namespace is consistent in itself, but a pod
+/// created in namespace A after B was read is seen while one deleted from B is not. That is
+/// acceptable here: every fact read from pods is per pod (its sidecar, its revision) or a sum
+/// over pods (requests per node, pods per namespace), and a cluster-wide list of 150,000 pods
+/// in pages is no better: its pages are served from the first page's snapshot, so it is just
+/// as stale by the time the last page arrives. The checks judge a cluster that keeps changing
+/// either way (the scheduler, not the capacity check, has the last word), and `status` reports
+/// what it saw. Namespaces created after the namespace list are not read, and are not in the
+/// inventory either.
+/// `count` is what [`count`] said.
+pub async fn live(client: &Client, namespaces: &[String], count: Option<usize>) -> Result<Vec<PodInfo>> {
+    let all = ListParams::default();
+    let mut pods = Vec::with_capacity(count.unwrap_or(0));
+    let keep = |pods: &mut Vec<PodInfo>, pod: LeanPod| {
+        if pod.is_live() {
+            pods.push(PodInfo::from(pod));
+        }
+    };
+    let split = count.is_some_and(|n| {
+        n > LEAN_PAGE as usize && namespaces.len() > 1 && n / namespaces.len() >= SPLIT_PODS_PER_NAMESPACE
+    });
+    if !split {
+        return fold_lean(client, "/api/v1/pods", &all, "pods", pods, keep).await;
+    }
+    let path = |ns: &str| format!("/api/v1/namespaces/{ns}/pods");
+    fold_by_namespace(client, namespaces, path, &all, "pods", Vec::new, keep, |part| {
+        pods.extend(part)
+    })
+    .await?;
+    Ok(pods)
+}
+
+/// How many pods the cluster has, from one page of one pod's metadata and the server's count
+/// of the rest (`remainingItemCount`); `None` when the server does not say.
+pub async fn count(client: &Client) -> Result<Option<usize>> {
+    let page = Api::<Pod>::all(client.clone())
+        .list_metadata(&ListParams::default().limit(1))
+        .await
+        .map_err(|e| api_error(e, "cannot list pods"))?;
+    Ok(match page.metadata.remaining_item_count {
+        Some(rest) => usize::try_from(rest).ok().map(|rest| rest + page.items.len()),
+        None if page.metadata.continue_.as_deref().is_none_or(str::is_empty) => Some(page.items.len()),
+        None => None,
+    })
 }
 
 impl PodInfo {

@@ -5,7 +5,7 @@ use kube::Client;
 use kube::api::{Api, ListParams};
 use serde::Serialize;
 
-use super::client::list_all;
+use super::client::fold_lean;
 use super::cluster::Facts;
 use crate::error::{Result, api_error};
 use crate::target::Target;
@@ -47,7 +47,10 @@ pub async fn read(target: &Target, client: &Client) -> Result<TargetSummary> {
     let count = match page.metadata.remaining_item_count {
         Some(rest) => page.items.len() + usize::try_from(rest).unwrap_or(0),
         None if page.metadata.continue_.as_deref().is_none_or(str::is_empty) => page.items.len(),
-        None => list_all(nodes, &ListParams::default(), "nodes").await?.len(),
+        None => {
+            let count = |n: &mut usize, _: serde::de::IgnoredAny| *n += 1;
+            fold_lean(client, "/api/v1/nodes", &ListParams::default(), "nodes", 0, count).await?
+        }
     };
     Ok(TargetSummary {
         context: target.context.clone(),

@@ -1,4 +1,6 @@
-//! Kubernetes' own vocabulary as plain values: quantities (`500m`, `2Gi`) and what the scheduler
-//! reads (requests, taints, tolerations, node capacity). Uses nothing of the crate but `error`.
+//! Kubernetes' own vocabulary as plain values: quantities (`500m`, `2Gi`), what the scheduler
+//! reads (requests, taints, tolerations, node capacity), and pods, nodes and Services decoded
+//! lean. Uses nothing of the crate but `error`.
+pub mod lean;
 pub mod quantity;
 pub mod scheduling;

@@ -2,9 +2,9 @@
 //! and the pods to place on them, and a pod's effective requests as the scheduler counts them.
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Pod, ResourceRequirements};
 use serde::Serialize;
 
+use super::lean::{PodSpec, Quantities, Requirements};
 use super::quantity::{self, format_cpu, format_memory};
 
 /// CPU in millicores and memory in bytes.
@@ -134,10 +134,7 @@ impl Resources {
 /// the sidecars started before it, needs more; then the pod's `spec.overhead`. Unreadable
 /// quantities count as zero: the API server validated them, so this only guards against a
 /// server we do not understand.
-pub fn pod_requests(pod: &Pod) -> Resources {
-    let Some(spec) = pod.spec.as_ref() else {
-        return Resources::default();
-    };
+pub fn pod_requests(spec: &PodSpec) -> Resources {
     let max = |a: Resources, b: Resources| {
         Resources::new(a.cpu_millis.max(b.cpu_millis), a.memory_bytes.max(b.memory_bytes))
     };
@@ -148,7 +145,7 @@ pub fn pod_requests(pod: &Pod) -> Resources {
         .fold(Resources::default(), Resources::plus);
     let mut sidecars = Resources::default();
     let mut init_peak = Resources::default();
-    for init in spec.init_containers.iter().flatten() {
+    for init in &spec.init_containers {
         let own = requests(init.resources.as_ref());
         let during = if init.restart_policy.as_deref() == Some("Always") {
             total = total.plus(own);
@@ -163,19 +160,21 @@ pub fn pod_requests(pod: &Pod) -> Resources {
     max(total, init_peak).plus(overhead)
 }
 
-fn requests(resources: Option<&ResourceRequirements>) -> Resources {
+fn requests(resources: Option<&Requirements>) -> Resources {
     resources
         .and_then(|r| r.requests.as_ref())
         .map_or(Resources::default(), quantities)
 }
 
-fn quantities(
-    map: &std::collections::BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
-) -> Resources {
-    let get = |key: &str| map.get(key).map(|q| q.0.as_str());
+/// CPU and memory of a resource list; an unreadable quantity counts as zero (see above).
+pub fn quantities(q: &Quantities) -> Resources {
     Resources::new(
-        get("cpu").and_then(|q| quantity::cpu_millis(q).ok()).unwrap_or(0),
-        get("memory")
+        q.cpu
+            .as_deref()
+            .and_then(|q| quantity::cpu_millis(q).ok())
+            .unwrap_or(0),
+        q.memory
+            .as_deref()
             .and_then(|q| quantity::memory_bytes(q).ok())
             .unwrap_or(0),
     )
@@ -198,28 +197,31 @@ mod tests {
     /// max with each ordinary init container plus the sidecars before it, plus overhead.
     #[test]
     fn effective_requests_count_native_sidecars_and_overhead() {
-        let pod: Pod = serde_json::from_value(serde_json::json!({
-            "spec": {
-                "containers": [container("app", "200m", "256Mi", false)],
-                "initContainers": [
-                    container("istio-validation", "100m", "64Mi", false),
-                    container("istio-proxy", "100m", "128Mi", true),
-                    container("migrate", "1", "64Mi", false)
-                ],
-                "overhead": {"cpu": "10m", "memory": "1Mi"}
-            }
-        }))
+        let pod: PodSpec = serde_json::from_value(
+            serde_json::json!({
+                "pod": {
+                    "containers": [container("app", "200m", "256Mi", false)],
+                    "initContainers": [
+                        container("istio-validation", "100m", "64Mi", false),
+                        container("istio-proxy", "100m", "128Mi", true),
+                        container("migrate", "1", "64Mi", false)
+                    ],
+                    "overhead": {"cpu": "10m", "memory": "1Mi"}
+                }
+            })["pod"]
+                .clone(),
+        )
         .unwrap();
         // containers 200m + sidecar 100m = 300m; `migrate` with the sidecar = 1100m wins on CPU;
         // memory: 256Mi + 128Mi = 384Mi wins.
         assert_eq!(pod_requests(&pod), Resources::new(1110, (384 + 1) << 20));
 
-        let classic: Pod = serde_json::from_value(serde_json::json!({
-            "spec": {
+        let classic: PodSpec = serde_json::from_value(serde_json::json!({
+            "pod": {
                 "containers": [container("app", "200m", "256Mi", false), container("istio-proxy", "100m", "128Mi", false)],
                 "initContainers": [container("istio-init", "100m", "128Mi", false)]
             }
-        }))
+        })["pod"].clone())
         .unwrap();
         assert_eq!(pod_requests(&classic), Resources::new(300, 384 << 20));
     }

@@ -422,8 +422,10 @@ fn an_installed_mesh_is_recognised() {
     );
 }
 
-/// Facts are read once with cluster-wide, paginated lists: never one request per node or per
-/// namespace, whatever the cluster's size.
+/// Facts are read once with cluster-wide, paginated lists: never one request per node, and on
+/// a cluster whose pods fit one page never one per namespace (big clusters' pods are read per
+/// namespace: tests/integration/paging.rs). Besides the list, one request of one pod asks the
+/// server how many there are.
 #[test]
 fn facts_come_from_cluster_wide_lists_not_one_request_per_node_or_namespace() {
     let mut yaml = String::from("nodes:\n");
@@ -455,9 +457,14 @@ fn facts_come_from_cluster_wide_lists_not_one_request_per_node_or_namespace() {
     );
     let pod_lists = requests
         .iter()
-        .filter(|r| r.starts_with("GET /api/v1/pods"))
+        .filter(|r| r.starts_with("GET /api/v1/pods") && !r.ends_with("&limit=1"))
         .count();
     assert_eq!(pod_lists, 1, "pods are listed once: {requests:?}");
+    let counts = requests
+        .iter()
+        .filter(|r| r.starts_with("GET /api/v1/pods") && r.ends_with("&limit=1"))
+        .count();
+    assert_eq!(counts, 1, "one count of the pods: {requests:?}");
 }
 
 /// The ambient profile's node agents run on every Linux node (istio-cni and ztunnel charts:

@@ -17,6 +17,7 @@ mod install;
 mod layout;
 mod mtls;
 mod overlays;
+mod paging;
 mod reliability;
 mod render;
 mod status;

@@ -1,0 +1,157 @@
+//! Big lists read fast and still right: pods of a big cluster are read namespace by namespace,
+//! several at once, in pipelined pages, and decoded lean; the result is what one cluster-wide
+//! list says. An expired continue token inside one namespace's list reads that list again
+//! whole, as client-go's pager does (k8s.io/client-go/tools/pager/pager.go: ListPager.List
+//! falls back to a full list on `IsResourceExpired`), and a flaky server changes nothing in the
+//! result (k8s.io/client-go/rest/request.go retries).
+use std::collections::BTreeMap;
+
+use kubesim::Sim;
+use serde_json::Value;
+
+use crate::cluster::Cluster;
+use crate::support::{code, text};
+
+/// `istioup status -o json` (or `check`), which must succeed.
+fn report(c: &Cluster, verb: &str) -> Value {
+    let mut cmd = c.istioup();
+    cmd.arg(verb).args(["-o", "json"]);
+    if verb == "check" {
+        cmd.args(["--skip-check", "istioctl"]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        [0, 3].contains(&code(&out)),
+        "{verb}: {}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Pods per namespace as status reports them.
+fn status_pods(doc: &Value) -> BTreeMap<String, u64> {
+    doc["namespaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["pods"].as_u64().unwrap() > 0)
+        .map(|n| {
+            (
+                n["name"].as_str().unwrap().to_string(),
+                n["pods"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Pods per namespace in the server's own store.
+fn stored_pods(c: &Cluster) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for pod in c.list("/api/v1/pods") {
+        *out.entry(pod["metadata"]["namespace"].as_str().unwrap().to_string())
+            .or_insert(0) += 1;
+    }
+    out
+}
+
+/// The pod lists istioup sent, without the one-pod probe that counts them.
+fn pod_lists(sim: &Sim) -> Vec<String> {
+    sim.requests()
+        .into_iter()
+        .filter(|r| {
+            r.starts_with("GET ") && r.contains("/pods") && !r.contains("limit=1&") && !r.ends_with("limit=1")
+        })
+        .collect()
+}
+
+/// Enough pods per namespace to read them namespace by namespace, and more than one page
+/// (2,000 items) in some: the split and the paging inside a namespace both run.
+fn big() -> Cluster {
+    Cluster::with(Sim::builder().cluster_yaml("nodes: []\n").generate(8, 9_000, 4))
+}
+
+#[test]
+fn pods_read_by_namespace_are_what_the_cluster_holds() {
+    let c = big();
+    c.sim.clear_requests();
+    let doc = report(&c, "status");
+    assert_eq!(status_pods(&doc), stored_pods(&c));
+    let lists = pod_lists(&c.sim);
+    assert!(
+        lists.iter().all(|r| r.contains("/namespaces/")),
+        "pods read per namespace: {lists:?}"
+    );
+    assert!(
+        lists.iter().any(|r| r.contains("continue=")),
+        "a namespace of 2,250 pods takes two pages: {lists:?}"
+    );
+}
+
+/// The capacity check counts every pod once: each node's requests are what kubesim itself
+/// computes from the stored pods.
+#[test]
+fn check_counts_each_pod_once_when_split() {
+    let c = big();
+    let doc = report(&c, "check");
+    let text = doc.to_string();
+    assert!(!text.contains("\"error\""), "{doc:#}");
+    let (cpu, memory) = c.sim.node_free("node-0001").unwrap();
+    // 9,000 pods of 100m / 128Mi round-robin over 8 nodes: 1,125 each, 112.5 CPUs of 16.
+    assert_eq!(cpu, 16_000 - 1_125 * 100);
+    assert_eq!(memory, (64 << 30) - 1_125 * (128 << 20));
+    let capacity = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "node-capacity")
+        .unwrap_or_else(|| panic!("no capacity check: {doc:#}"));
+    assert_eq!(capacity["status"], "fail", "every node is full: {capacity:#}");
+}
+
+/// Few pods per namespace: one cluster-wide list in pipelined pages gives the same counts.
+#[test]
+fn many_small_namespaces_are_read_in_one_list() {
+    let c = Cluster::with(Sim::builder().cluster_yaml("nodes: []\n").generate(4, 4_500, 300));
+    c.sim.clear_requests();
+    let doc = report(&c, "status");
+    assert_eq!(status_pods(&doc), stored_pods(&c));
+    let lists = pod_lists(&c.sim);
+    assert!(
+        lists.iter().all(|r| r.contains("/api/v1/pods?")),
+        "one cluster-wide list: {lists:?}"
+    );
+    assert_eq!(lists.len(), 3, "4,500 pods in pages of 2,000: {lists:?}");
+}
+
+#[test]
+fn an_expired_token_inside_a_namespace_relists_that_namespace() {
+    let c = big();
+    let healthy = report(&c, "status");
+    c.sim.clear_requests();
+    c.sim.faults().set_expire_continue(true);
+    let expired = report(&c, "status");
+    c.sim.faults().clear();
+    assert_eq!(expired, healthy);
+    let lists = pod_lists(&c.sim);
+    assert!(
+        lists
+            .iter()
+            .any(|r| r.contains("/namespaces/ns-001/pods") && !r.contains("limit=")),
+        "the namespace is read again whole: {lists:?}"
+    );
+}
+
+#[test]
+fn a_flaky_server_gives_the_same_facts() {
+    let c = big();
+    let status = report(&c, "status");
+    let check = report(&c, "check");
+    c.sim.faults().set_error_rate(0.1, &[500, 503, 429]);
+    c.sim.faults().set_drop_rate(0.05);
+    let flaky_status = report(&c, "status");
+    let flaky_check = report(&c, "check");
+    c.sim.faults().clear();
+    assert_eq!(flaky_status, status);
+    assert_eq!(flaky_check, check);
+}
