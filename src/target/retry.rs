@@ -2,8 +2,9 @@
 //! (k8s.io/client-go/rest/request.go, `retry.go`): a request istioup can safely repeat is sent
 //! again after a 5xx or 429 answer (honouring `Retry-After`, capped), after a connection reset
 //! or closed before the answer, and after a timeout, with jittered exponential backoff and a
-//! bounded number of attempts. Creating requests (POST) are never repeated, except the
-//! read-only access reviews.
+//! bounded number of attempts. Creating requests (POST) are repeated only when the server
+//! refused them with a `Retry-After` (it did not process them), and the read-only access
+//! reviews always.
 use std::time::Duration;
 
 use http::{Method, Request, Response, StatusCode};
@@ -159,7 +160,15 @@ impl<Res> Policy<Request<Body>, Response<Res>, BoxError> for Retry {
         req: &mut Request<Body>,
         result: &mut Result<Response<Res>, BoxError>,
     ) -> Option<Self::Future> {
-        if self.attempt >= RETRIES || !repeatable(req) {
+        if self.attempt >= RETRIES {
+            return None;
+        }
+        // Any request the server refused with Retry-After (429, or a 5xx that says when to come
+        // back) was not processed, so even a create is sent again, as client-go does
+        // (k8s.io/client-go/rest/request.go checkWait/retryAfter apply to every verb).
+        let refused_with_retry_after =
+            matches!(result, Ok(r) if retryable_status(r.status()) && retry_after(r).is_some());
+        if !repeatable(req) && !refused_with_retry_after {
             return None;
         }
         let mut why = None;
@@ -255,6 +264,13 @@ mod tests {
         assert!(policy.retry(&mut get, &mut failed).is_some());
         let mut create = req(Method::POST, "/api/v1/namespaces/a/pods");
         assert!(Retry::default().retry(&mut create, &mut failed).is_none());
+        // Refused with Retry-After: not processed, so a create is sent again too.
+        let mut throttled: Result<Response<()>, BoxError> = Ok(Response::builder()
+            .status(429)
+            .header("Retry-After", "1")
+            .body(())
+            .unwrap());
+        assert!(Retry::default().retry(&mut create, &mut throttled).is_some());
         let mut review = req(
             Method::POST,
             "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
