@@ -65,3 +65,38 @@ pub async fn apply(client: &Client, changes: &[Change]) -> Result<Vec<Change>> {
     }
     Ok(done)
 }
+
+/// Deletes every PeerAuthentication istioup made (labelled as istioup's), in every namespace:
+/// what `uninstall` does with them, so a reinstall does not start STRICT by surprise. Nothing
+/// to do when the CRD is gone. Returns `namespace/name` of each deleted.
+pub async fn remove_own(client: &Client) -> Result<Vec<String>> {
+    let api = Api::<DynamicObject>::all_with(client.clone(), &peer_authentication_resource());
+    let params = kube::api::ListParams::default().labels(&format!("{MANAGED_LABEL}={MANAGED_VALUE}"));
+    let list = match api.list(&params).await {
+        Ok(list) => list,
+        Err(kube::Error::Api(s)) if s.code == 404 => return Ok(Vec::new()),
+        Err(e) => return Err(api_error(e, "cannot list istioup's PeerAuthentications")),
+    };
+    let mut removed = Vec::new();
+    for pa in list.items {
+        let (Some(ns), Some(name)) = (pa.metadata.namespace.clone(), pa.metadata.name.clone()) else {
+            continue;
+        };
+        let namespaced =
+            Api::<DynamicObject>::namespaced_with(client.clone(), &ns, &peer_authentication_resource());
+        match namespaced.delete(&name, &DeleteParams::default()).await {
+            Ok(_) => {
+                super::journal::record("deleted", format!("peerauthentication/{name} -n {ns}"), None);
+                removed.push(format!("{ns}/{name}"));
+            }
+            Err(kube::Error::Api(s)) if s.code == 404 => {}
+            Err(e) => {
+                return Err(api_error(
+                    e,
+                    &format!("cannot delete PeerAuthentication {ns}/{name}"),
+                ));
+            }
+        }
+    }
+    Ok(removed)
+}

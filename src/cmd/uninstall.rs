@@ -232,6 +232,7 @@ async fn clean_up(
             .extend(uninstall::purge_runtime_objects(client, &namespaces).await?);
     }
     removed.labels = uninstall::remove_labels(client, plan).await?;
+    removed.peer_authentications = crate::act::mtls::remove_own(client).await?;
     if args.delete_namespace {
         let namespaces: Vec<ObjectRef> = plan
             .istio_namespaces
@@ -247,12 +248,11 @@ async fn clean_up(
             .into_iter()
             .map(|o| o.name)
             .collect();
-        let mut say = |line: String| output::note(&format!("{line}\n"));
         crate::act::namespace::wait_for_terminating(
             client,
             &plan.istio_namespaces,
             args.istioctl_timeout,
-            &mut say,
+            &mut output::line,
         )
         .await?;
     }

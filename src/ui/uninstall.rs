@@ -64,6 +64,8 @@ pub struct Removed {
     pub leftovers: Vec<ObjectRef>,
     /// `shop: istio-injection=enabled`
     pub labels: Vec<String>,
+    /// PeerAuthentications istioup made (`istioup mtls`), as `namespace/name`.
+    pub peer_authentications: Vec<String>,
     pub namespaces: Vec<String>,
 }
 
@@ -245,6 +247,9 @@ pub fn removed_text(report: &Report) -> String {
     }
     for l in &r.labels {
         out.push_str(&format!("  removed label {l}\n"));
+    }
+    for p in &r.peer_authentications {
+        out.push_str(&format!("  deleted istioup's PeerAuthentication {p}\n"));
     }
     for ns in &r.namespaces {
         out.push_str(&format!("  deleted namespace {ns}\n"));

@@ -598,3 +598,28 @@ fn in_a_terminal_the_question_names_the_context() {
         );
     }
 }
+
+/// `uninstall` (keeping the CRDs and the user's Istio objects) deletes the PeerAuthentications
+/// istioup made, so a reinstall does not start STRICT by surprise, and leaves anyone else's.
+#[test]
+fn uninstall_removes_istioups_policies_and_keeps_others() {
+    let c = meshed();
+    c.sim
+        .apply_yaml("apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: team, namespace: default}\nspec: {mtls: {mode: STRICT}}\n")
+        .unwrap();
+    let (status, _, stderr) = run(
+        &c,
+        &["mtls", "strict", "--mesh", "--no-prometheus", "--force", "-y"],
+    );
+    assert_eq!(status, 0, "{stderr}");
+    assert!(policy(&c, "istio-system", "default").is_some());
+    let (status, stdout, stderr) = run(&c, &["uninstall", "-y", "--force", "-o", "json"]);
+    assert_eq!(status, 0, "{stderr}");
+    let doc = json_of(&stdout, &stderr);
+    assert_eq!(
+        doc["removed"]["peer_authentications"],
+        json!(["istio-system/default"])
+    );
+    assert!(policy(&c, "istio-system", "default").is_none());
+    assert!(policy(&c, "default", "team").is_some(), "someone else's stays");
+}
