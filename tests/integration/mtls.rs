@@ -39,9 +39,16 @@ const PROMETHEUS_SERVICE: &str = "  - apiVersion: v1
       ports: [{name: http, port: 9090, targetPort: 9090}]
 ";
 
+/// A mesh whose Istio CRDs carry their full schemas (the stand-in installs them trimmed):
+/// Istio 1.30.3's own, from manifests/charts/base/files/crd-all.gen.yaml
+/// (tests/fixtures/kubernetes/istio-1.30.3-crds.yaml), so kubesim checks every
+/// PeerAuthentication istioup writes as a real API server would.
 fn meshed() -> Cluster {
     let c = Cluster::start(MESH);
     c.install(&["--inject", "shop", "--restart"]);
+    c.sim
+        .apply_yaml(include_str!("../fixtures/kubernetes/istio-1.30.3-crds.yaml"))
+        .expect("Istio's CRDs with their schemas");
     c
 }
 
@@ -319,6 +326,31 @@ fn strict_then_permissive_round_trip_and_the_mesh() {
         pa["metadata"]["labels"]["app.kubernetes.io/managed-by"],
         "istioup"
     );
+    // The schema is live here: a mode the CRD does not allow is refused over HTTP, as kubectl
+    // sends it.
+    let bad = c.dir.path().join("bad-pa.yaml");
+    std::fs::write(
+        &bad,
+        "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: bad, namespace: shop}\nspec: {mtls: {mode: strict}}\n",
+    )
+    .unwrap();
+    let kubectl = std::process::Command::new("kubectl")
+        .env("KUBECONFIG", c.sim.kubeconfig())
+        .arg("create")
+        .arg("-f")
+        .arg(&bad)
+        .output();
+    match kubectl {
+        Ok(out) => assert!(
+            !out.status.success() && text(&out.stderr).contains("Unsupported value"),
+            "kubesim validates PeerAuthentications against Istio's CRD: {}",
+            text(&out.stderr)
+        ),
+        Err(_) if std::env::var("ISTIOUP_REQUIRE_KUBECTL").as_deref() != Ok("1") => {
+            eprintln!("note: kubectl not found; the schema is not probed")
+        }
+        Err(e) => panic!("kubectl: {e}"),
+    }
     assert_eq!(pa["spec"], json!({"mtls": {"mode": "STRICT"}}));
     check_against_crd_schema(&pa);
     assert!(
