@@ -716,7 +716,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__disable__subcmd__cluster)
-            opts="-o -y -v -h -V --force --purge --backup --no-backup --delete-namespace --dry-run --istioctl --istioctl-timeout --wait-for-lock --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+            opts="-o -y -v -h -V --force --purge --backup --no-backup --delete-namespace --keep-addons --dry-run --istioctl --istioctl-timeout --wait-for-lock --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2026,7 +2026,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__uninstall)
-            opts="-o -y -v -h -V --force --purge --backup --no-backup --delete-namespace --dry-run --istioctl --istioctl-timeout --wait-for-lock --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+            opts="-o -y -v -h -V --force --purge --backup --no-backup --delete-namespace --keep-addons --dry-run --istioctl --istioctl-timeout --wait-for-lock --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -200,3 +200,53 @@ pub async fn remove(
     }
     Ok((removed, spared))
 }
+
+/// Deletes every object istioup applied for any addon (labelled `istioup.io/addon`), of the
+/// kinds the release's addon manifests hold: what `uninstall` does unless `--keep-addons`.
+/// Returns what was deleted, kubectl's way.
+pub async fn remove_all(client: &Client) -> Result<Vec<String>> {
+    use k8s_openapi::api::apps::v1::StatefulSet;
+    use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service, ServiceAccount};
+    use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
+    let kinds = [
+        ("Deployment", ApiResource::erase::<Deployment>(&())),
+        ("StatefulSet", ApiResource::erase::<StatefulSet>(&())),
+        ("Service", ApiResource::erase::<Service>(&())),
+        ("ConfigMap", ApiResource::erase::<ConfigMap>(&())),
+        ("Secret", ApiResource::erase::<Secret>(&())),
+        ("ServiceAccount", ApiResource::erase::<ServiceAccount>(&())),
+        ("RoleBinding", ApiResource::erase::<RoleBinding>(&())),
+        ("Role", ApiResource::erase::<Role>(&())),
+        (
+            "ClusterRoleBinding",
+            ApiResource::erase::<ClusterRoleBinding>(&()),
+        ),
+        ("ClusterRole", ApiResource::erase::<ClusterRole>(&())),
+    ];
+    let params = kube::api::ListParams::default().labels(ADDON_LABEL);
+    let mut removed = Vec::new();
+    for (kind, resource) in &kinds {
+        let all = Api::<DynamicObject>::all_with(client.clone(), resource);
+        let found = crate::facts::client::list_all(all, &params, &format!("addon {kind}s")).await?;
+        for object in found {
+            let name = object.name_any();
+            let api = match object.namespace() {
+                Some(ns) => Api::<DynamicObject>::namespaced_with(client.clone(), &ns, resource),
+                None => Api::<DynamicObject>::all_with(client.clone(), resource),
+            };
+            let what = match object.namespace() {
+                Some(ns) => format!("{}/{name} -n {ns}", kind.to_lowercase()),
+                None => format!("{}/{name}", kind.to_lowercase()),
+            };
+            match api.delete(&name, &DeleteParams::background()).await {
+                Ok(_) => {
+                    super::journal::record("deleted", what.clone(), Some("addon".into()));
+                    removed.push(what);
+                }
+                Err(kube::Error::Api(s)) if s.code == 404 => {}
+                Err(e) => return Err(api_error(e, &format!("cannot delete {what}"))),
+            }
+        }
+    }
+    Ok(removed)
+}

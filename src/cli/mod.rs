@@ -471,6 +471,10 @@ pub struct UninstallArgs {
     #[arg(long)]
     pub delete_namespace: bool,
 
+    /// Keep the addons istioup installed (istioup addons enable); by default they are removed
+    #[arg(long)]
+    pub keep_addons: bool,
+
     /// Show what would be removed and kept, and change nothing
     #[arg(long)]
     pub dry_run: bool,

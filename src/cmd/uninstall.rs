@@ -233,6 +233,9 @@ async fn clean_up(
     }
     removed.labels = uninstall::remove_labels(client, plan).await?;
     removed.peer_authentications = crate::act::mtls::remove_own(client).await?;
+    if !args.keep_addons {
+        removed.addons = crate::act::addons::remove_all(client).await?;
+    }
     if args.delete_namespace {
         let namespaces: Vec<ObjectRef> = plan
             .istio_namespaces

@@ -66,6 +66,8 @@ pub struct Removed {
     pub labels: Vec<String>,
     /// PeerAuthentications istioup made (`istioup mtls`), as `namespace/name`.
     pub peer_authentications: Vec<String>,
+    /// Objects of the addons istioup installed (`istioup addons enable`).
+    pub addons: Vec<String>,
     pub namespaces: Vec<String>,
 }
 
@@ -94,6 +96,12 @@ pub fn plan_text(plan: &Plan, args: &UninstallArgs) -> String {
             if this.purge_labels { "(all)" } else { "istioup set" },
             this.label_namespaces.join(", ")
         ));
+    }
+    out.push_str("  delete the PeerAuthentications `istioup mtls` made, if any\n");
+    if !args.keep_addons {
+        out.push_str(
+            "  delete the addons `istioup addons enable` installed, if any (--keep-addons keeps them)\n",
+        );
     }
     if !this.leftovers.is_empty() {
         out.push_str(&format!(
@@ -250,6 +258,12 @@ pub fn removed_text(report: &Report) -> String {
     }
     for p in &r.peer_authentications {
         out.push_str(&format!("  deleted istioup's PeerAuthentication {p}\n"));
+    }
+    if !r.addons.is_empty() {
+        out.push_str(&format!(
+            "  deleted {} objects of istioup's addons\n",
+            r.addons.len()
+        ));
     }
     for ns in &r.namespaces {
         out.push_str(&format!("  deleted namespace {ns}\n"));

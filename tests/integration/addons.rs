@@ -134,3 +134,41 @@ fn enable_without_a_terminal_or_yes_changes_nothing() {
     assert_eq!(code(&out), 5, "{}", text(&out.stderr));
     assert!(deployment(&c, "grafana").is_none());
 }
+
+/// `uninstall` removes the addons istioup installed, unless `--keep-addons`; an addon-named
+/// object someone else made stays either way.
+#[test]
+fn uninstall_removes_istioups_addons_unless_kept() {
+    for keep in [false, true] {
+        let c = Cluster::start(CLUSTER);
+        c.install(&[]);
+        let out = c
+            .istioup()
+            .args(["addons", "enable", "grafana", "-y", "--addons-dir", &addons_dir()])
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        c.sim
+            .apply_yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kiali, namespace: default}\ndata: {mine: 'yes'}\n")
+            .unwrap();
+        let mut args = vec!["uninstall", "-y", "-o", "json"];
+        if keep {
+            args.push("--keep-addons");
+        }
+        let out = c.istioup().args(&args).output().unwrap();
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let removed = doc["removed"]["addons"].as_array().unwrap();
+        if keep {
+            assert!(removed.is_empty(), "{removed:?}");
+            assert!(deployment(&c, "grafana").is_some());
+        } else {
+            assert!(
+                removed.iter().any(|o| o == "deployment/grafana -n istio-system"),
+                "{removed:?}"
+            );
+            assert!(deployment(&c, "grafana").is_none());
+        }
+        assert!(c.get("/api/v1/namespaces/default/configmaps/kiali").is_some());
+    }
+}
