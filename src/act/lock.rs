@@ -69,7 +69,7 @@ pub async fn acquire(
     let started = std::time::Instant::now();
     let mut announced = false;
     loop {
-        match try_take(&api, &me, command).await? {
+        match try_take(&api, namespace, &me, command).await? {
             None => {
                 let renewer = tokio::spawn(renew(api.clone(), me.clone()));
                 return Ok(Some(Lock { api, renewer }));
@@ -176,7 +176,7 @@ pub fn is_live(lease: &Lease, now: Timestamp) -> bool {
 }
 
 /// Takes the lease if it is free or stale; otherwise says who holds it.
-async fn try_take(api: &Api<Lease>, me: &str, command: &str) -> Result<Option<String>> {
+async fn try_take(api: &Api<Lease>, namespace: &str, me: &str, command: &str) -> Result<Option<String>> {
     let now = Timestamp::now();
     let fresh = Lease {
         metadata: ObjectMeta {
@@ -193,7 +193,7 @@ async fn try_take(api: &Api<Lease>, me: &str, command: &str) -> Result<Option<St
             ..LeaseSpec::default()
         }),
     };
-    let what = format!("cannot take the lock {}/{LEASE_NAME}", api_namespace(api));
+    let what = format!("cannot take the lock {namespace}/{LEASE_NAME}");
     match api.create(&PostParams::default(), &fresh).await {
         Ok(_) => return Ok(None),
         Err(kube::Error::Api(s)) if s.code == 409 => {}
@@ -213,15 +213,6 @@ async fn try_take(api: &Api<Lease>, me: &str, command: &str) -> Result<Option<St
         Err(kube::Error::Api(s)) if s.code == 409 => Ok(Some(describe(&current, now))),
         Err(e) => Err(api_error(e, &what)),
     }
-}
-
-fn api_namespace(api: &Api<Lease>) -> String {
-    api.resource_url()
-        .split('/')
-        .skip_while(|p| *p != "namespaces")
-        .nth(1)
-        .unwrap_or_default()
-        .to_string()
 }
 
 /// `istioup@ci-7/4242 running "install" since 12:01:02Z, renewed 5s ago`

@@ -59,7 +59,7 @@ Renders the merged IstioOperator with `istioctl manifest generate` (offline: no 
 and lists each image its workloads pull, plus the sidecar proxy image istiod injects and the images
 of the addons named with --addons (from the release's samples/addons). With --registry, Istio's hub
 becomes the mirror and every other image keeps its path under it (quay.io/kiali/kiali:v2.26 ->
-HOST/PATH/kiali/kiali:v2.26); `istioup install --set hub=HOST/PATH` then pulls only from there.
+HOST/PATH/kiali/kiali:v2.26); `istioup install --registry HOST/PATH` then pulls Istio from there.
 -o json prints {istio_version, registry, images: [{image, mirror, from, used_by}], notes}.
 
 Exit codes: 0 listed; 1 istioctl or an addon manifest missing; 2 bad flags; 4 istioctl failed.";
