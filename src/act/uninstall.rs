@@ -102,6 +102,10 @@ pub struct Plan {
     pub purge_labels: bool,
     pub leftovers: Vec<ObjectRef>,
     pub istio_namespaces: Vec<String>,
+    /// PeerAuthentications istioup made, as `namespace/name`: they go.
+    pub peer_authentications: Vec<String>,
+    /// istioup's addons found (`kiali (istio-system)`): they go unless --keep-addons.
+    pub addons: Vec<String>,
     pub kept: Kept,
 }
 
@@ -175,8 +179,19 @@ impl Plan {
             purge_labels: args.purge,
             leftovers: inv.leftovers(true),
             istio_namespaces,
+            peer_authentications: Vec::new(),
+            addons: Vec::new(),
             kept,
         }
+    }
+
+    /// Adds what istioup itself made: its PeerAuthentications, and its addons unless kept.
+    pub fn with_own(mut self, args: &UninstallArgs, own: Own) -> Plan {
+        self.peer_authentications = own.peer_authentications;
+        if !args.keep_addons {
+            self.addons = own.addons;
+        }
+        self
     }
 
     pub fn is_empty(&self) -> bool {
@@ -185,7 +200,32 @@ impl Plan {
             && self.label_namespaces.is_empty()
             && self.leftovers.is_empty()
             && self.istio_namespaces.is_empty()
+            && self.peer_authentications.is_empty()
+            && self.addons.is_empty()
     }
+}
+
+/// What istioup made on the cluster besides Istio: read before the plan.
+#[derive(Debug, Default)]
+pub struct Own {
+    pub peer_authentications: Vec<String>,
+    pub addons: Vec<String>,
+}
+
+pub async fn own(client: &kube::Client) -> Result<Own> {
+    let (peer_authentications, addons) = tokio::try_join!(
+        crate::facts::mtls::own_peer_authentications(client),
+        crate::facts::addons::installed(client)
+    )?;
+    let mut addons: Vec<String> = addons
+        .iter()
+        .map(|a| format!("{} ({})", a.addon, a.namespace))
+        .collect();
+    addons.dedup();
+    Ok(Own {
+        peer_authentications,
+        addons,
+    })
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -35,9 +35,10 @@ pub fn run(args: &UninstallArgs, settings: &Settings) -> Result<()> {
 async fn remove(args: &UninstallArgs, settings: &Settings, target: &Target) -> Result<()> {
     let format = settings.output.unwrap_or(OutputFormat::Table);
     let client = target.connect().await?;
-    let (summary, inv) = tokio::try_join!(
+    let (summary, inv, own) = tokio::try_join!(
         crate::facts::target::read(target, &client),
-        mesh::gather(&client, true)
+        mesh::gather(&client, true),
+        uninstall::own(&client)
     )?;
     output::note(&output::banner(&summary));
     let mut report = Report {
@@ -50,7 +51,7 @@ async fn remove(args: &UninstallArgs, settings: &Settings, target: &Target) -> R
         kept: Default::default(),
         istioctl_logs: Vec::new(),
     };
-    let plan = Plan::new(args, &inv);
+    let plan = Plan::new(args, &inv).with_own(args, own);
     output::note(&found_text(&report.found));
     if plan.is_empty() {
         report.result = "nothing-to-remove";

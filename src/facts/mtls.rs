@@ -30,6 +30,24 @@ pub fn peer_authentication_resource() -> ApiResource {
     )
 }
 
+/// The PeerAuthentications istioup made (`istioup mtls`), as `namespace/name`: what uninstall
+/// deletes. None when the CRD is not served.
+pub async fn own_peer_authentications(client: &Client) -> Result<Vec<String>> {
+    let api = Api::<DynamicObject>::all_with(client.clone(), &peer_authentication_resource());
+    let params = ListParams::default().labels(&format!("{MANAGED_LABEL}={MANAGED_VALUE}"));
+    let found = match api.list(&params).await {
+        Ok(list) => list.items,
+        Err(kube::Error::Api(s)) if s.code == 404 => return Ok(Vec::new()),
+        Err(e) => return Err(api_error(e, "cannot list istioup's PeerAuthentications")),
+    };
+    let mut out: Vec<String> = found
+        .iter()
+        .map(|pa| format!("{}/{}", pa.namespace().unwrap_or_default(), pa.name_any()))
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
 fn destination_rule_resource() -> ApiResource {
     ApiResource::from_gvk_with_plural(
         &GroupVersionKind::gvk("networking.istio.io", "v1", "DestinationRule"),

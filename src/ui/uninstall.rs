@@ -97,11 +97,17 @@ pub fn plan_text(plan: &Plan, args: &UninstallArgs) -> String {
             this.label_namespaces.join(", ")
         ));
     }
-    out.push_str("  delete the PeerAuthentications `istioup mtls` made, if any\n");
-    if !args.keep_addons {
-        out.push_str(
-            "  delete the addons `istioup addons enable` installed, if any (--keep-addons keeps them)\n",
-        );
+    if !this.peer_authentications.is_empty() {
+        out.push_str(&format!(
+            "  delete the PeerAuthentications `istioup mtls` made: {}\n",
+            this.peer_authentications.join(", ")
+        ));
+    }
+    if !this.addons.is_empty() {
+        out.push_str(&format!(
+            "  delete the addons istioup installed: {} (--keep-addons keeps them)\n",
+            this.addons.join(", ")
+        ));
     }
     if !this.leftovers.is_empty() {
         out.push_str(&format!(

@@ -606,3 +606,71 @@ fn a_terminating_namespace_is_waited_for() {
     );
     assert!(c.get(ISTIOD).is_some());
 }
+
+/// The plan names what istioup itself made (its addons, its PeerAuthentications) only when
+/// there is some, and a re-run after Istio is already gone still removes them: an uninstall
+/// interrupted after istioctl finished (or one with --keep-addons) is not "nothing to remove"
+/// while istioup's own objects are left.
+#[test]
+fn istioups_own_objects_are_planned_and_removed_even_after_istio_is_gone() {
+    let c = Cluster::start(CLUSTER);
+    c.install(&[]);
+    let addons = crate::support::repo_root().join("tests/fixtures/istio/1.30.3/samples/addons");
+    let out = c
+        .istioup()
+        .args(["addons", "enable", "grafana", "-y", "--addons-dir"])
+        .arg(&addons)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let dry = |extra: &[&str]| {
+        let out = c
+            .istioup()
+            .args(["uninstall", "--dry-run"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        text(&out.stderr)
+    };
+    let plan = dry(&[]);
+    assert!(
+        plan.contains("delete the addons istioup installed: grafana (istio-system)"),
+        "{plan}"
+    );
+    assert!(!plan.contains("PeerAuthentications"), "{plan}");
+    assert!(!dry(&["--keep-addons"]).contains("addons"));
+
+    let out = c
+        .istioup()
+        .args(["uninstall", "-y", "--keep-addons"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    // istioup's PeerAuthentication (as `istioup mtls` labels it), made while Istio was gone.
+    c.sim
+        .apply_yaml(
+            "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: shop\n  labels: {app.kubernetes.io/managed-by: istioup}\nspec: {mtls: {mode: STRICT}}\n",
+        )
+        .unwrap();
+    let plan = dry(&[]);
+    assert!(plan.contains("grafana (istio-system)"), "{plan}");
+    assert!(plan.contains("`istioup mtls` made: shop/default"), "{plan}");
+    let out = c
+        .istioup()
+        .args(["uninstall", "-y", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["result"], "removed", "{doc}");
+    assert_eq!(doc["removed"]["peer_authentications"][0], "shop/default", "{doc}");
+    assert!(
+        c.get("/apis/apps/v1/namespaces/istio-system/deployments/grafana")
+            .is_none()
+    );
+    assert!(
+        c.get("/apis/security.istio.io/v1/namespaces/shop/peerauthentications/default")
+            .is_none()
+    );
+}
