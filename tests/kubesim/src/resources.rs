@@ -296,6 +296,24 @@ const BUILTINS: &[B] = &[
     ),
 ];
 
+/// The built-in resources in the `all` category (what `kubectl get all` lists): each one's
+/// storage answers `Categories() []string { return []string{"all"} }` in kubernetes
+/// pkg/registry (core/pod, core/service, core/replicationcontroller, apps/deployment,
+/// apps/replicaset, apps/statefulset, apps/daemonset, batch/job, batch/cronjob,
+/// autoscaling/horizontalpodautoscaler storage.go); ControllerRevisions are not in it.
+const IN_ALL: [&str; 10] = [
+    "pods",
+    "services",
+    "replicationcontrollers",
+    "deployments",
+    "replicasets",
+    "statefulsets",
+    "daemonsets",
+    "jobs",
+    "cronjobs",
+    "horizontalpodautoscalers",
+];
+
 pub fn builtins() -> Vec<Arc<Resource>> {
     BUILTINS
         .iter()
@@ -308,7 +326,7 @@ pub fn builtins() -> Vec<Arc<Resource>> {
                 kind: b.kind.to_string(),
                 namespaced: b.namespaced,
                 short_names: b.short.iter().map(|s| s.to_string()).collect(),
-                categories: if b.group == "apps" || b.plural == "pods" || b.plural == "services" {
+                categories: if IN_ALL.contains(&b.plural) {
                     vec!["all".to_string()]
                 } else {
                     vec![]

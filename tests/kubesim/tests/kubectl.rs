@@ -222,3 +222,29 @@ spec:
         .count();
     assert_eq!(live, 3);
 }
+
+/// `kubectl get all` expands the `all` category from discovery: the kinds whose storage in
+/// kubernetes pkg/registry says `Categories() = ["all"]` (pods, services, deployments,
+/// replicasets, statefulsets, daemonsets, jobs, cronjobs, HPAs, replication controllers), and
+/// not the rest of their groups (ControllerRevisions, ConfigMaps).
+#[test]
+fn get_all_lists_the_all_category() {
+    let Some(bin) = kubectl() else { return };
+    let sim = Sim::builder()
+        .cluster_yaml(CLUSTER)
+        .start()
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let k = Kubectl::new(bin, &sim);
+    // (kubectl create speaks protobuf, which kubesim does not: seed them directly.)
+    sim.apply_yaml(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\n---\napiVersion: apps/v1\nkind: ControllerRevision\nmetadata: {name: web-1, namespace: shop}\nrevision: 1\n",
+    )
+    .unwrap();
+    let out = k.ok(&["get", "all", "-n", "shop", "-o", "name"]);
+    let kinds: std::collections::BTreeSet<&str> = out.lines().filter_map(|l| l.split('/').next()).collect();
+    assert!(kinds.contains("pod"), "{out}");
+    assert!(kinds.contains("deployment.apps"), "{out}");
+    assert!(out.contains("deployment.apps/web"), "{out}");
+    assert!(!out.contains("controllerrevision"), "{out}");
+    assert!(!out.contains("configmap"), "{out}");
+}
