@@ -1796,12 +1796,16 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__mtls__subcmd__permissive)
-            opts="-o -y -v -h -V --mesh --dry-run --remove --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+            opts="-o -y -v -h -V --mesh --wait-for-lock --dry-run --remove --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --wait-for-lock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1872,12 +1876,16 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__mtls__subcmd__strict)
-            opts="-o -y -v -h -V --mesh --dry-run --force --window --prometheus --no-prometheus --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+            opts="-o -y -v -h -V --mesh --wait-for-lock --dry-run --force --window --prometheus --no-prometheus --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --wait-for-lock)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --window)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

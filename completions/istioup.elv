@@ -546,6 +546,7 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand --version 'Print version'
         }
         &'istioup;mtls;strict'= {
+            cand --wait-for-lock 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder'
             cand --window 'How far back Prometheus is asked about plaintext traffic'
             cand --prometheus 'The Prometheus to ask, as NAMESPACE/SERVICE:PORT (default: Istio''s addon, else a Service labelled prometheus)'
             cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
@@ -569,6 +570,7 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand --version 'Print version'
         }
         &'istioup;mtls;permissive'= {
+            cand --wait-for-lock 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder'
             cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
             cand --context 'The kubeconfig context to use (beats current-context)'
             cand -o 'Output format of commands that report data'

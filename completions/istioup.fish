@@ -451,6 +451,7 @@ complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_su
 complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
 complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -l wait-for-lock -d 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder' -r
 complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -l window -d 'How far back Prometheus is asked about plaintext traffic' -r
 complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -l prometheus -d 'The Prometheus to ask, as NAMESPACE/SERVICE:PORT (default: Istio\'s addon, else a Service labelled prometheus)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
@@ -471,6 +472,7 @@ complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_su
 complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
 complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -s h -l help -d 'Print help'
 complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from strict" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from permissive" -l wait-for-lock -d 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder' -r
 complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from permissive" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from permissive" -l context -d 'The kubeconfig context to use (beats current-context)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand mtls; and __fish_seen_subcommand_from permissive" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''

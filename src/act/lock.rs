@@ -129,6 +129,25 @@ impl Lock {
 
 /// The namespace whose lease guards the mesh: the default Istio namespace when Istio runs
 /// there, else the first one it runs in.
+/// Runs `work` holding the lock of `namespace` (when that namespace exists), and releases it
+/// after, whatever `work` returned. A lock held by another istioup fails with exit 3 before
+/// `work` starts.
+pub async fn holding<T>(
+    client: &Client,
+    namespace: &str,
+    command: &str,
+    wait: Duration,
+    say: &mut dyn FnMut(String),
+    work: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    let lock = acquire(client, namespace, command, wait, false, say).await?;
+    let result = work.await;
+    if let Some(lock) = lock {
+        lock.release().await;
+    }
+    result
+}
+
 pub fn home(istio_namespaces: &std::collections::BTreeSet<String>) -> String {
     let default = crate::istio::DEFAULT_NAMESPACE;
     if istio_namespaces.contains(default) || istio_namespaces.is_empty() {

@@ -606,6 +606,9 @@ pub struct MtlsStrictArgs {
     #[command(flatten)]
     pub scope: MtlsScope,
 
+    #[command(flatten)]
+    pub lock: LockArgs,
+
     /// Show the blast radius and the plan, and change nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -631,6 +634,9 @@ pub struct MtlsStrictArgs {
 pub struct MtlsPermissiveArgs {
     #[command(flatten)]
     pub scope: MtlsScope,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
 
     /// Show the plan, and change nothing
     #[arg(long)]

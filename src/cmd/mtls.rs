@@ -18,10 +18,12 @@ pub fn run(args: MtlsArgs, settings: &Settings) -> Result<()> {
             None => status(&[], settings).await,
             Some(MtlsAction::Status(a)) => status(&a.namespaces, settings).await,
             Some(MtlsAction::Strict(a)) => {
-                change(&a.scope, Mode::Strict, Some(&a), a.dry_run, false, settings).await
+                let how = (a.dry_run, false, a.lock.wait_for_lock);
+                change(&a.scope, Mode::Strict, Some(&a), how, settings).await
             }
             Some(MtlsAction::Permissive(a)) => {
-                change(&a.scope, Mode::Permissive, None, a.dry_run, a.remove, settings).await
+                let how = (a.dry_run, a.remove, a.lock.wait_for_lock);
+                change(&a.scope, Mode::Permissive, None, how, settings).await
             }
         }
     })
@@ -80,8 +82,7 @@ async fn change(
     scope: &MtlsScope,
     mode: Mode,
     strict: Option<&MtlsStrictArgs>,
-    dry_run: bool,
-    remove: bool,
+    (dry_run, remove, wait_for_lock): (bool, bool, std::time::Duration),
     settings: &Settings,
 ) -> Result<()> {
     let format = settings.output.unwrap_or(OutputFormat::Table);
@@ -151,7 +152,7 @@ async fn change(
     } else {
         format!("namespace {}", targets.join(", "))
     };
-    confirm_and_apply(&c, &mut report, &what, settings).await
+    confirm_and_apply(&c, &mut report, &what, wait_for_lock, settings).await
 }
 
 /// The one question (naming the context), then the changes.
@@ -159,6 +160,7 @@ async fn confirm_and_apply(
     c: &Cluster,
     report: &mut ChangeReport,
     what: &str,
+    wait_for_lock: std::time::Duration,
     settings: &Settings,
 ) -> Result<()> {
     let format = settings.output.unwrap_or(OutputFormat::Table);
@@ -177,18 +179,22 @@ async fn confirm_and_apply(
         return output::finish(format, report, Err(e));
     }
     crate::util::interrupt::watch();
+    let home = crate::act::lock::home(&c.istio_namespaces.iter().cloned().collect());
     let planned: Vec<judge::Change> = report.plan.clone();
-    match crate::act::mtls::apply(&c.client, &planned).await {
+    let apply = crate::act::mtls::apply(&c.client, &planned);
+    let wait = wait_for_lock;
+    let applied = crate::act::lock::holding(&c.client, &home, "mtls", wait, &mut output::line, apply).await;
+    match applied {
         Ok(done) => {
             report.done = done;
             report.result = "applied";
             output::emit(format, &*report, || text::done_text(report))
         }
         Err(e) => {
-            report.result = if e.kind() == Kind::Interrupted {
-                "interrupted"
-            } else {
-                "failed"
+            report.result = match e.kind() {
+                Kind::Interrupted => "interrupted",
+                Kind::ChecksFailed => "locked",
+                _ => "failed",
             };
             output::finish(format, report, Err(e))
         }

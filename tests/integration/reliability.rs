@@ -491,3 +491,44 @@ fn install_and_uninstall_finish_on_a_throttled_server() {
         "no injector left"
     );
 }
+
+/// `istioup mtls` changes PeerAuthentications under the same lock as install: a held lock
+/// refuses before anything is written (exit 3, result `locked`); once free, the change is made
+/// and the lease released.
+#[test]
+fn mtls_changes_take_the_lock() {
+    let c = Cluster::with(Sim::builder().cluster_yaml(&many_namespaces(1)));
+    c.install(&[]);
+    c.sim
+        .apply_yaml(&lease("istioup@ci-7/4242", &micro_time(-5)))
+        .unwrap();
+    let pa = "/apis/security.istio.io/v1/namespaces/app-000/peerauthentications/default";
+    let run = || {
+        c.istioup()
+            .args(["mtls", "permissive", "app-000", "-y", "-o", "json"])
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("istioup@ci-7/4242"),
+        "{}",
+        text(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["result"], "locked", "{doc}");
+    assert!(c.get(pa).is_none());
+
+    assert!(
+        c.sim
+            .delete("/apis/coordination.k8s.io/v1/namespaces/istio-system/leases/istioup-lock")
+    );
+    let out = run();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(c.get(pa).is_some());
+    assert!(
+        c.get("/apis/coordination.k8s.io/v1/namespaces/istio-system/leases/istioup-lock")
+            .is_none()
+    );
+}
