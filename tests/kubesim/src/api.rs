@@ -278,9 +278,12 @@ async fn route(
             if t.res.virtual_only {
                 return Ok(json_response(201, &app.rbac.review(obj)));
             }
+            let writer = writer_of(t, query, headers, false)?;
             let mut st = app.lock();
             let warnings = fields::check_body(&st, &t.res, &t.version, &mut obj, dir)?;
+            st.writer = Some(writer);
             let out = with_dry_run(&mut st, query, |st| ops::create(st, &t.res, &t.version, &ns, obj));
+            st.writer = None;
             crate::controller::drain(&mut st);
             let out = out?;
             Ok(with_warnings(json_response(201, &versioned(t, &out)), &warnings))
@@ -308,7 +311,9 @@ async fn route(
             } else {
                 fields::check_body(&st, &t.res, &t.version, &mut obj, dir)?
             };
+            st.writer = Some(writer_of(t, query, headers, false)?);
             let out = with_dry_run(&mut st, query, |st| ops::update(st, &t.res, &ns, &name, obj, sub));
+            st.writer = None;
             crate::controller::drain(&mut st);
             let out = out?;
             if t.sub.as_deref() == Some("scale") {
@@ -348,10 +353,12 @@ async fn route(
             let sub = t.sub.as_deref().filter(|s| *s == "status");
             let existed = st.get(&res.group, &res.plural, &ns, &name).is_some();
             st.field_validation = Some(dir);
+            st.writer = Some(writer_of(t, query, headers, kind == PatchKind::Apply)?);
             let out = with_dry_run(&mut st, query, |st| {
                 ops::patch(st, &res, &t.version, &ns, &name, kind, &patch, sub)
             });
             st.field_validation = None;
+            st.writer = None;
             let warnings = std::mem::take(&mut st.warnings);
             crate::controller::drain(&mut st);
             let out = out?;
@@ -478,6 +485,18 @@ fn with_warnings(mut r: Response, warnings: &[String]) -> Response {
         }
     }
     r
+}
+
+/// Who writes (ssa.rs): the request's field manager and version.
+fn writer_of(
+    t: &Target,
+    query: &HashMap<String, String>,
+    headers: &HeaderMap,
+    apply: bool,
+) -> ApiResult<crate::ssa::Writer> {
+    let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+    let sub = t.sub.as_deref().filter(|s| *s == "status");
+    crate::ssa::Writer::of_request(query, agent, t.res.api_version(&t.version), sub, apply)
 }
 
 fn dry_run(query: &HashMap<String, String>) -> bool {

@@ -28,6 +28,7 @@ pub mod seed;
 pub mod selector;
 pub mod server;
 pub mod sim;
+pub mod ssa;
 pub mod status;
 pub mod store;
 pub mod table;

@@ -78,6 +78,7 @@ pub fn finalizers(obj: &Value) -> Vec<String> {
 /// Creates an object. `url_ns` is the namespace of the request path ("" when cluster-scoped
 /// or when the object names its own namespace).
 pub fn create(st: &mut Store, res: &Resource, version: &str, url_ns: &str, mut obj: Value) -> ApiResult<Obj> {
+    let writer = st.writer.take();
     if !obj.is_object() {
         return Err(ApiError::bad_request(format!(
             "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (expected a {} object)",
@@ -174,6 +175,12 @@ pub fn create(st: &mut Store, res: &Resource, version: &str, url_ns: &str, mut o
     // validating webhooks) before the storage layer answers AlreadyExists.
     require_namespace(st, res, &ns, &shown_name)?;
     admit(st, res, &mut obj, None)?;
+    if let Some(w) = &writer {
+        match &w.applied {
+            Some(applied) => crate::ssa::applied_create(st, res, w, applied, &mut obj),
+            None => crate::ssa::updated(st, res, w, None, &mut obj),
+        }
+    }
     if res.group.is_empty() && res.plural == "pods" {
         crate::plugins::check_service_account(st, &obj, &ns, &shown_name)?;
     }
@@ -447,9 +454,25 @@ fn replace(st: &mut Store, res: &Resource, old: &Obj, mut new: Value, sub: Optio
         },
         _ => {}
     }
+    // A write that leaves managedFields out keeps them (fieldmanager `decodeLiveOrNew`).
+    if crate::util::at(&new, &["metadata", "managedFields"]).is_none()
+        && let Some(f) = crate::util::at(old, &["metadata", "managedFields"])
+    {
+        obj_at(&mut new, &["metadata"]).insert("managedFields".into(), f.clone());
+    }
     // Defaults first, as decoding applies them: a write that only omits defaulted fields
     // changes nothing.
     admit(st, res, &mut new, Some(old))?;
+    // Field ownership of the request's writer (the first write of the request only).
+    if let Some(w) = st.writer.take() {
+        new = match &w.applied {
+            Some(applied) => crate::ssa::apply(st, res, &w, old, applied, new)?,
+            None => {
+                crate::ssa::updated(st, res, &w, Some(old), &mut new);
+                new
+            }
+        };
+    }
     if res.generation && spec_changed(old, &new) {
         let g = old
             .get("metadata")
@@ -573,6 +596,11 @@ pub fn patch(
     body: &Value,
     sub: Option<&str>,
 ) -> ApiResult<Obj> {
+    if kind == PatchKind::Apply
+        && let Some(w) = st.writer.as_mut()
+    {
+        w.applied = Some(body.clone());
+    }
     let old = match st.get(&res.group, &res.plural, ns, name) {
         Some(o) => o,
         None if kind == PatchKind::Apply && sub.is_none() => {

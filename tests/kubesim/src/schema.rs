@@ -133,6 +133,11 @@ pub fn json_kind(v: &Value) -> &'static str {
     }
 }
 
+/// Follows `$ref`s to the schema itself.
+pub fn resolve_ref(s: &Value) -> &Value {
+    resolve(s, None).0
+}
+
 /// Follows `$ref`s; returns the schema and the name of the last definition reached.
 fn resolve<'a>(mut s: &'a Value, mut name: Option<&'a str>) -> (&'a Value, Option<&'a str>) {
     let defs = &schemas().defs;

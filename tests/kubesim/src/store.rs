@@ -113,6 +113,9 @@ pub struct Store {
     pub dry_run: bool,
     /// Set by the REST layer around a patch: how the patched object is decoded (`fields`).
     pub field_validation: Option<crate::fields::Directive>,
+    /// Who is writing, for the duration of one API write (field ownership: ssa.rs); taken by
+    /// the first create or replace of the request, so what that write causes is nobody's.
+    pub writer: Option<crate::ssa::Writer>,
     /// Warnings of the current request (`Warning` headers).
     pub warnings: Vec<String>,
 }
@@ -146,6 +149,7 @@ impl Store {
             retry_creates: BTreeMap::new(),
             dry_run: false,
             field_validation: None,
+            writer: None,
             warnings: Vec::new(),
         }
     }

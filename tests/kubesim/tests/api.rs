@@ -472,7 +472,18 @@ fn patches() {
         "application/apply-patch+yaml",
     );
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
-    assert_eq!(r.json()["data"], json!({"a": "1", "b": "2"}));
+    // The same manager no longer applies `a`: it goes (structured-merge-diff merge/update.go
+    // `prune`); another manager's apply adds to it instead.
+    assert_eq!(r.json()["data"], json!({"b": "2"}));
+    let r = request_ct(
+        u,
+        "PATCH",
+        "/api/v1/namespaces/p/configmaps/applied?fieldManager=other",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  c: '3'\n",
+        "application/apply-patch+yaml",
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["data"], json!({"b": "2", "c": "3"}));
     // Apply without a field manager is invalid; unknown patch types are 415.
     assert_eq!(
         request_ct(
