@@ -388,8 +388,8 @@ fn tag_set_default_moves_injection_and_validation() {
 /// objects of istio-discovery (istiod-REV, istio-REV / istio-sidecar-injector-REV ConfigMaps,
 /// istio-sidecar-injector-REV webhook), pkg/version/cobra.go (coalesceVersions: differing
 /// versions print one line per istiod, named by its `istio` label) and
-/// operator/pkg/uninstall/prune.go (`-r REV` selects `istio.io/rev=REV`: the other revision
-/// stays).
+/// operator/pkg/uninstall/prune.go (`-r REV` selects `istio.io/rev=REV` with a component
+/// label: the other revision stays, and so does a user-made tag).
 #[test]
 fn two_revisions_side_by_side_and_uninstalled_one_by_one() {
     let e = env();
@@ -427,7 +427,11 @@ fn two_revisions_side_by_side_and_uninstalled_one_by_one() {
         "client version: 1.30.3\npilot version: 1.28.0\npilot version: 1.30.3\ndata plane version: none\n"
     );
 
+    // A user-made tag has no component label (generate.go: generateLabels drops the
+    // operator.istio.io ones), so prune.go's selectors leave it behind, pointing nowhere.
+    e.ok("1.30.3", &["tag", "set", "prod", "-r", "1-30-3"]);
     let removed = e.ok("1.30.3", &["uninstall", "-r", "1-30-3", "-y"]);
+    assert!(e.get(&format!("{MWC}/istio-revision-tag-prod")).is_some());
     assert!(
         removed.contains("Deployment/istiod-1-30-3.istio-system."),
         "{removed}"
