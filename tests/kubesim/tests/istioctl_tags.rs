@@ -560,3 +560,46 @@ fn istioctl_1_24_tags_have_no_service() {
         err(&o)
     );
 }
+
+/// `-i/--istioNamespace` (istioctl/pkg/cli): the tag's Service goes to that namespace and the
+/// webhook gets the `-<namespace>` suffix of revision-tags-mwc.yaml
+/// (`{{- if eq $.Release.Namespace "istio-system"}}`), its service namespace being it too.
+#[test]
+fn tags_of_a_control_plane_outside_istio_system() {
+    let e = env();
+    e.ok(
+        "1.30.3",
+        &[
+            "install",
+            "-y",
+            "--set",
+            "profile=minimal",
+            "--set",
+            "values.global.istioNamespace=istio-alt",
+        ],
+    );
+    e.ok(
+        "1.30.3",
+        &["tag", "set", "prod", "-r", "default", "-i", "istio-alt"],
+    );
+    let wh = e.must(&format!("{MWC}/istio-revision-tag-prod-istio-alt"));
+    assert_eq!(
+        wh["webhooks"][0]["clientConfig"]["service"]["namespace"],
+        "istio-alt"
+    );
+    assert!(
+        e.get("/api/v1/namespaces/istio-alt/services/istiod-revision-tag-prod")
+            .is_some()
+    );
+    let listed = e.ok("1.30.3", &["tag", "list", "-i", "istio-alt"]);
+    assert!(listed.contains("\nprod    default "), "{listed}");
+    e.ok("1.30.3", &["tag", "remove", "prod", "-i", "istio-alt"]);
+    assert!(
+        e.get("/api/v1/namespaces/istio-alt/services/istiod-revision-tag-prod")
+            .is_none()
+    );
+    assert!(
+        e.get(&format!("{MWC}/istio-revision-tag-prod-istio-alt"))
+            .is_none()
+    );
+}
