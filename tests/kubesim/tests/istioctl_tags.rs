@@ -318,7 +318,8 @@ fn tag_list_and_remove_like_real_istioctl() {
 /// (util.go: DeactivateIstioInjectionWebhook, NeverMatch selectors), renders the `default`
 /// tag with the `namespace.` webhook owning `istio-injection=enabled` (revision-tags-mwc.yaml)
 /// and re-points `istiod-default-validator` at the revision (generateValidatingWebhook,
-/// fixWhConfig keeping a `Fail` policy istiod set). `tag generate` prints without applying.
+/// fixWhConfig keeping a `Fail` policy istiod set). `tag generate` prints without applying
+/// (tag.go: setTag with generate; k8s.io/apimachinery's json serializer with Yaml: true).
 #[test]
 fn tag_set_default_moves_injection_and_validation() {
     let e = env();
@@ -334,6 +335,11 @@ fn tag_set_default_moves_injection_and_validation() {
     assert!(generated.contains("\n---\n"), "{generated}");
     assert!(
         generated.contains("name: istiod-default-validator\n"),
+        "{generated}"
+    );
+    // The k8s YAML serializer: keys sorted, creationTimestamp null.
+    assert!(
+        generated.starts_with("apiVersion: admissionregistration.k8s.io/v1\nkind: MutatingWebhookConfiguration\nmetadata:\n  creationTimestamp: null\n"),
         "{generated}"
     );
     assert_eq!(

@@ -151,7 +151,10 @@ async fn set(cluster: &Cluster, opts: &TagOpts, ns: &str) -> Result<(), Failure>
     if generate {
         let docs: Vec<String> = objs
             .iter()
-            .map(|o| serde_saphyr::to_string(o).unwrap_or_else(|_| o.to_string()))
+            .map(|o| {
+                let o = as_go_serializes(o);
+                serde_saphyr::to_string(&o).unwrap_or_else(|_| o.to_string())
+            })
             .collect();
         out!("{}", docs.join("\n---\n"));
         return Ok(());
@@ -170,6 +173,28 @@ async fn set(cluster: &Cluster, opts: &TagOpts, ns: &str) -> Result<(), Failure>
         opts.tag
     );
     Ok(())
+}
+
+/// What the typed k8s YAML serializer generate.go uses prints: keys sorted (it goes through
+/// JSON and sigs.k8s.io/yaml), `metadata.creationTimestamp: null`, a Service's empty status.
+fn as_go_serializes(o: &Value) -> Value {
+    fn sorted(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                Value::Object(keys.into_iter().map(|k| (k.clone(), sorted(&m[k]))).collect())
+            }
+            Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
+            other => other.clone(),
+        }
+    }
+    let mut o = o.clone();
+    o["metadata"]["creationTimestamp"] = Value::Null;
+    if o["kind"] == "Service" {
+        o["status"] = json!({"loadBalancer": {}});
+    }
+    sorted(&o)
 }
 
 /// util.go: DeactivateIstioInjectionWebhook — the canonical webhook of revision `default`
