@@ -134,23 +134,28 @@ async fn change(args: &AddonsArgs, settings: &Settings, enable: bool) -> Result<
         changed: Vec::new(),
         left_alone: Vec::new(),
     };
-    let mut kinds = Kinds::default();
-    for (addon, objects) in &manifests {
-        if enable {
-            report
-                .changed
-                .extend(apply::apply(&client, *addon, objects, &mut kinds).await?);
-        } else {
-            let (removed, spared) = apply::remove(&client, *addon, objects, &mut kinds).await?;
-            report.changed.extend(removed);
-            report.left_alone.extend(spared);
-        }
+    // The same lock as install: two istioups never change one mesh at once.
+    let home = manifests
+        .iter()
+        .flat_map(|(_, objects)| objects)
+        .find_map(|o| o["metadata"]["namespace"].as_str())
+        .unwrap_or(crate::istio::DEFAULT_NAMESPACE)
+        .to_string();
+    let command = if enable { "addons enable" } else { "addons disable" };
+    let lock = crate::act::lock::acquire(
+        &client,
+        &home,
+        command,
+        args.lock.wait_for_lock,
+        enable,
+        &mut output::line,
+    )
+    .await?;
+    let result = apply_all(&client, &manifests, args, enable, &mut report).await;
+    if let Some(lock) = lock {
+        lock.release().await;
     }
-    if enable {
-        for (addon, objects) in &manifests {
-            apply::wait_available(&client, *addon, objects, args.timeout, &mut output::line).await?;
-        }
-    }
+    result?;
     output::emit(format, &report, || {
         let mut out = String::new();
         let done = if enable { "applied" } else { "removed" };
@@ -164,4 +169,31 @@ async fn change(args: &AddonsArgs, settings: &Settings, enable: bool) -> Result<
         }
         out
     })
+}
+
+async fn apply_all(
+    client: &kube::Client,
+    manifests: &[(Addon, Vec<serde_json::Value>)],
+    args: &AddonsArgs,
+    enable: bool,
+    report: &mut ChangeReport,
+) -> Result<()> {
+    let mut kinds = Kinds::default();
+    for (addon, objects) in manifests {
+        if enable {
+            report
+                .changed
+                .extend(apply::apply(client, addon.name(), objects, &mut kinds).await?);
+        } else {
+            let (removed, spared) = apply::remove(client, addon.name(), objects, &mut kinds).await?;
+            report.changed.extend(removed);
+            report.left_alone.extend(spared);
+        }
+    }
+    if enable {
+        for (addon, objects) in manifests {
+            apply::wait_available(client, addon.name(), objects, args.timeout, &mut output::line).await?;
+        }
+    }
+    Ok(())
 }
