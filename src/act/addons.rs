@@ -94,7 +94,7 @@ pub async fn apply(
     Ok(applied)
 }
 
-/// Waits until every Deployment of the manifest is Available, as restarts wait
+/// Waits until every Deployment (and StatefulSet: Loki) of the manifest is Available, as restarts wait
 /// (`restart::wait_rollout`, FailedCreate fail-fast included), saying what it waits for. Not
 /// Available in time names the pods that are not ready and why (a Pending pod's
 /// FailedScheduling event): exit 4, as an Istio component that does not become ready.
@@ -105,24 +105,24 @@ pub async fn wait_available(
     timeout: Duration,
     say: &mut dyn FnMut(String),
 ) -> Result<()> {
-    for object in objects.iter().filter(|o| o["kind"] == "Deployment") {
+    for object in objects.iter().filter(|o| is_workload(o)) {
         let name = object["metadata"]["name"].as_str().unwrap_or("");
         let ns = object["metadata"]["namespace"].as_str().unwrap_or("default");
+        let kind = object["kind"].as_str().unwrap_or("Deployment");
+        let what = format!("{}/{name} -n {ns}", kind.to_lowercase());
         let workload = Workload {
-            kind: "Deployment".into(),
+            kind: kind.into(),
             namespace: ns.into(),
             name: name.into(),
             pods: object["spec"]["replicas"].as_u64().unwrap_or(1) as usize,
         };
-        say(format!(
-            "waiting for deployment/{name} -n {ns} ({addon}) to be Available"
-        ));
+        say(format!("waiting for {what} ({addon}) to be Available"));
         match super::restart::wait_rollout(client, &workload, timeout).await? {
             Wait::Ready => say(format!("✔ {addon} available")),
             Wait::FailedCreate(why) => {
                 return Err(Error::new(
                     Kind::Istioctl,
-                    format!("{addon}: the pods of deployment/{name} -n {ns} cannot be created: {why}"),
+                    format!("{addon}: the pods of {what} cannot be created: {why}"),
                 )
                 .with_hint(format!(
                     "kubectl -n {ns} get events --field-selector involvedObject.kind=ReplicaSet; fix what it says, then re-run the same command"
@@ -132,18 +132,24 @@ pub async fn wait_available(
                 return Err(Error::new(
                     Kind::Istioctl,
                     format!(
-                        "{addon} did not become Available within {}s: deployment/{name} -n {ns} has {state}{}",
+                        "{addon} did not become Available within {}s: {what} has {state}{}",
                         timeout.as_secs(),
                         super::restart::pods_suffix(&pods)
                     ),
                 )
                 .with_hint(format!(
-                    "see why: kubectl -n {ns} describe pods -l app={name}; free capacity, or raise the timeout for a slow cluster"
+                    "see why: kubectl -n {ns} describe pods -l app={name}; free capacity; a slow cluster needs longer (install --readiness-timeout, addons enable --timeout)"
                 )));
             }
         }
     }
     Ok(())
+}
+
+/// The kinds whose pods an addon waits for (the release's manifests hold Deployments and Loki's
+/// StatefulSet).
+pub fn is_workload(object: &Value) -> bool {
+    matches!(object["kind"].as_str(), Some("Deployment" | "StatefulSet"))
 }
 
 /// Deletes the objects of `addon`'s manifest that carry istioup's label for it; those without it

@@ -140,7 +140,10 @@ fn default_url(kiali: &[Value]) -> String {
 
 fn plan_pods(plan: &mut Plan, addon: Addon, objects: &[Value]) -> Result<()> {
     let demands = addons::demands(addon, objects)?;
-    for d in objects.iter().filter(|o| o["kind"] == "Deployment") {
+    let workloads = objects
+        .iter()
+        .filter(|o| matches!(o["kind"].as_str(), Some("Deployment" | "StatefulSet")));
+    for d in workloads {
         let name = d["metadata"]["name"].as_str().unwrap_or("").to_string();
         let Some(first) = demands
             .iter()
@@ -223,6 +226,9 @@ pub fn count_capacity(pf: &mut Preflight, args: &PreflightArgs, plan: &Plan) {
             needed.describe()
         )
     };
+    for line in &mut recheck.details {
+        *line = line.replace("; Istio requests ", "; Istio and its addons request ");
+    }
     if recheck.status != Status::Pass {
         recheck.hint = Some(format!(
             "{}; or --addons none to install Istio without its addons",

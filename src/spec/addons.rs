@@ -169,18 +169,22 @@ pub fn pod_images(object: &Value) -> Vec<String> {
         .collect()
 }
 
-/// The pods an addon's Deployments create, replicas expanded, with the requests the scheduler
+/// The pods an addon's Deployments (and Loki's StatefulSet) create, replicas expanded, with the requests the scheduler
 /// counts (`k8s::scheduling::pod_requests`), node selector and tolerations: what the capacity
 /// check places next to Istio's. Prometheus' manifest requests nothing (a BestEffort pod).
 pub fn demands(addon: Addon, objects: &[Value]) -> Result<Vec<PodDemand>> {
     let mut pods = Vec::new();
-    for object in objects.iter().filter(|o| o["kind"] == "Deployment") {
+    let workloads = objects
+        .iter()
+        .filter(|o| matches!(o["kind"].as_str(), Some("Deployment" | "StatefulSet")));
+    for object in workloads {
         let name = object["metadata"]["name"].as_str().unwrap_or(addon.name());
         let template = &object["spec"]["template"]["spec"];
         let spec: crate::k8s::lean::PodSpec = serde_json::from_value(template.clone()).map_err(|e| {
             Error::failed(format!(
-                "the {} manifest: deployment/{name} has an unreadable pod template",
-                addon.name()
+                "the {} manifest: {}/{name} has an unreadable pod template",
+                addon.name(),
+                object["kind"].as_str().unwrap_or("").to_lowercase()
             ))
             .with_source(e)
         })?;

@@ -52,10 +52,11 @@ async fn run(client: &kube::Client, plan: &mut Plan, timeout: Duration, display:
     for (name, objects) in &plan.manifests {
         let waiting: Vec<String> = objects
             .iter()
-            .filter(|o| o["kind"] == "Deployment")
+            .filter(|o| apply::is_workload(o))
             .map(|o| {
                 format!(
-                    "Deployment/{}/{}",
+                    "{}/{}/{}",
+                    o["kind"].as_str().unwrap_or(""),
                     o["metadata"]["namespace"].as_str().unwrap_or("default"),
                     o["metadata"]["name"].as_str().unwrap_or("")
                 )

@@ -149,6 +149,7 @@ pub fn plan_text(report: &Report) -> String {
             c.requests
         ));
     }
+    addon_rows(&report.addons, &mut out);
     if report.inject.is_empty() {
         out.push_str("  inject: no namespaces\n");
     } else {
@@ -295,14 +296,18 @@ pub fn pick_namespaces(args: &InstallArgs, settings: &Settings, pf: &mut Preflig
     Ok(())
 }
 
-/// The addons' lines of the plan: each Deployment like a component, then why.
-fn addons_plan(plan: &crate::judge::addons::Plan, out: &mut String) {
+/// Each addon Deployment, in the plan's table of components.
+fn addon_rows(plan: &crate::judge::addons::Plan, out: &mut String) {
     for p in &plan.pods {
         out.push_str(&format!(
             "  {:<28} {:<8} {:<14} {} × {}\n",
             p.deployment, "addon", p.namespace, p.replicas, p.requests
         ));
     }
+}
+
+/// The addons' lines of the plan after the components: which, from where, and why.
+fn addons_plan(plan: &crate::judge::addons::Plan, out: &mut String) {
     if !plan.addons.is_empty() {
         let names: Vec<&str> = plan.addons.iter().map(|a| a.name()).collect();
         let from = plan
