@@ -54,9 +54,9 @@ pub async fn read(client: &Client) -> Result<Facts> {
         Some(found) => Some(found),
         None if monitoring.prometheuses => match operated(client).await? {
             Some(found) => Some(found),
-            None => ours(client).await?,
+            None => istio_addon(client).await?,
         },
-        None => ours(client).await?,
+        None => istio_addon(client).await?,
     };
     Ok(Facts {
         prometheus,
@@ -140,19 +140,29 @@ async fn operated(client: &Client) -> Result<Option<Found>> {
     }))
 }
 
-/// istioup's own prometheus addon: the Service `prometheus` it labelled.
-async fn ours(client: &Client) -> Result<Option<Found>> {
-    let api = Api::<Service>::all(client.clone());
-    let params = ListParams::default().labels(&format!("{ADDON_LABEL}=prometheus"));
-    let found = list_all(api, &params, "addon services").await?;
-    Ok(found.iter().find(|s| s.name_any() == "prometheus").map(|s| {
-        let ns = s.namespace().unwrap_or_default();
-        let port = port(s).unwrap_or(OPERATED_PORT);
-        Found {
-            source: format!("istioup's prometheus addon (service/prometheus -n {ns})"),
-            url: format!("http://prometheus.{ns}:{port}"),
-            namespace: ns,
-            ours: true,
-        }
+/// Istio's Prometheus addon, which its manifest puts in istio-system as Service `prometheus`:
+/// istioup's own (labelled) or applied by someone else with kubectl.
+async fn istio_addon(client: &Client) -> Result<Option<Found>> {
+    let ns = crate::istio::DEFAULT_NAMESPACE;
+    let api = Api::<Service>::namespaced(client.clone(), ns);
+    let what = format!("service/prometheus -n {ns}");
+    let Some(service) = api
+        .get_opt("prometheus")
+        .await
+        .map_err(|e| api_error(e, &format!("cannot read {what}")))?
+    else {
+        return Ok(None);
+    };
+    let ours = service.labels().get(ADDON_LABEL).map(String::as_str) == Some("prometheus");
+    let port = port(&service).unwrap_or(OPERATED_PORT);
+    Ok(Some(Found {
+        source: if ours {
+            format!("istioup's prometheus addon ({what})")
+        } else {
+            format!("the Prometheus addon someone applied ({what})")
+        },
+        url: format!("http://prometheus.{ns}:{port}"),
+        namespace: ns.to_string(),
+        ours,
     }))
 }

@@ -98,7 +98,7 @@ pub fn plan(
             .iter()
             .any(|w| w.split(',').any(|w| w.trim().eq_ignore_ascii_case(a.name())))
     };
-    if let Some(existing) = found.prometheus.as_ref().filter(|p| !p.ours)
+    if let Some(existing) = found.prometheus.as_ref()
         && selection.addons.contains(&Addon::Kiali)
         && !named(Addon::Prometheus)
     {

@@ -422,6 +422,27 @@ fn addons_and_mtls_strict_change_the_cluster_under_the_lock_and_status_shows_the
             && l.contains("istioup dashboard kiali")),
         "{table}"
     );
+    // Run again, the Prometheus istioup added is the one Kiali reads: none is added twice.
+    let out = c
+        .istioup()
+        .args(["install", "--dry-run", "-o", "json", "--addons-dir"])
+        .arg(addons_dir())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let doc = json_out(&out);
+    assert_eq!(doc["addons"]["addons"], json!(["kiali"]));
+    assert!(
+        doc["addons"]["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("istioup's prometheus addon (service/prometheus -n istio-system)"),
+        "{doc:#}"
+    );
+    assert_eq!(
+        doc["addons"]["kiali_prometheus"],
+        "http://prometheus.istio-system:9090"
+    );
     // addons disable takes the same lock.
     let before = c.sim.requests().len();
     let out = c
