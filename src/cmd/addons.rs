@@ -80,7 +80,8 @@ async fn list(args: &AddonSourceArgs, settings: &Settings) -> Result<()> {
 struct ChangeReport {
     target: TargetSummary,
     addons: Vec<Addon>,
-    /// Why an addon was added to those named (`prometheus: Kiali reads ...`).
+    /// Why an addon was added to those named or left out (`prometheus: Kiali reads ...`), the
+    /// Prometheus Kiali reads, and whether prometheus-operator's monitors were applied.
     added: Vec<String>,
     /// `deployment/kiali -n istio-system`, applied or removed.
     changed: Vec<String>,
@@ -101,17 +102,13 @@ async fn change(args: &AddonsArgs, settings: &Settings, enable: bool) -> Result<
         selection.added.clear();
     }
     let dir = manifests_dir(&args.source)?;
-    let manifests: Vec<(Addon, Vec<serde_json::Value>)> = selection
-        .addons
-        .iter()
-        .map(|a| addons::objects(&dir, *a).map(|o| (*a, o)))
-        .collect::<Result<_>>()?;
     let target = target::resolve(settings)?;
     let client = target.connect().await?;
     let summary = crate::facts::target::read(&target, &client).await?;
     output::note(&output::banner(&summary));
+    let manifests = manifests(&client, &dir, args, enable, &mut selection).await?;
     for note in &selection.added {
-        output::line(format!("adding {note}"));
+        output::line(format!("  {note}"));
     }
     let names: Vec<&str> = selection.addons.iter().map(|a| a.name()).collect();
     let verb = if enable { "Install" } else { "Remove" };
@@ -173,7 +170,7 @@ async fn change(args: &AddonsArgs, settings: &Settings, enable: bool) -> Result<
 
 async fn apply_all(
     client: &kube::Client,
-    manifests: &[(Addon, Vec<serde_json::Value>)],
+    manifests: &[(String, Vec<serde_json::Value>)],
     args: &AddonsArgs,
     enable: bool,
     report: &mut ChangeReport,
@@ -183,17 +180,48 @@ async fn apply_all(
         if enable {
             report
                 .changed
-                .extend(apply::apply(client, addon.name(), objects, &mut kinds).await?);
+                .extend(apply::apply(client, addon, objects, &mut kinds).await?);
         } else {
-            let (removed, spared) = apply::remove(client, addon.name(), objects, &mut kinds).await?;
+            let (removed, spared) = apply::remove(client, addon, objects, &mut kinds).await?;
             report.changed.extend(removed);
             report.left_alone.extend(spared);
         }
     }
     if enable {
         for (addon, objects) in manifests {
-            apply::wait_available(client, addon.name(), objects, args.timeout, &mut output::line).await?;
+            apply::wait_available(client, addon, objects, args.timeout, &mut output::line).await?;
         }
     }
     Ok(())
+}
+
+/// The manifests to apply or remove. Enabling resolves the names as install does: Kiali reads a
+/// Prometheus the cluster has instead of bringing one, and prometheus-operator's monitors come
+/// along where that API is served; `selection` then says what was added or left out, and why.
+async fn manifests(
+    client: &kube::Client,
+    dir: &std::path::Path,
+    args: &AddonsArgs,
+    enable: bool,
+    selection: &mut addons::Selection,
+) -> Result<Vec<(String, Vec<serde_json::Value>)>> {
+    if !enable {
+        return selection
+            .addons
+            .iter()
+            .map(|a| addons::objects(dir, *a).map(|o| (a.name().to_string(), o)))
+            .collect();
+    }
+    let found = crate::facts::prometheus::read(client).await?;
+    let plan = crate::judge::addons::plan(&args.names, Some(dir), None, &found)?;
+    selection.addons = plan.addons;
+    selection.added = plan.notes;
+    selection.added.extend(
+        plan.kiali_prometheus
+            .map(|url| format!("kiali: reads metrics from {url}")),
+    );
+    selection
+        .added
+        .extend(plan.monitoring_note.map(|n| format!("monitoring: {n}")));
+    Ok(plan.manifests)
 }

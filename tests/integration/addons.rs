@@ -221,3 +221,54 @@ fn an_addon_whose_pods_cannot_be_created_fails_at_once() {
     );
     assert!(err.contains("failed calling webhook"), "{err}");
 }
+
+/// `addons enable kiali` resolves as install does: on a cluster with Rancher Monitoring (its
+/// Service `rancher-monitoring-prometheus`, port `http-web` 9090, which Rancher's
+/// charts/rancher-istio README points Kiali at), Kiali reads that Prometheus and none is added.
+#[test]
+fn enabling_kiali_uses_the_prometheus_the_cluster_has() {
+    let cluster = format!(
+        "{CLUSTER}objects:\n{}",
+        r#"  - {apiVersion: v1, kind: Namespace, metadata: {name: cattle-monitoring-system}}
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: rancher-monitoring-prometheus, namespace: cattle-monitoring-system}
+    spec:
+      ports: [{name: http-web, port: 9090}]
+      selector: {app.kubernetes.io/name: prometheus}
+"#
+    );
+    let c = Cluster::start(&cluster);
+    let out = c
+        .istioup()
+        .args([
+            "addons",
+            "enable",
+            "kiali",
+            "-y",
+            "-o",
+            "json",
+            "--addons-dir",
+            &addons_dir(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["addons"], serde_json::json!(["kiali"]));
+    let url = "http://rancher-monitoring-prometheus.cattle-monitoring-system:9090";
+    assert!(
+        doc["added"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().contains(url)),
+        "{doc:#}"
+    );
+    assert!(deployment(&c, "prometheus").is_none(), "a second Prometheus");
+    let config = c.get("/api/v1/namespaces/istio-system/configmaps/kiali").unwrap();
+    assert!(
+        config["data"]["config.yaml"].as_str().unwrap().contains(url),
+        "{config:#}"
+    );
+}
