@@ -300,7 +300,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__addons__subcmd__disable)
-            opts="-o -y -v -h -V --istioctl --addons-dir --timeout --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+            opts="-o -y -v -h -V --istioctl --addons-dir --timeout --wait-for-lock --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -315,6 +315,10 @@ _istioup() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-for-lock)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -350,7 +354,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__addons__subcmd__enable)
-            opts="-o -y -v -h -V --istioctl --addons-dir --timeout --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+            opts="-o -y -v -h -V --istioctl --addons-dir --timeout --wait-for-lock --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -365,6 +369,10 @@ _istioup() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-for-lock)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1574,7 +1582,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__install)
-            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --registry --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --force --dry-run --restart --batch-size --timeout --wait-for-lock --readiness-timeout --istioctl-timeout --istioctl-arg --mtls --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --registry --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --force --dry-run --restart --batch-size --timeout --wait-for-lock --readiness-timeout --istioctl-timeout --istioctl-arg --mtls --addons --addons-dir --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1654,6 +1662,14 @@ _istioup() {
                     ;;
                 --mtls)
                     COMPREPLY=($(compgen -W "strict" -- "${cur}"))
+                    return 0
+                    ;;
+                --addons)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --addons-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --kubeconfig)

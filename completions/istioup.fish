@@ -151,6 +151,8 @@ complete -c istioup -n "__fish_istioup_using_subcommand install" -l readiness-ti
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l istioctl-timeout -d 'Stop istioctl and all it started if the whole run takes longer than this [default: 3 × --readiness-timeout + 5m]' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l istioctl-arg -d 'Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l mtls -d 'After a verified install, require mutual TLS mesh-wide, with the blast-radius check of `istioup mtls strict --mesh`' -r -f -a "strict\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l addons -d 'Addons to apply after Istio, comma-separated or repeated: kiali, prometheus, grafana, jaeger, zipkin, loki, or none [default: kiali, with a Prometheus unless the cluster has one]' -r
+complete -c istioup -n "__fish_istioup_using_subcommand install" -l addons-dir -d 'The addon manifests (default: samples/addons of the Istio release istioctl comes from)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand install" -l context -d 'The kubeconfig context to use (beats current-context)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand install" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
@@ -384,6 +386,7 @@ complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -l addons-dir -d 'The addon manifests (default: samples/addons of the Istio release istioctl comes from)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -l timeout -d 'How long each addon may take to become Available' -r
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -l wait-for-lock -d 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder' -r
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -l context -d 'The kubeconfig context to use (beats current-context)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from enable" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
@@ -401,6 +404,7 @@ complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -l addons-dir -d 'The addon manifests (default: samples/addons of the Istio release istioctl comes from)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -l timeout -d 'How long each addon may take to become Available' -r
+complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -l wait-for-lock -d 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder' -r
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -l context -d 'The kubeconfig context to use (beats current-context)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from disable" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''

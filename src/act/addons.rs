@@ -3,7 +3,7 @@
 //! labelled `istioup.io/addon=NAME`, so removal deletes exactly what istioup applied, and never
 //! an addon someone else installed.
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::Deployment;
 use kube::api::{Api, DeleteParams, DynamicObject, Patch, PatchParams};
@@ -12,13 +12,12 @@ use kube::discovery::{ApiResource, Scope};
 use kube::{Client, ResourceExt};
 use serde_json::Value;
 
+use super::restart::{Wait, Workload};
 use crate::error::{Error, Kind, Result, api_error};
-use crate::spec::addons::Addon;
 use crate::util::interrupt;
 
 pub use crate::istio::ADDON_LABEL;
 pub const FIELD_MANAGER: &str = "istioup";
-const POLL: Duration = Duration::from_millis(500);
 
 /// Resolves each kind once per run (`kube::discovery::pinned_kind`, what kubectl's RESTMapper does).
 #[derive(Default)]
@@ -66,7 +65,7 @@ pub fn describe(object: &Value) -> String {
 /// Applies every object of `addon`'s manifest, labelled as istioup's.
 pub async fn apply(
     client: &Client,
-    addon: Addon,
+    addon: &str,
     objects: &[Value],
     kinds: &mut Kinds,
 ) -> Result<Vec<String>> {
@@ -77,93 +76,87 @@ pub async fn apply(
                 Kind::Interrupted,
                 format!(
                     "interrupted while applying {}; re-run the same command to finish",
-                    addon.name()
+                    addon
                 ),
             ));
         }
         let mut object = object.clone();
-        object["metadata"]["labels"][ADDON_LABEL] = Value::String(addon.name().to_string());
+        object["metadata"]["labels"][ADDON_LABEL] = Value::String(addon.to_string());
         let name = object["metadata"]["name"].as_str().unwrap_or("").to_string();
         let api = kinds.api(client, &object).await?;
         let params = PatchParams::apply(FIELD_MANAGER).force();
         api.patch(&name, &params, &Patch::Apply(&object))
             .await
-            .map_err(|e| {
-                api_error(
-                    e,
-                    &format!("cannot apply {} of {}", describe(&object), addon.name()),
-                )
-            })?;
-        super::journal::record(
-            "applied",
-            describe(&object),
-            Some(format!("addon {}", addon.name())),
-        );
+            .map_err(|e| api_error(e, &format!("cannot apply {} of {}", describe(&object), addon)))?;
+        super::journal::record("applied", describe(&object), Some(format!("addon {}", addon)));
         applied.push(describe(&object));
     }
     Ok(applied)
 }
 
-/// Waits until every Deployment of the manifest is Available (all replicas updated and
-/// available), saying what it waits for; on timeout names the pods that are not ready.
+/// Waits until every Deployment (and StatefulSet: Loki) of the manifest is Available, as restarts wait
+/// (`restart::wait_rollout`, FailedCreate fail-fast included), saying what it waits for. Not
+/// Available in time names the pods that are not ready and why (a Pending pod's
+/// FailedScheduling event): exit 4, as an Istio component that does not become ready.
 pub async fn wait_available(
     client: &Client,
-    addon: Addon,
+    addon: &str,
     objects: &[Value],
     timeout: Duration,
     say: &mut dyn FnMut(String),
 ) -> Result<()> {
-    let start = Instant::now();
-    for object in objects.iter().filter(|o| o["kind"] == "Deployment") {
+    for object in objects.iter().filter(|o| is_workload(o)) {
         let name = object["metadata"]["name"].as_str().unwrap_or("");
         let ns = object["metadata"]["namespace"].as_str().unwrap_or("default");
-        let api = Api::<Deployment>::namespaced(client.clone(), ns);
-        say(format!(
-            "waiting for deployment/{name} -n {ns} ({}) to be Available",
-            addon.name()
-        ));
-        loop {
-            let d = api
-                .get(name)
-                .await
-                .map_err(|e| api_error(e, &format!("cannot read deployment/{name} -n {ns}")))?;
-            let want = d.spec.replicas.unwrap_or(1);
-            let status = d.status.clone().unwrap_or_default();
-            let available = status.available_replicas.unwrap_or(0);
-            let updated = status.updated_replicas.unwrap_or(0);
-            let fresh = status.observed_generation.unwrap_or(0) >= d.metadata.generation.unwrap_or(0);
-            if fresh && available >= want && updated >= want {
-                say(format!("✔ {} available ({available}/{want})", addon.name()));
-                break;
-            }
-            if interrupt::interrupted() {
+        let kind = object["kind"].as_str().unwrap_or("Deployment");
+        let what = format!("{}/{name} -n {ns}", kind.to_lowercase());
+        let workload = Workload {
+            kind: kind.into(),
+            namespace: ns.into(),
+            name: name.into(),
+            pods: object["spec"]["replicas"].as_u64().unwrap_or(1) as usize,
+        };
+        say(format!("waiting for {what} ({addon}) to be Available"));
+        match super::restart::wait_rollout(client, &workload, timeout).await? {
+            Wait::Ready => say(format!("✔ {addon} available")),
+            Wait::FailedCreate(why) => {
                 return Err(Error::new(
-                    Kind::Interrupted,
-                    format!("interrupted while waiting for {}", addon.name()),
-                ));
+                    Kind::Istioctl,
+                    format!("{addon}: the pods of {what} cannot be created: {why}"),
+                )
+                .with_hint(format!(
+                    "kubectl -n {ns} get events --field-selector involvedObject.kind=ReplicaSet; fix what it says, then re-run the same command"
+                )));
             }
-            if start.elapsed() >= timeout {
+            Wait::TimedOut { state, pods } => {
                 return Err(Error::new(
                     Kind::Istioctl,
                     format!(
-                        "{} did not become Available within {}s: deployment/{name} -n {ns} has {available}/{want} available",
-                        addon.name(),
-                        timeout.as_secs()
+                        "{addon} did not become Available within {}s: {what} has {state}{}",
+                        timeout.as_secs(),
+                        super::restart::pods_suffix(&pods)
                     ),
                 )
-                .with_hint(format!("see why: kubectl -n {ns} describe pods -l app={name}; raise --timeout for a slow cluster")));
+                .with_hint(format!(
+                    "see why: kubectl -n {ns} describe pods -l app={name}; free capacity; a slow cluster needs longer (install --readiness-timeout, addons enable --timeout)"
+                )));
             }
-            tokio::time::sleep(POLL).await;
         }
     }
     Ok(())
+}
+
+/// The kinds whose pods an addon waits for (the release's manifests hold Deployments and Loki's
+/// StatefulSet).
+pub fn is_workload(object: &Value) -> bool {
+    matches!(object["kind"].as_str(), Some("Deployment" | "StatefulSet"))
 }
 
 /// Deletes the objects of `addon`'s manifest that carry istioup's label for it; those without it
 /// (someone else's) are left alone and returned second.
 pub async fn remove(
     client: &Client,
-    addon: Addon,
+    addon: &str,
     objects: &[Value],
     kinds: &mut Kinds,
 ) -> Result<(Vec<String>, Vec<String>)> {
@@ -185,13 +178,13 @@ pub async fn remove(
         else {
             continue;
         };
-        if live.labels().get(ADDON_LABEL).map(String::as_str) != Some(addon.name()) {
+        if live.labels().get(ADDON_LABEL).map(String::as_str) != Some(addon) {
             spared.push(what);
             continue;
         }
         match api.delete(name, &DeleteParams::background()).await {
             Ok(_) => {
-                super::journal::record("deleted", what.clone(), Some(format!("addon {}", addon.name())));
+                super::journal::record("deleted", what.clone(), Some(format!("addon {}", addon)));
                 removed.push(what);
             }
             Err(kube::Error::Api(s)) if s.code == 404 => {}
@@ -223,6 +216,18 @@ pub async fn remove_all(client: &Client) -> Result<Vec<String>> {
         ),
         ("ClusterRole", ApiResource::erase::<ClusterRole>(&())),
     ];
+    let mut kinds = kinds.to_vec();
+    // The release's PodMonitor/ServiceMonitor, where prometheus-operator's API is served
+    // (asking for an unserved kind would only be a 404).
+    let served = crate::facts::prometheus::monitoring(client).await?;
+    for (served, kind, plural) in [
+        (served.pod_monitors, "PodMonitor", "podmonitors"),
+        (served.service_monitors, "ServiceMonitor", "servicemonitors"),
+    ] {
+        if served {
+            kinds.push((kind, monitoring_resource(kind, plural)));
+        }
+    }
     let params = kube::api::ListParams::default().labels(ADDON_LABEL);
     let mut removed = Vec::new();
     for (kind, resource) in &kinds {
@@ -249,4 +254,14 @@ pub async fn remove_all(client: &Client) -> Result<Vec<String>> {
         }
     }
     Ok(removed)
+}
+
+fn monitoring_resource(kind: &str, plural: &str) -> ApiResource {
+    ApiResource {
+        group: "monitoring.coreos.com".into(),
+        version: "v1".into(),
+        api_version: crate::facts::prometheus::MONITORING_GROUP.into(),
+        kind: kind.into(),
+        plural: plural.into(),
+    }
 }

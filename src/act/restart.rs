@@ -224,7 +224,23 @@ async fn trigger(client: &Client, w: &Workload) -> Result<()> {
     result.map_err(|e| api_error(e, &what))
 }
 
-async fn wait_available(client: &Client, w: &Workload, timeout: Duration) -> Result<()> {
+/// How waiting for a rollout ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wait {
+    Ready,
+    /// Its pods cannot be created: the newest `FailedCreate` event's message.
+    FailedCreate(String),
+    /// Not Available in time: where it stands, and each of its pods that is not ready with
+    /// why (`pod shop/web-1 is Pending: 0/1 nodes are available: 1 Insufficient cpu.`).
+    TimedOut {
+        state: String,
+        pods: Vec<String>,
+    },
+}
+
+/// Waits until `w`'s rollout is complete, the wait every command that rolls or creates a
+/// workload shares (restarts, addons). Stops early when its pods cannot even be created.
+pub async fn wait_rollout(client: &Client, w: &Workload, timeout: Duration) -> Result<Wait> {
     let start = Instant::now();
     // Events carry whole seconds (lastTimestamp): compare from the start of this one.
     let now = k8s_openapi::jiff::Timestamp::now();
@@ -232,34 +248,22 @@ async fn wait_available(client: &Client, w: &Workload, timeout: Duration) -> Res
     loop {
         let (ready, state) = rollout_state(client, w).await?;
         if ready {
-            return Ok(());
+            return Ok(Wait::Ready);
         }
         // New pods that cannot even be created (an injector webhook with no istiod behind it,
         // failurePolicy Fail) never become Available: say so now, not after the timeout.
         if let Some(why) = failed_create(client, w, since).await? {
-            return Err(Error::failed(format!(
-                "{}: its new pods cannot be created; the rollout stopped here",
-                w.id()
-            ))
-            .with_source(Error::failed(why))
-            .with_hint(
-                "a webhook rejects the pods: is the control plane running? kubectl get pods -A -l app=istiod; \
-                 then re-run the same command",
-            ));
+            return Ok(Wait::FailedCreate(why));
         }
         if start.elapsed() >= timeout {
-            return Err(Error::failed(format!(
-                "{} did not become Available within {}s after the restart ({state}); the rollout stopped here",
-                w.id(),
-                timeout.as_secs()
-            ))
-            .with_hint(format!(
-                "look at its pods: kubectl -n {} get pods; kubectl -n {} describe {} {}",
-                w.namespace,
-                w.namespace,
-                w.kind.to_lowercase(),
-                w.name
-            )));
+            let prefix = format!("pod {}/{}-", w.namespace, w.name);
+            let pods = crate::judge::verify::diagnose(client, &w.namespace)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|line| line.starts_with(&prefix))
+                .collect();
+            return Ok(Wait::TimedOut { state, pods });
         }
         if interrupt::interrupted() {
             return Err(Error::new(
@@ -268,6 +272,43 @@ async fn wait_available(client: &Client, w: &Workload, timeout: Duration) -> Res
             ));
         }
         tokio::time::sleep(POLL).await;
+    }
+}
+
+async fn wait_available(client: &Client, w: &Workload, timeout: Duration) -> Result<()> {
+    match wait_rollout(client, w, timeout).await? {
+        Wait::Ready => Ok(()),
+        Wait::FailedCreate(why) => Err(Error::failed(format!(
+            "{}: its new pods cannot be created; the rollout stopped here",
+            w.id()
+        ))
+        .with_source(Error::failed(why))
+        .with_hint(
+            "a webhook rejects the pods: is the control plane running? kubectl get pods -A -l app=istiod; \
+             then re-run the same command",
+        )),
+        Wait::TimedOut { state, pods } => Err(Error::failed(format!(
+            "{} did not become Available within {}s after the restart ({state}){}; the rollout stopped here",
+            w.id(),
+            timeout.as_secs(),
+            pods_suffix(&pods)
+        ))
+        .with_hint(format!(
+            "look at its pods: kubectl -n {} get pods; kubectl -n {} describe {} {}",
+            w.namespace,
+            w.namespace,
+            w.kind.to_lowercase(),
+            w.name
+        ))),
+    }
+}
+
+/// `: pod shop/web-1 is Pending: ...; pod ...`, or nothing.
+pub fn pods_suffix(pods: &[String]) -> String {
+    if pods.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", pods.join("; "))
     }
 }
 

@@ -23,9 +23,12 @@ show the plan (--dry-run stops here); ask once (-y skips; without a terminal and
 exit 5, nothing changed); run istioctl install on the merged IstioOperator with a progress
 display (failure: exit 4, with the Pending pods and warning events); verify the result; label
 the namespaces to inject and list the workloads that need a restart (--restart rolls them);
-with --mtls strict, last, the mesh-wide PeerAuthentication STRICT, refused (exit 3, Istio stays
-installed) as `istioup mtls strict --mesh` refuses it. Re-running the same command after any
-failure converges.";
+apply the addons (Kiali by default, with a Prometheus unless the cluster has one: Rancher
+Monitoring's, a prometheus-operator Prometheus, or istioup's own; --addons none for none) from
+the release's samples/addons, and wait until they are Available (not: exit 4); with --mtls
+strict, last, the mesh-wide PeerAuthentication STRICT, refused (exit 3, Istio stays installed)
+as `istioup mtls strict --mesh` refuses it. All changes happen under istioup's lock. Re-running
+the same command after any failure converges.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -217,6 +220,8 @@ pub struct AddonsArgs {
     /// How long each addon may take to become Available
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_positive_duration)]
     pub timeout: std::time::Duration,
+    #[command(flatten)]
+    pub lock: LockArgs,
 }
 
 /// `istioup images`.
@@ -327,6 +332,14 @@ pub struct InstallArgs {
     /// After a verified install, require mutual TLS mesh-wide, with the blast-radius check of `istioup mtls strict --mesh`
     #[arg(long, value_enum, value_name = "MODE")]
     pub mtls: Option<InstallMtls>,
+
+    /// Addons to apply after Istio, comma-separated or repeated: kiali, prometheus, grafana, jaeger, zipkin, loki, or none [default: kiali, with a Prometheus unless the cluster has one]
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub addons: Vec<String>,
+
+    /// The addon manifests (default: samples/addons of the Istio release istioctl comes from)
+    #[arg(long, value_name = "DIR")]
+    pub addons_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -80,7 +80,8 @@ async fn list(args: &AddonSourceArgs, settings: &Settings) -> Result<()> {
 struct ChangeReport {
     target: TargetSummary,
     addons: Vec<Addon>,
-    /// Why an addon was added to those named (`prometheus: Kiali reads ...`).
+    /// Why an addon was added to those named or left out (`prometheus: Kiali reads ...`), the
+    /// Prometheus Kiali reads, and whether prometheus-operator's monitors were applied.
     added: Vec<String>,
     /// `deployment/kiali -n istio-system`, applied or removed.
     changed: Vec<String>,
@@ -101,17 +102,13 @@ async fn change(args: &AddonsArgs, settings: &Settings, enable: bool) -> Result<
         selection.added.clear();
     }
     let dir = manifests_dir(&args.source)?;
-    let manifests: Vec<(Addon, Vec<serde_json::Value>)> = selection
-        .addons
-        .iter()
-        .map(|a| addons::objects(&dir, *a).map(|o| (*a, o)))
-        .collect::<Result<_>>()?;
     let target = target::resolve(settings)?;
     let client = target.connect().await?;
     let summary = crate::facts::target::read(&target, &client).await?;
     output::note(&output::banner(&summary));
+    let manifests = manifests(&client, &dir, args, enable, &mut selection).await?;
     for note in &selection.added {
-        output::line(format!("adding {note}"));
+        output::line(format!("  {note}"));
     }
     let names: Vec<&str> = selection.addons.iter().map(|a| a.name()).collect();
     let verb = if enable { "Install" } else { "Remove" };
@@ -134,23 +131,28 @@ async fn change(args: &AddonsArgs, settings: &Settings, enable: bool) -> Result<
         changed: Vec::new(),
         left_alone: Vec::new(),
     };
-    let mut kinds = Kinds::default();
-    for (addon, objects) in &manifests {
-        if enable {
-            report
-                .changed
-                .extend(apply::apply(&client, *addon, objects, &mut kinds).await?);
-        } else {
-            let (removed, spared) = apply::remove(&client, *addon, objects, &mut kinds).await?;
-            report.changed.extend(removed);
-            report.left_alone.extend(spared);
-        }
+    // The same lock as install: two istioups never change one mesh at once.
+    let home = manifests
+        .iter()
+        .flat_map(|(_, objects)| objects)
+        .find_map(|o| o["metadata"]["namespace"].as_str())
+        .unwrap_or(crate::istio::DEFAULT_NAMESPACE)
+        .to_string();
+    let command = if enable { "addons enable" } else { "addons disable" };
+    let lock = crate::act::lock::acquire(
+        &client,
+        &home,
+        command,
+        args.lock.wait_for_lock,
+        enable,
+        &mut output::line,
+    )
+    .await?;
+    let result = apply_all(&client, &manifests, args, enable, &mut report).await;
+    if let Some(lock) = lock {
+        lock.release().await;
     }
-    if enable {
-        for (addon, objects) in &manifests {
-            apply::wait_available(&client, *addon, objects, args.timeout, &mut output::line).await?;
-        }
-    }
+    result?;
     output::emit(format, &report, || {
         let mut out = String::new();
         let done = if enable { "applied" } else { "removed" };
@@ -164,4 +166,62 @@ async fn change(args: &AddonsArgs, settings: &Settings, enable: bool) -> Result<
         }
         out
     })
+}
+
+async fn apply_all(
+    client: &kube::Client,
+    manifests: &[(String, Vec<serde_json::Value>)],
+    args: &AddonsArgs,
+    enable: bool,
+    report: &mut ChangeReport,
+) -> Result<()> {
+    let mut kinds = Kinds::default();
+    for (addon, objects) in manifests {
+        if enable {
+            report
+                .changed
+                .extend(apply::apply(client, addon, objects, &mut kinds).await?);
+        } else {
+            let (removed, spared) = apply::remove(client, addon, objects, &mut kinds).await?;
+            report.changed.extend(removed);
+            report.left_alone.extend(spared);
+        }
+    }
+    if enable {
+        for (addon, objects) in manifests {
+            apply::wait_available(client, addon, objects, args.timeout, &mut output::line).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The manifests to apply or remove. Enabling resolves the names as install does: Kiali reads a
+/// Prometheus the cluster has instead of bringing one, and prometheus-operator's monitors come
+/// along where that API is served; `selection` then says what was added or left out, and why.
+async fn manifests(
+    client: &kube::Client,
+    dir: &std::path::Path,
+    args: &AddonsArgs,
+    enable: bool,
+    selection: &mut addons::Selection,
+) -> Result<Vec<(String, Vec<serde_json::Value>)>> {
+    if !enable {
+        return selection
+            .addons
+            .iter()
+            .map(|a| addons::objects(dir, *a).map(|o| (a.name().to_string(), o)))
+            .collect();
+    }
+    let found = crate::facts::prometheus::read(client).await?;
+    let plan = crate::judge::addons::plan(&args.names, Some(dir), None, &found)?;
+    selection.addons = plan.addons;
+    selection.added = plan.notes;
+    selection.added.extend(
+        plan.kiali_prometheus
+            .map(|url| format!("kiali: reads metrics from {url}")),
+    );
+    selection
+        .added
+        .extend(plan.monitoring_note.map(|n| format!("monitoring: {n}")));
+    Ok(plan.manifests)
 }

@@ -9,6 +9,7 @@ use crate::judge::preflight::{self, Preflight};
 use crate::judge::verify;
 use crate::spec::Components;
 use crate::target::{self, Target};
+use crate::ui::addons::apply_with_progress;
 use crate::ui::install::{
     Report, pick_context, pick_namespaces, plan_text, show_problems, summary_text, versions,
 };
@@ -37,9 +38,11 @@ async fn install(
     let summary = TargetSummary::new(target, &pf.facts);
     output::note(&output::banner(&summary));
     pick_namespaces(args, settings, &mut pf)?;
+    let addons = crate::judge::addons::prepare(args, &mut pf, &client).await?;
     let pending = crate::act::restart::pending(&client, &existing(&pf), true).await?;
     let mut report = Report::new(&pf, summary, pending.workloads, pending.unmanaged_pods);
     report.mtls = args.mtls.map(|_| Vec::new());
+    report.addons = addons;
     output::note(&output::checks_table(&pf.checks, settings.color));
     if !pf.ok {
         report.result = "checks-failed";
@@ -67,20 +70,11 @@ async fn install(
     if let Err(e) = result {
         return output::finish(format, &report, Err(e));
     }
-    if args.mtls.is_some() {
-        match super::mtls::mesh_strict_after_install(&client).await {
-            Ok(done) => report.mtls = Some(done),
-            Err(e) => {
-                report.problems.push(e.message().to_string());
-                return output::finish(format, &report, Err(e));
-            }
-        }
-    }
     output::emit(format, &report, || summary_text(&report))
 }
 
 /// Everything that changes the cluster, under istioup's lock: waiting out a terminating Istio
-/// namespace, istioctl, verification, labels and restarts.
+/// namespace, istioctl, verification, labels and restarts, addons, `--mtls strict`.
 async fn change(
     args: &InstallArgs,
     settings: &Settings,
@@ -125,6 +119,18 @@ async fn change(
     if result.is_ok() {
         report.result = "installed";
         result = label_and_restart(args, client, pf, report).await;
+        if result.is_ok() && !report.addons.is_empty() {
+            let verbose = settings.verbose > 0;
+            result = apply_with_progress(client, &mut report.addons, args.readiness_timeout, verbose).await;
+            if result.is_err() {
+                report.result = "addons-failed";
+            }
+        }
+        if result.is_ok() && args.mtls.is_some() {
+            result = super::mtls::mesh_strict_after_install(client)
+                .await
+                .map(|done| report.mtls = Some(done));
+        }
         if let Err(e) = &result {
             if e.kind() == Kind::Interrupted {
                 report.result = "interrupted";

@@ -20,12 +20,15 @@ pub fn run(args: &StatusArgs, settings: &Settings) -> Result<()> {
         });
     let report = super::block_on(async {
         let client = target.connect().await?;
-        let (summary, inventory) = tokio::try_join!(
+        let (summary, inventory, addons) = tokio::try_join!(
             crate::facts::target::read(&target, &client),
-            mesh::gather(&client, true)
+            mesh::gather(&client, true),
+            crate::facts::addons::installed(&client)
         )?;
         output::note(&output::banner(&summary));
-        Ok(status::judge(summary, istioctl, &inventory))
+        let mut report = status::judge(summary, istioctl, &inventory);
+        status::addons(&mut report, &addons);
+        Ok(report)
     })?;
     output::emit(format, &report, || crate::ui::status::render(&report))?;
     if report.state == State::Degraded {

@@ -2,6 +2,7 @@
 //! without a cluster. Checks (`rules`, `capacity`), the preflight run that gathers and judges
 //! once, mesh `status`, and post-install `verify`. Uses target, spec and facts; never changes
 //! anything.
+pub mod addons;
 pub mod capacity;
 pub mod mtls;
 pub mod preflight;

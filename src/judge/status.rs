@@ -41,6 +41,39 @@ pub struct Status {
     pub warnings: Vec<String>,
     /// The mesh-wide mutual TLS mode (`istioup mtls` says more); none without Istio's CRDs.
     pub mtls: Option<crate::judge::mtls::Merged>,
+    /// The addons istioup installed, with ready/desired pods and how to reach each.
+    pub addons: Vec<AddonStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AddonStatus {
+    pub addon: String,
+    pub namespace: String,
+    pub deployment: String,
+    pub ready: i32,
+    pub desired: i32,
+    /// `istioup dashboard kiali`; none for an addon without a UI of its own (Loki: Grafana reads it).
+    pub reach: Option<String>,
+}
+
+/// The addons' rows, and a warning for each one short of ready pods: the mesh works without them.
+pub fn addons(status: &mut Status, installed: &[crate::facts::addons::Installed]) {
+    for i in installed {
+        if i.ready < i.desired {
+            status.warnings.push(format!(
+                "addon {} has {}/{} pods ready ({}/deployment/{})",
+                i.addon, i.ready, i.desired, i.namespace, i.deployment
+            ));
+        }
+        status.addons.push(AddonStatus {
+            addon: i.addon.clone(),
+            namespace: i.namespace.clone(),
+            deployment: i.deployment.clone(),
+            ready: i.ready,
+            desired: i.desired,
+            reach: (i.addon != "loki").then(|| format!("istioup dashboard {}", i.addon)),
+        });
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -186,6 +219,7 @@ pub fn judge(target: TargetSummary, istioctl: Option<IstioctlInfo>, inv: &Invent
         problems,
         warnings,
         mtls: crate::judge::mtls::mesh_wide_in(inv),
+        addons: Vec::new(),
     }
 }
 

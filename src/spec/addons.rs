@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::k8s::scheduling::{PodDemand, Toleration, pod_requests};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -168,6 +169,92 @@ pub fn pod_images(object: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The pods an addon's Deployments (and Loki's StatefulSet) create, replicas expanded, with the requests the scheduler
+/// counts (`k8s::scheduling::pod_requests`), node selector and tolerations: what the capacity
+/// check places next to Istio's. Prometheus' manifest requests nothing (a BestEffort pod).
+pub fn demands(addon: Addon, objects: &[Value]) -> Result<Vec<PodDemand>> {
+    let mut pods = Vec::new();
+    let workloads = objects
+        .iter()
+        .filter(|o| matches!(o["kind"].as_str(), Some("Deployment" | "StatefulSet")));
+    for object in workloads {
+        let name = object["metadata"]["name"].as_str().unwrap_or(addon.name());
+        let template = &object["spec"]["template"]["spec"];
+        let spec: crate::k8s::lean::PodSpec = serde_json::from_value(template.clone()).map_err(|e| {
+            Error::failed(format!(
+                "the {} manifest: {}/{name} has an unreadable pod template",
+                addon.name(),
+                object["kind"].as_str().unwrap_or("").to_lowercase()
+            ))
+            .with_source(e)
+        })?;
+        let node_selector = template["nodeSelector"]
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let text = |t: &Value, k: &str| t[k].as_str().map(str::to_string);
+        let tolerations = template["tolerations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|t| Toleration {
+                key: text(t, "key"),
+                operator: text(t, "operator"),
+                value: text(t, "value"),
+                effect: text(t, "effect"),
+            })
+            .collect::<Vec<_>>();
+        let demand = PodDemand {
+            component: format!("{} (addon {})", name, addon.name()),
+            requests: pod_requests(&spec),
+            node_selector,
+            tolerations,
+        };
+        let replicas = object["spec"]["replicas"].as_u64().unwrap_or(1);
+        pods.extend(std::iter::repeat_n(demand, replicas as usize));
+    }
+    Ok(pods)
+}
+
+/// Where Kiali reads metrics: `external_services.prometheus.url` in the `config.yaml` of its
+/// ConfigMap `kiali` (Kiali's default, with no url, is `http://prometheus.istio-system:9090`,
+/// the Prometheus addon). Sets it to `url` in the manifest's objects.
+pub fn point_kiali_at(objects: &mut [Value], url: &str) -> Result<()> {
+    let Some(map) = objects
+        .iter_mut()
+        .find(|o| o["kind"] == "ConfigMap" && o["metadata"]["name"] == "kiali")
+    else {
+        return Err(Error::failed(
+            "the kiali manifest has no ConfigMap kiali to point Kiali at the Prometheus found",
+        )
+        .with_hint("is the addons directory the samples/addons of an Istio release?"));
+    };
+    let text = map["data"]["config.yaml"].as_str().unwrap_or("");
+    let mut config: Value = serde_saphyr::from_str(text).map_err(|e| {
+        Error::failed(format!(
+            "the kiali manifest: ConfigMap kiali has no readable config.yaml: {e}"
+        ))
+    })?;
+    if !config.is_object() {
+        config = Value::Object(Default::default());
+    }
+    config["external_services"]["prometheus"]["url"] = Value::String(url.to_string());
+    let text = serde_saphyr::to_string(&config)
+        .map_err(|e| Error::failed(format!("cannot write Kiali's config.yaml: {e}")))?;
+    map["data"]["config.yaml"] = Value::String(text);
+    Ok(())
+}
+
+/// The prometheus-operator objects of the release (`extras/prometheus-operator.yaml`: a
+/// PodMonitor for the proxies, a ServiceMonitor for istiod), to apply where those kinds are
+/// served. Labelled as istioup's under this name.
+pub const MONITORING: &str = "monitoring";
+pub const MONITORING_FILE: &str = "extras/prometheus-operator.yaml";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +272,40 @@ mod tests {
         assert_eq!(s.addons, vec![Addon::Kiali, Addon::Prometheus, Addon::Grafana]);
         assert!(s.added.is_empty());
         assert!(parse(&words("none")).unwrap().addons.is_empty());
+    }
+
+    fn release_addons() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/istio/1.30.3/samples/addons")
+    }
+
+    /// samples/addons/kiali.yaml at 1.30.3: one replica requesting 10m / 64Mi;
+    /// samples/addons/prometheus.yaml: no requests at all (BestEffort).
+    #[test]
+    fn the_manifests_requests_are_what_the_capacity_check_places() {
+        let kiali = objects(&release_addons(), Addon::Kiali).unwrap();
+        let pods = demands(Addon::Kiali, &kiali).unwrap();
+        assert_eq!(pods.len(), 1);
+        assert_eq!(pods[0].requests.describe(), "10m CPU / 64Mi");
+        assert_eq!(pods[0].component, "kiali (addon kiali)");
+        assert_eq!(pods[0].node_selector.len(), 0);
+        let prometheus = objects(&release_addons(), Addon::Prometheus).unwrap();
+        let pods = demands(Addon::Prometheus, &prometheus).unwrap();
+        assert_eq!(pods.len(), 1);
+        assert_eq!(pods[0].requests.describe(), "0 CPU / 0");
+    }
+
+    #[test]
+    fn kiali_is_pointed_at_a_prometheus_keeping_the_rest_of_its_config() {
+        let mut kiali = objects(&release_addons(), Addon::Kiali).unwrap();
+        point_kiali_at(&mut kiali, "http://p.monitoring:9090").unwrap();
+        let map = kiali.iter().find(|o| o["kind"] == "ConfigMap").unwrap();
+        let config: Value = serde_saphyr::from_str(map["data"]["config.yaml"].as_str().unwrap()).unwrap();
+        let prometheus = &config["external_services"]["prometheus"];
+        assert_eq!(prometheus["url"], "http://p.monitoring:9090");
+        assert_eq!(prometheus["enabled"], true);
+        assert_eq!(config["auth"]["strategy"], "anonymous");
+        let mut no_config = vec![serde_json::json!({"kind": "Service"})];
+        assert!(point_kiali_at(&mut no_config, "http://x").is_err());
     }
 
     #[test]

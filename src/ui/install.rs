@@ -35,7 +35,8 @@ pub struct Report {
     pub previous_version: Option<String>,
     pub revision: String,
     /// `dry-run`, `installed`, `checks-failed`, `not-confirmed`, `istioctl-failed`, `not-verified`,
-    /// `interrupted`, `namespace-terminating` (the Istio namespace was still being deleted).
+    /// `interrupted`, `namespace-terminating` (the Istio namespace was still being deleted),
+    /// `addons-failed` (Istio is in and labelled; an addon did not become Available).
     /// `installed` with a failed exit: Istio is in, labelling or restarting failed.
     pub result: &'static str,
     pub checks: Vec<Check>,
@@ -49,6 +50,8 @@ pub struct Report {
     pub istioctl_log: Option<PathBuf>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<serde_json::Value>,
+    /// The addons applied after Istio (`--addons`), why each is there, and what Kiali reads.
+    pub addons: crate::judge::addons::Plan,
     /// With `--mtls strict`: the mesh-wide PeerAuthentication changes made.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mtls: Option<Vec<crate::judge::mtls::Change>>,
@@ -102,6 +105,7 @@ impl Report {
             restarted: Vec::new(),
             unmanaged_pods: unmanaged,
             mtls: None,
+            addons: Default::default(),
             problems: Vec::new(),
             istioctl_log: None,
             spec: None,
@@ -145,6 +149,7 @@ pub fn plan_text(report: &Report) -> String {
             c.requests
         ));
     }
+    addon_rows(&report.addons, &mut out);
     if report.inject.is_empty() {
         out.push_str("  inject: no namespaces\n");
     } else {
@@ -157,6 +162,7 @@ pub fn plan_text(report: &Report) -> String {
             plural(w.pods, "pod")
         ));
     }
+    addons_plan(&report.addons, &mut out);
     if report.mtls.is_some() {
         out.push_str("  then: mutual TLS STRICT mesh-wide, if nobody would be cut off (as istioup mtls strict --mesh)\n");
     }
@@ -201,6 +207,25 @@ pub fn summary_text(report: &Report) -> String {
         out.push_str(&format!(
             "  pod {pod} has no controller: delete and recreate it to inject\n"
         ));
+    }
+    if !report.addons.applied.is_empty() {
+        let names: Vec<&str> = report.addons.manifests.iter().map(|(n, _)| n.as_str()).collect();
+        out.push_str(&format!(
+            "  addons: {} available ({} objects applied)\n",
+            names.join(", "),
+            report.addons.applied.len()
+        ));
+    }
+    if let Some(url) = report
+        .addons
+        .kiali_prometheus
+        .as_ref()
+        .filter(|_| !report.addons.applied.is_empty())
+    {
+        out.push_str(&format!("  Kiali reads metrics from {url}\n"));
+    }
+    if let Some(skipped) = &report.addons.skipped {
+        out.push_str(&format!("  {skipped}\n"));
     }
     for c in report.mtls.iter().flatten() {
         out.push_str(&format!(
@@ -269,4 +294,39 @@ pub fn pick_namespaces(args: &InstallArgs, settings: &Settings, pf: &mut Preflig
         pf.judge(&args.preflight, names)?;
     }
     Ok(())
+}
+
+/// Each addon Deployment, in the plan's table of components.
+fn addon_rows(plan: &crate::judge::addons::Plan, out: &mut String) {
+    for p in &plan.pods {
+        out.push_str(&format!(
+            "  {:<28} {:<8} {:<14} {} × {}\n",
+            p.deployment, "addon", p.namespace, p.replicas, p.requests
+        ));
+    }
+}
+
+/// The addons' lines of the plan after the components: which, from where, and why.
+fn addons_plan(plan: &crate::judge::addons::Plan, out: &mut String) {
+    if !plan.addons.is_empty() {
+        let names: Vec<&str> = plan.addons.iter().map(|a| a.name()).collect();
+        let from = plan
+            .dir
+            .as_ref()
+            .map(|d| format!(" (from {})", d.display()))
+            .unwrap_or_default();
+        out.push_str(&format!("  then addons: {}{from}\n", names.join(", ")));
+    }
+    for note in &plan.notes {
+        out.push_str(&format!("    {note}\n"));
+    }
+    if let Some(url) = &plan.kiali_prometheus {
+        out.push_str(&format!("    Kiali reads metrics from {url}\n"));
+    }
+    if let Some(note) = &plan.monitoring_note {
+        out.push_str(&format!("    monitoring: {note}\n"));
+    }
+    if let Some(skipped) = &plan.skipped {
+        out.push_str(&format!("  addons: {skipped}\n"));
+    }
 }

@@ -30,6 +30,7 @@ pub fn render(s: &Status) -> String {
     }
     out.push_str(&components_text(s));
     out.push_str(&namespaces_text(s));
+    out.push_str(&addons_text(s));
     if !s.istio_objects.is_empty() || s.crds > 0 {
         let objects: Vec<String> = s
             .istio_objects
@@ -130,6 +131,28 @@ fn namespaces_text(s: &Status) -> String {
     if hidden > 0 {
         out.push_str(&format!(
             "  ({hidden} other namespaces: no injection, no sidecars)\n"
+        ));
+    }
+    out
+}
+
+fn addons_text(s: &Status) -> String {
+    let mut out = String::new();
+    if s.addons.is_empty() {
+        return out;
+    }
+    out.push_str("\nAddons (istioup addons):\n");
+    out.push_str(&format!(
+        "  {:<34} {:<11} {:<7} {}\n",
+        "NAME", "ADDON", "READY", "REACH"
+    ));
+    for a in &s.addons {
+        out.push_str(&format!(
+            "  {:<34} {:<11} {:<7} {}\n",
+            format!("{}/{}", a.namespace, a.deployment),
+            a.addon,
+            format!("{}/{}", a.ready, a.desired),
+            a.reach.as_deref().unwrap_or("-")
         ));
     }
     out

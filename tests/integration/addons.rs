@@ -172,3 +172,103 @@ fn uninstall_removes_istioups_addons_unless_kept() {
         assert!(c.get("/api/v1/namespaces/default/configmaps/kiali").is_some());
     }
 }
+
+/// An addon whose pods the API server refuses never becomes Available: with istiod gone but its
+/// injector webhook registered (failurePolicy Fail:
+/// manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml at 1.30.3),
+/// every new pod of an injected namespace is rejected and its controller records FailedCreate.
+/// Loki's StatefulSet is the release's one addon workload without `sidecar.istio.io/inject:
+/// "false"` (samples/addons/loki.yaml at 1.30.3), which the webhook's objectSelector skips.
+/// The addon wait is the restart wait: it stops at once with the server's reason (exit 4), not
+/// after `--timeout` (10m here, longer than the test lets istioup run).
+#[test]
+fn an_addon_whose_pods_cannot_be_created_fails_at_once() {
+    let c = Cluster::start(CLUSTER);
+    c.install(&["--addons", "none"]);
+    let mut ns = c.get("/api/v1/namespaces/istio-system").unwrap();
+    ns["metadata"]["labels"]["istio-injection"] = "enabled".into();
+    c.sim.apply_yaml(&ns.to_string()).unwrap();
+    let mut istiod = deployment(&c, "istiod").unwrap();
+    istiod["spec"]["replicas"] = 0.into();
+    c.sim.apply_yaml(&istiod.to_string()).unwrap();
+    assert!(c.sim.wait_for(std::time::Duration::from_secs(20), |sim| {
+        sim.get("/api/v1/namespaces/istio-system/endpoints/istiod")
+            .is_some_and(|e| {
+                e["subsets"]
+                    .as_array()
+                    .is_none_or(|s| s.iter().all(|s| s["addresses"].is_null()))
+            })
+    }));
+    let out = c
+        .istioup()
+        .args([
+            "addons",
+            "enable",
+            "loki",
+            "-y",
+            "--timeout",
+            "10m",
+            "--addons-dir",
+            &addons_dir(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 4, "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("loki: the pods of statefulset/loki -n istio-system cannot be created"),
+        "{err}"
+    );
+    assert!(err.contains("failed calling webhook"), "{err}");
+}
+
+/// `addons enable kiali` resolves as install does: on a cluster with Rancher Monitoring (its
+/// Service `rancher-monitoring-prometheus`, port `http-web` 9090, which Rancher's
+/// charts/rancher-istio README points Kiali at), Kiali reads that Prometheus and none is added.
+#[test]
+fn enabling_kiali_uses_the_prometheus_the_cluster_has() {
+    let cluster = format!(
+        "{CLUSTER}objects:\n{}",
+        r#"  - {apiVersion: v1, kind: Namespace, metadata: {name: cattle-monitoring-system}}
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: rancher-monitoring-prometheus, namespace: cattle-monitoring-system}
+    spec:
+      ports: [{name: http-web, port: 9090}]
+      selector: {app.kubernetes.io/name: prometheus}
+"#
+    );
+    let c = Cluster::start(&cluster);
+    let out = c
+        .istioup()
+        .args([
+            "addons",
+            "enable",
+            "kiali",
+            "-y",
+            "-o",
+            "json",
+            "--addons-dir",
+            &addons_dir(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["addons"], serde_json::json!(["kiali"]));
+    let url = "http://rancher-monitoring-prometheus.cattle-monitoring-system:9090";
+    assert!(
+        doc["added"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().contains(url)),
+        "{doc:#}"
+    );
+    assert!(deployment(&c, "prometheus").is_none(), "a second Prometheus");
+    let config = c.get("/api/v1/namespaces/istio-system/configmaps/kiali").unwrap();
+    assert!(
+        config["data"]["config.yaml"].as_str().unwrap().contains(url),
+        "{config:#}"
+    );
+}

@@ -14,6 +14,7 @@ mod fidelity;
 mod helm;
 mod images;
 mod install;
+mod install_addons;
 mod layout;
 mod mtls;
 mod overlays;
