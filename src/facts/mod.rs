@@ -4,10 +4,12 @@
 pub mod addons;
 pub mod client;
 pub mod cluster;
+pub mod dashboard;
 pub mod istioctl;
 pub mod manifest;
 pub mod mesh;
 pub mod mtls;
 pub mod namespaces;
 pub mod pods;
+pub mod portforward;
 pub mod target;
