@@ -4,6 +4,9 @@
 //! answers as the kubelet does (pkg/kubelet/cri/streaming/portforward/websocket.go,
 //! k8s.io/apimachinery pkg/util/httpstream/wsstream/conn.go) and as the API server checks
 //! (pkg/registry/core/pod/strategy.go `PortForwardLocation`).
+#[path = "common/clients.rs"]
+mod clients;
+
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::Api;
 use kube::config::{KubeConfigOptions, Kubeconfig};
@@ -208,5 +211,76 @@ async fn a_plain_get_is_told_to_upgrade_and_a_spdy_upgrade_that_kubesim_lacks_sp
     assert!(
         matches!(&err, kube::Error::Api(s) if s.code == 400 && s.message.contains("SPDY")),
         "{err}"
+    );
+}
+
+/// The official Python client (kubernetes/stream/ws_client.py `PortForward`, subprotocol
+/// `v4.channel.k8s.io`, found through $ISTIOUP_PYTHON): an HTTP exchange through
+/// `portforward(connect_get_namespaced_pod_portforward, ...)`, and the error channel of a port
+/// nothing listens on. Skipped with a note when the client is missing, unless
+/// ISTIOUP_REQUIRE_CLIENTS=1.
+#[test]
+fn the_python_client_forwards_and_reads_the_error_channel() {
+    let Some(python) = clients::client("ISTIOUP_PYTHON", "python kubernetes client") else {
+        return;
+    };
+    let sim = start();
+    sim.pod_responder("default", "web", |port| match port {
+        81 => Listen::Refused,
+        _ => kubesim::portforward::default_listen("default", "web", port),
+    });
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let script = dir.path().join("pf.py");
+    std::fs::write(
+        &script,
+        r#"
+import json, sys
+from kubernetes import client, config
+from kubernetes.stream import portforward
+config.load_kube_config(config_file=sys.argv[1])
+v1 = client.CoreV1Api()
+pf = portforward(v1.connect_get_namespaced_pod_portforward, "web", "default", ports="8080")
+s = pf.socket(8080)
+s.sendall(b"GET /py HTTP/1.1\r\nHost: x\r\n\r\n")
+data = b""
+while True:
+    chunk = s.recv(4096)
+    if not chunk:
+        break
+    data += chunk
+s.close()
+out = {"answer": data.decode()}
+pf = portforward(v1.connect_get_namespaced_pod_portforward, "web", "default", ports="81")
+s = pf.socket(81)
+s.settimeout(30)
+try:
+    while s.recv(4096):
+        pass
+except Exception:
+    pass
+out["error"] = pf.error(81)
+print(json.dumps(out))
+"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = std::process::Command::new(python);
+    cmd.arg(&script)
+        .arg(sim.kubeconfig())
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("PYTHONNOUSERSITE", "1");
+    let out = clients::run(cmd, dir.path(), None);
+    assert!(out.ok, "--- stdout\n{}\n--- stderr\n{}", out.stdout, out.stderr);
+    let got: serde_json::Value = serde_json::from_str(out.stdout.lines().last().unwrap_or(""))
+        .unwrap_or_else(|e| panic!("{e}: {}", out.stdout));
+    let answer = got["answer"].as_str().unwrap_or("");
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(
+        answer.ends_with("kubesim pod default/web port 8080: GET /py\n"),
+        "{answer}"
+    );
+    let error = got["error"].as_str().unwrap_or("");
+    assert!(
+        error.starts_with("error forwarding port 81 to pod web, uid "),
+        "{got}"
     );
 }
