@@ -84,7 +84,8 @@ pub async fn serve(
 }
 
 enum Forward {
-    /// The pod is no longer there (or no longer runs): the tunnel cannot go on.
+    /// The pod is no longer there (or no longer runs), or forwarding is not allowed: the tunnel
+    /// cannot go on.
     Gone(Error),
     /// This one connection failed.
     Failed(String),
@@ -101,6 +102,15 @@ async fn forward(mut tcp: TcpStream, pods: &Api<Pod>, pod: &str, port: u16) -> R
                     s.message
                 ))
                 .with_hint("it was deleted or stopped (e.g. a rollout replaced it): run the command again to pick the current pod"),
+            ));
+        }
+        Err(kube::Error::Api(s)) if s.code == 403 => {
+            return Err(Forward::Gone(
+                Error::failed(format!(
+                    "not allowed to port-forward to pod {pod} in namespace {namespace}: {}",
+                    s.message
+                ))
+                .with_hint("port-forwarding needs `create` on pods/portforward (RBAC); ask a cluster admin, or use a context with more rights"),
             ));
         }
         Err(e) => return Err(Forward::Failed(format!("the port-forward request failed: {e}"))),

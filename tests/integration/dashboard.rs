@@ -278,3 +278,25 @@ fn a_busy_port_is_named_and_the_pod_going_away_ends_the_tunnel_with_an_error() {
     );
     assert!(stderr.contains("run the command again"), "{stderr}");
 }
+
+#[test]
+fn a_user_without_create_on_pods_portforward_is_told_what_is_missing() {
+    let c = Cluster::with(
+        Sim::builder()
+            .cluster_yaml(CLUSTER)
+            .ready_delay(Duration::from_millis(100))
+            .deny("create", "pods/portforward"),
+    );
+    kubectl_apply(&c, "grafana.yaml");
+    ready_pod(&c, "app.kubernetes.io/name=grafana");
+    let mut tunnel = start(&c, &["grafana", "--port", "0"]);
+    let _ = http_get(&tunnel.first.clone());
+    let status = tunnel.child.wait().unwrap();
+    let stderr = tunnel.stderr();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("not allowed to port-forward to pod grafana-"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`create` on pods/portforward"), "{stderr}");
+}

@@ -192,7 +192,12 @@ fn plain(code: u16, text: String) -> Response {
 /// running in the background.
 pub fn serve(app: &Arc<Shared>, parts: &mut Parts, ns: &str, name: &str) -> ApiResult<Response> {
     let ws = is_websocket(&parts.headers);
-    let verb = if ws { "create" } else { "get" };
+    // POST (SPDY) is `create` as every connect POST is; a WebSocket GET too (see above).
+    let verb = if ws || parts.method == axum::http::Method::POST {
+        "create"
+    } else {
+        "get"
+    };
     if !app.rbac.allowed(verb, "", "pods/portforward") {
         return Err(app.rbac.forbidden(verb, "", "pods/portforward", "pods", ns, name));
     }

@@ -6,6 +6,7 @@
 //! (pkg/registry/core/pod/strategy.go `PortForwardLocation`).
 #[path = "common/clients.rs"]
 mod clients;
+mod common;
 
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::Api;
@@ -187,6 +188,28 @@ async fn the_api_server_and_kubelet_refusals() {
 }
 
 #[tokio::test]
+async fn rbac_decides_on_create_pods_portforward() {
+    let sim = Sim::builder()
+        .cluster_yaml(CLUSTER)
+        .deny("create", "pods/portforward")
+        .start()
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let pods: Api<Pod> = Api::namespaced(client(&sim).await, "default");
+    match pods.portforward("web", &[80]).await {
+        Err(kube::Error::Api(s)) => {
+            assert_eq!(s.code, 403);
+            assert!(
+                s.message.contains("cannot create resource \"pods/portforward\""),
+                "{}",
+                s.message
+            );
+        }
+        Err(other) => panic!("not an API error: {other}"),
+        Ok(_) => panic!("a denied port-forward went through"),
+    }
+}
+
+#[tokio::test]
 async fn a_plain_get_is_told_to_upgrade_and_a_spdy_upgrade_that_kubesim_lacks_spdy() {
     let sim = start();
     let client = client(&sim).await;
@@ -283,4 +306,33 @@ print(json.dumps(out))
         error.starts_with("error forwarding port 81 to pod web, uid "),
         "{got}"
     );
+}
+
+/// kubectl 1.32 port-forwards over a WebSocket tunnelling SPDY (`SPDY/3.1+portforward.k8s.io`,
+/// KEP-4006, client-go tools/portforward/tunneling_connection.go) and falls back to a plain
+/// SPDY/3.1 upgrade when that handshake fails (client-go tools/portforward/fallback_dialer.go).
+/// kubesim speaks neither: this pins that kubectl gets both refusals and fails saying why,
+/// rather than hanging. Skipped with a note when kubectl is missing, unless
+/// ISTIOUP_REQUIRE_KUBECTL=1.
+#[test]
+fn kubectl_port_forward_is_refused_with_the_reason() {
+    let Some(bin) = common::kubectl::kubectl() else {
+        return;
+    };
+    let sim = start();
+    let k = common::kubectl::Kubectl::new(bin, &sim);
+    let (ok, _, stderr) = k.run(
+        &["port-forward", "pod/web", "0:8080", "--request-timeout=30s"],
+        None,
+    );
+    assert!(!ok, "{stderr}");
+    assert!(stderr.contains("kubesim does not speak SPDY"), "{stderr}");
+    let forwards: Vec<String> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.contains("/pods/web/portforward"))
+        .collect();
+    // The WebSocket try (GET), then the SPDY upgrade (POST).
+    assert!(forwards.iter().any(|r| r.starts_with("GET ")), "{forwards:?}");
+    assert!(forwards.iter().any(|r| r.starts_with("POST ")), "{forwards:?}");
 }
