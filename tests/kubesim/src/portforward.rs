@@ -325,6 +325,47 @@ impl Tunnel {
         }
     }
 
+    /// Opens port `i` of the request: the port preamble on both channels, then either the dial
+    /// error on the error channel or a connection to what listens, whose output is framed onto
+    /// the data channel (`done` is told when it ends). Returns the way to the pod.
+    fn open_port(
+        &self,
+        i: usize,
+        port: u16,
+        out_tx: &mpsc::UnboundedSender<Option<Message>>,
+        done_tx: &mpsc::UnboundedSender<()>,
+    ) -> Option<tokio::io::WriteHalf<DuplexStream>> {
+        let data_ch = (2 * i) as u8;
+        let le = port.to_le_bytes();
+        let _ = out_tx.send(Some(self.frame(data_ch, &le)));
+        let _ = out_tx.send(Some(self.frame(data_ch + 1, &le)));
+        let server = match self.app.port_forwards.listen(&self.ns, &self.pod, port) {
+            Listen::Refused => {
+                let msg = format!(
+                    "error forwarding port {port} to pod {}, uid {}: failed to execute portforward in network namespace \"/var/run/netns/cni-kubesim\": IPv4: dial tcp4 127.0.0.1:{port}: connect: connection refused IPv6: dial tcp6 [::1]:{port}: connect: connection refused",
+                    self.pod, self.uid
+                );
+                let _ = out_tx.send(Some(self.frame(data_ch + 1, msg.as_bytes())));
+                return None;
+            }
+            Listen::Serve(server) => server,
+        };
+        let (ours, pods) = tokio::io::duplex(64 * 1024);
+        tokio::spawn(server(pods));
+        let (mut read, write) = tokio::io::split(ours);
+        let (out, done, binary) = (out_tx.clone(), done_tx.clone(), self.binary);
+        tokio::spawn(async move {
+            let mut buf = vec![0u8; 32 * 1024];
+            while let Ok(n) = read.read(&mut buf).await {
+                if n == 0 || out.send(Some(frame(binary, data_ch, &buf[..n]))).is_err() {
+                    break;
+                }
+            }
+            let _ = done.send(());
+        });
+        Some(write)
+    }
+
     async fn run<S>(self, ws: WebSocketStream<S>)
     where
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
@@ -336,42 +377,9 @@ impl Tunnel {
         let mut pending = 0usize;
         let (done_tx, mut done_rx) = mpsc::unbounded_channel::<()>();
         for (i, &port) in self.ports.iter().enumerate() {
-            let data_ch = (2 * i) as u8;
-            let le = port.to_le_bytes();
-            let _ = out_tx.send(Some(self.frame(data_ch, &le)));
-            let _ = out_tx.send(Some(self.frame(data_ch + 1, &le)));
-            match self.app.port_forwards.listen(&self.ns, &self.pod, port) {
-                Listen::Refused => {
-                    let msg = format!(
-                        "error forwarding port {port} to pod {}, uid {}: failed to execute portforward in network namespace \"/var/run/netns/cni-kubesim\": IPv4: dial tcp4 127.0.0.1:{port}: connect: connection refused IPv6: dial tcp6 [::1]:{port}: connect: connection refused",
-                        self.pod, self.uid
-                    );
-                    let _ = out_tx.send(Some(self.frame(data_ch + 1, msg.as_bytes())));
-                    to_pod.push(None);
-                }
-                Listen::Serve(server) => {
-                    let (ours, pods) = tokio::io::duplex(64 * 1024);
-                    tokio::spawn(server(pods));
-                    let (mut read, write) = tokio::io::split(ours);
-                    to_pod.push(Some(write));
-                    pending += 1;
-                    let out = out_tx.clone();
-                    let done = done_tx.clone();
-                    let binary = self.binary;
-                    tokio::spawn(async move {
-                        let mut buf = vec![0u8; 32 * 1024];
-                        while let Ok(n) = read.read(&mut buf).await {
-                            if n == 0 {
-                                break;
-                            }
-                            if out.send(Some(frame(binary, data_ch, &buf[..n]))).is_err() {
-                                break;
-                            }
-                        }
-                        let _ = done.send(());
-                    });
-                }
-            }
+            let write = self.open_port(i, port, &out_tx, &done_tx);
+            pending += usize::from(write.is_some());
+            to_pod.push(write);
         }
         drop(done_tx);
         if pending == 0 {
