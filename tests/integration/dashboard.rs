@@ -300,3 +300,23 @@ fn a_user_without_create_on_pods_portforward_is_told_what_is_missing() {
     );
     assert!(stderr.contains("`create` on pods/portforward"), "{stderr}");
 }
+
+#[test]
+fn the_addons_own_port_taken_falls_back_to_a_free_one_as_istioctl_does() {
+    let c = Cluster::start(CLUSTER);
+    kubectl_apply(&c, "extras/zipkin.yaml");
+    let pod = ready_pod(&c, "app=zipkin");
+    // Zipkin's port, 9411, busy: held here, or by something else on this machine.
+    let _held = std::net::TcpListener::bind("127.0.0.1:9411");
+    let tunnel = start(&c, &["zipkin"]);
+    let url = tunnel.first.clone();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}\n{}", tunnel.stderr());
+    assert!(!url.starts_with("http://127.0.0.1:9411"), "{url}");
+    let (_, body) = http_get(&format!("{url}/zipkin/")).unwrap();
+    assert_eq!(
+        body,
+        format!("kubesim pod istio-system/{pod} port 9411: GET /zipkin/\n")
+    );
+    let (exit, stderr) = tunnel.interrupt();
+    assert_eq!(exit, 0, "{stderr}");
+}
