@@ -43,12 +43,13 @@ fn ui_of(name: &str) -> Result<Ui> {
 pub async fn run(args: &DashboardArgs, settings: &Settings) -> Result<()> {
     let format = settings.output.unwrap_or(OutputFormat::Table);
     let ui = ui_of(&args.addon)?;
+    let ip = portforward::address(&args.address)?;
     let target = target::resolve(settings)?;
     let client = target.connect().await?;
     let summary = crate::facts::target::read(&target, &client).await?;
     output::note(&output::banner(&summary));
     let pod = dashboard::find_pod(&client, &args.namespace, &ui).await?;
-    let listener = portforward::listen(&args.address, args.port, ui.port).await?;
+    let listener = portforward::listen(ip, args.port, ui.port).await?;
     let local = listener
         .local_addr()
         .map_err(|e| Error::failed("cannot read the local address listened on").with_source(e))?;

@@ -1,7 +1,7 @@
 //! A local port forwarded to a pod's port, as `kubectl port-forward` / `istioctl dashboard` do:
 //! each TCP connection accepted locally gets its own pods/portforward WebSocket (kube-rs
 //! `Api::portforward`), until the user interrupts. It reads and connects; it changes nothing.
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::Api;
@@ -10,33 +10,42 @@ use tokio::sync::mpsc;
 
 use crate::error::{Error, Result};
 
-/// Listens on `address:port`; without a port, on `preferred` and, when that is taken, on any
-/// free port (istioctl's preference). Port 0 is any free port.
-pub async fn listen(address: &str, port: Option<u16>, preferred: u16) -> Result<TcpListener> {
-    let ip: std::net::IpAddr = address.parse().map_err(|_| {
-        Error::usage(format!("--address {address:?} is not an IP address"))
+/// `--address`: an IP address (no host names: which interface a name means is not clear).
+pub fn address(text: &str) -> Result<IpAddr> {
+    text.parse().map_err(|_| {
+        Error::usage(format!("--address {text:?} is not an IP address"))
             .with_hint("give a local address such as 127.0.0.1 or ::1 (or 0.0.0.0 for every interface)")
-    })?;
-    let tries: Vec<u16> = match port {
-        Some(p) => vec![p],
-        None => vec![preferred, 0],
-    };
-    let mut last = None;
-    for p in &tries {
-        match TcpListener::bind(SocketAddr::new(ip, *p)).await {
-            Ok(l) => return Ok(l),
-            Err(e) => last = Some((*p, e)),
-        }
+    })
+}
+
+/// Listens on `ip:port`; without a port, on `preferred` and, when that is taken, on any free
+/// port (istioctl's preference). Port 0 is any free port.
+pub async fn listen(ip: IpAddr, port: Option<u16>, preferred: u16) -> Result<TcpListener> {
+    let address = ip;
+    // With no --port: the addon's own port, else any free one.
+    let first = port.unwrap_or(preferred);
+    let mut result = TcpListener::bind(SocketAddr::new(ip, first))
+        .await
+        .map_err(|e| (first, e));
+    if port.is_none() && result.is_err() {
+        result = TcpListener::bind(SocketAddr::new(ip, 0))
+            .await
+            .map_err(|e| (0, e));
     }
-    let (p, e) = last.expect("at least one port was tried");
+    let (p, e) = match result {
+        Ok(listener) => return Ok(listener),
+        Err(failed) => failed,
+    };
     let hint = if port.is_some() {
         "pick another --port, or --port 0 for any free port"
     } else {
         "is --address an address of this machine? --address 127.0.0.1 always is"
     };
-    Err(Error::failed(format!("cannot listen on {address}:{p}"))
-        .with_source(e)
-        .with_hint(hint))
+    Err(
+        Error::failed(format!("cannot listen on {}", SocketAddr::new(address, p)))
+            .with_source(e)
+            .with_hint(hint),
+    )
 }
 
 /// Something the person watching should hear about while the tunnel runs.

@@ -200,6 +200,13 @@ fn an_addon_not_installed_exits_3_with_the_command_that_installs_it() {
         "{stderr}"
     );
     assert!(stderr.contains("istioup addons enable grafana"), "{stderr}");
+    let out = c
+        .istioup()
+        .args(["dashboard", "kiali", "--address", "localhost"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2, "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("--address \"localhost\" is not an IP address"));
     // Loki has no UI to open, and a typo is a usage error.
     for name in ["loki", "kialli"] {
         let out = c.istioup().args(["dashboard", name]).output().unwrap();
