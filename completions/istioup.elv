@@ -44,6 +44,7 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand status 'Show whether the mesh is healthy and who is in it'
             cand addons 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)'
             cand mtls 'Show mutual TLS per namespace, or switch namespaces or the mesh to STRICT safely and back'
+            cand dashboard 'Open an addon''s web UI (Kiali, Grafana, Prometheus, Jaeger, Zipkin) on a local port; runs until interrupted'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -608,6 +609,28 @@ set edit:completion:arg-completer[istioup] = {|@words|
         }
         &'istioup;mtls;help;help'= {
         }
+        &'istioup;dashboard'= {
+            cand -p 'Local port (default: the addon''s own port, e.g. 20001 for Kiali, or any free port when that one is taken; 0: any free port)'
+            cand --port 'Local port (default: the addon''s own port, e.g. 20001 for Kiali, or any free port when that one is taken; 0: any free port)'
+            cand --address 'Local address to listen on'
+            cand -n 'The namespace the addon runs in'
+            cand --namespace 'The namespace the addon runs in'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --request-timeout 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'istioup;completions'= {
             cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
             cand --context 'The kubeconfig context to use (beats current-context)'
@@ -637,6 +660,7 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand status 'Show whether the mesh is healthy and who is in it'
             cand addons 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)'
             cand mtls 'Show mutual TLS per namespace, or switch namespaces or the mesh to STRICT safely and back'
+            cand dashboard 'Open an addon''s web UI (Kiali, Grafana, Prometheus, Jaeger, Zipkin) on a local port; runs until interrupted'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -694,6 +718,8 @@ set edit:completion:arg-completer[istioup] = {|@words|
         &'istioup;help;mtls;strict'= {
         }
         &'istioup;help;mtls;permissive'= {
+        }
+        &'istioup;help;dashboard'= {
         }
         &'istioup;help;completions'= {
         }

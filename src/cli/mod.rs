@@ -146,6 +146,10 @@ pub enum Command {
     #[command(after_help = MTLS_HELP, args_conflicts_with_subcommands = true)]
     Mtls(MtlsArgs),
 
+    /// Open an addon's web UI (Kiali, Grafana, Prometheus, Jaeger, Zipkin) on a local port; runs until interrupted
+    #[command(after_help = DASHBOARD_HELP)]
+    Dashboard(DashboardArgs),
+
     /// Print a shell completion script
     Completions {
         /// The shell to generate completions for
@@ -572,6 +576,40 @@ pub struct LockArgs {
     #[arg(long = "wait-for-lock", value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
     pub wait_for_lock: std::time::Duration,
 }
+
+/// `istioup dashboard`.
+#[derive(Debug, Clone, Args)]
+pub struct DashboardArgs {
+    /// kiali, grafana, prometheus, jaeger or zipkin
+    #[arg(value_name = "ADDON")]
+    pub addon: String,
+
+    /// Local port (default: the addon's own port, e.g. 20001 for Kiali, or any free port when
+    /// that one is taken; 0: any free port)
+    #[arg(short = 'p', long, value_name = "PORT")]
+    pub port: Option<u16>,
+
+    /// Local address to listen on
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    pub address: String,
+
+    /// The namespace the addon runs in
+    #[arg(short = 'n', long, value_name = "NS", default_value = "istio-system")]
+    pub namespace: String,
+}
+
+const DASHBOARD_HELP: &str = "\
+Finds a Ready pod of the addon (the Deployment istioup labelled istioup.io/addon=NAME, or, for an
+addon applied with kubectl from samples/addons, the pods istioctl dashboard looks for: app=kiali,
+app.kubernetes.io/name=grafana, app.kubernetes.io/name=prometheus, app=jaeger, app=zipkin), listens
+on --address, prints the URL to open (http://127.0.0.1:20001/kiali) on stdout, or with -o json one
+document {\"addon\", \"namespace\", \"pod\", \"url\"}, and forwards every connection to the pod
+through the API server (pods/portforward) until interrupted. It is a foreground tunnel: it runs
+until Ctrl-C or SIGTERM, and ending it so is the normal end (exit 0).
+
+Exit codes: 0 ended by an interrupt; 1 no Ready pod (each pod named with why), the pod went away
+while forwarding, the port cannot be listened on, or the API failed; 2 bad arguments; 3 the addon
+is not installed (`istioup addons enable NAME` installs it).";
 
 /// `istioup mtls [status|strict|permissive]`.
 #[derive(Debug, Clone, Args)]

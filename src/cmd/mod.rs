@@ -4,6 +4,7 @@ mod addons;
 mod check;
 mod completions;
 mod context;
+mod dashboard;
 mod disable;
 mod enable;
 mod images;
@@ -30,6 +31,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<()> {
         Command::Status(args) => status::run(&args, settings),
         Command::Addons(command) => addons::run(command, settings),
         Command::Mtls(args) => mtls::run(args, settings),
+        Command::Dashboard(args) => block_on(dashboard::run(&args, settings)),
         Command::Completions { shell } => completions::run(shell),
     }
 }

@@ -4,11 +4,13 @@
 pub mod addons;
 pub mod client;
 pub mod cluster;
+pub mod dashboard;
 pub mod istioctl;
 pub mod manifest;
 pub mod mesh;
 pub mod mtls;
 pub mod namespaces;
 pub mod pods;
+pub mod portforward;
 pub mod prometheus;
 pub mod target;

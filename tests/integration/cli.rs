@@ -31,6 +31,7 @@ fn help_lists_only_built_commands_and_the_exit_codes() {
             "status",
             "addons",
             "mtls",
+            "dashboard",
             "completions",
             "help"
         ],

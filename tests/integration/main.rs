@@ -8,6 +8,7 @@ mod check;
 mod cli;
 mod completions;
 mod context;
+mod dashboard;
 mod disable;
 mod enable;
 mod fidelity;

@@ -146,7 +146,7 @@ pub async fn handle(State(app): State<Arc<Shared>>, req: Request) -> Response {
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
     let query = parse_query(parts.uri.query().unwrap_or(""));
     app.log_request(parts.method.as_str(), &parts.uri.to_string());
@@ -163,6 +163,10 @@ pub async fn handle(State(app): State<Arc<Shared>>, req: Request) -> Response {
     }
     if let Some(code) = app.faults.take_error() {
         return error_response(&crate::faults::error_for(code));
+    }
+    if let Some((ns, name)) = crate::portforward::matches(&path) {
+        return crate::portforward::serve(&app, &mut parts, &ns, &name)
+            .unwrap_or_else(|e| error_response(&e));
     }
     let body = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,

@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod ops;
 pub mod patch;
 pub mod plugins;
+pub mod portforward;
 pub mod proxy;
 pub mod quantity;
 pub mod resources;

@@ -65,11 +65,15 @@ pub async fn serve(
             match tls {
                 Some(acc) => {
                     if let Ok(stream) = acc.accept(tcp).await {
-                        let _ = builder.serve_connection(TokioIo::new(stream), svc).await;
+                        let _ = builder
+                            .serve_connection_with_upgrades(TokioIo::new(stream), svc)
+                            .await;
                     }
                 }
                 None => {
-                    let _ = builder.serve_connection(TokioIo::new(tcp), svc).await;
+                    let _ = builder
+                        .serve_connection_with_upgrades(TokioIo::new(tcp), svc)
+                        .await;
                 }
             }
         });

@@ -22,6 +22,8 @@ pub struct Shared {
     requests: Mutex<Vec<String>>,
     /// What answers behind Services, for the services/proxy subresource.
     pub proxies: crate::proxy::Responders,
+    /// What listens in pods, for the pods/portforward subresource.
+    pub port_forwards: crate::portforward::Responders,
 }
 
 impl Shared {
@@ -253,6 +255,7 @@ impl SimBuilder {
             addr: Mutex::new(String::new()),
             requests: Mutex::new(Vec::new()),
             proxies: Default::default(),
+            port_forwards: Default::default(),
         });
         let tls = self.tls.then_some(material);
         let listener =
@@ -364,6 +367,18 @@ impl Sim {
         self.shared
             .proxies
             .set(namespace, service, port, Arc::new(responder));
+    }
+
+    /// Programs what listens in pod `namespace/pod` for pods/portforward: `responder(port)`
+    /// says what answers on each port. Without one, a pod answers HTTP on every port
+    /// (`portforward::default_listen`).
+    pub fn pod_responder(
+        &self,
+        namespace: &str,
+        pod: &str,
+        responder: impl Fn(u16) -> crate::portforward::Listen + Send + Sync + 'static,
+    ) {
+        self.shared.port_forwards.set(namespace, pod, Arc::new(responder));
     }
 
     pub fn url(&self) -> &str {
