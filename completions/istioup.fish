@@ -48,6 +48,7 @@ complete -c istioup -n "__fish_istioup_needs_command" -f -a "disable" -d 'Turn s
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "uninstall" -d 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "status" -d 'Show whether the mesh is healthy and who is in it'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "addons" -d 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)'
+complete -c istioup -n "__fish_istioup_needs_command" -f -a "upgrade" -d 'Upgrade Istio to istioctl\'s version: a canary revision next to the old one (or in place), then migrate namespaces, finish or roll back'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "mtls" -d 'Show mutual TLS per namespace, or switch namespaces or the mesh to STRICT safely and back'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c istioup -n "__fish_istioup_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -419,6 +420,131 @@ complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Apply addons from the release\'s samples/addons (server-side apply, field manager istioup) and wait until each is Available; Kiali brings Prometheus'
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Remove addons istioup installed (objects it labelled istioup.io/addon=NAME), never others'
 complete -c istioup -n "__fish_istioup_using_subcommand addons; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -s f -l overlay -l filename -d 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l set -d 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l profile -d 'Istio profile (shortcut for --set profile=NAME)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l revision -d 'Control plane revision (shortcut for --set revision=NAME)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l registry -d 'Pull every image from this private registry HOST[/PATH] (air-gapped clusters): Istio\'s hub and every component hub become it; `istioup images --registry` lists what to copy there' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l inject -d 'Namespace to enable sidecar injection in (repeatable)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l inject-selector -d 'Inject the namespaces matching this label selector (e.g. team=shop)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l fail-on -d 'Treat warnings as failures (for CI)' -r -f -a "fail\t''
+warn\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l skip-check -d 'Skip a check by its id (repeatable), for an admin who knows better' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l batch-size -d 'How many workloads restart at once' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l timeout -d 'How long each batch of restarted workloads may take to become Available' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l wait-for-lock -d 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l readiness-timeout -d 'How long istioctl waits for each component to become ready (passed as --readiness-timeout)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l istioctl-timeout -d 'Stop istioctl and all it started if the whole run takes longer than this [default: 3 × --readiness-timeout + 5m]' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l istioctl-arg -d 'Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l mtls -d 'After a verified install, require mutual TLS mesh-wide, with the blast-radius check of `istioup mtls strict --mesh`' -r -f -a "strict\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l in-place -d 'Upgrade the running revision where it is (istioctl install over it); with --restart, roll the workloads whose proxy is older than the new control plane'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l canary -d 'Install the new version as a new revision next to the old one (the default when the mesh has a revision); --revision NAME names it (default: the version, 1-30-2)'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l inject-all -d 'Inject every namespace except kube-*, the Istio namespace, and those labelled istio-injection=disabled'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l force -d 'Take over a mesh another tool installed (Helm): istioctl then manages it, not Helm'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l dry-run -d 'Print the plan and the rendered IstioOperator, and change nothing'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l restart -d 'Restart the workloads of injected namespaces so their pods get a sidecar'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -f -a "status" -d 'Per revision: version, tags, health, namespaces, pods per proxy version; what is left to migrate; the next command'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -f -a "migrate" -d 'Move namespaces to the new revision: relabel, and with --restart roll their workloads in batches and check each new pod\'s proxy revision'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -f -a "finish" -d 'Remove the old control plane once no pod runs its proxy (istioctl uninstall -r OLD), keeping the CRDs and every user object'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -f -a "rollback" -d 'Move the migrated namespaces back to the old revision (relabel, restart) and remove the new revision'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and not __fish_seen_subcommand_from status migrate finish rollback help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from status" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -s l -l selector -d 'The namespaces matching this label selector (e.g. team=shop)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l batch-size -d 'How many workloads restart at once' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l timeout -d 'How long each batch of restarted workloads may take to become Available' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l wait-for-lock -d 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l all -d 'Every namespace except kube-* and the Istio namespaces'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l restart -d 'Roll the workloads of the relabelled namespaces, batch by batch, and check their proxies'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l force -d 'Also replace an istio-injection=enabled label someone else set (it beats istio.io/rev)'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l dry-run -d 'Show what would be relabelled and restarted, and change nothing'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from finish" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from finish" -l istioctl-timeout -d 'Stop istioctl and all it started if it takes longer than this' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from finish" -l wait-for-lock -d 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from finish" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from finish" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from finish" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from finish" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from finish" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from finish" -l force -d 'Go on although pods still run a proxy of the old revision (they lose their control plane)'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from finish" -l dry-run -d 'Show what would be removed and kept, and change nothing'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from finish" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from finish" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from finish" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from finish" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from finish" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l istioctl-timeout -d 'Stop istioctl and all it started if it takes longer than this' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l batch-size -d 'How many workloads restart at once' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l timeout -d 'How long each batch of restarted workloads may take to become Available' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l wait-for-lock -d 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l context -d 'The kubeconfig context to use (beats current-context)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l request-timeout -d 'How long one request to the API server may take before it is given up (kubectl\'s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l dry-run -d 'Show what would move back and be removed, and change nothing'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l force -d 'Go on removing the new revision although pods still run its proxy'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l no-input -d 'Never prompt; fail where an answer would be needed'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -s h -l help -d 'Print help'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -s V -l version -d 'Print version'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "status" -d 'Per revision: version, tags, health, namespaces, pods per proxy version; what is left to migrate; the next command'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Move namespaces to the new revision: relabel, and with --restart roll their workloads in batches and check each new pod\'s proxy revision'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "finish" -d 'Remove the old control plane once no pod runs its proxy (istioctl uninstall -r OLD), keeping the CRDs and every user object'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "rollback" -d 'Move the migrated namespaces back to the old revision (relabel, restart) and remove the new revision'
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioup -n "__fish_istioup_using_subcommand mtls; and not __fish_seen_subcommand_from status strict permissive help" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand mtls; and not __fish_seen_subcommand_from status strict permissive help" -l context -d 'The kubeconfig context to use (beats current-context)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand mtls; and not __fish_seen_subcommand_from status strict permissive help" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''
@@ -506,19 +632,20 @@ complete -c istioup -n "__fish_istioup_using_subcommand completions" -l no-input
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s v -l verbose -d 'Say more about what is going on (repeat for more)'
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c istioup -n "__fish_istioup_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "render" -d 'Print the merged IstioOperator (base + overlays + --set); needs no cluster'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "images" -d 'List every image an install (and its addons) pulls, to mirror them for an air-gapped cluster; needs no cluster'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "context" -d 'Show which cluster istioup would act on, and where each part came from'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "check" -d 'Check that the cluster is ready for Istio, and change nothing'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "install" -d 'Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "enable" -d 'Turn sidecar injection on for namespaces or a workload'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "disable" -d 'Turn sidecar injection off for namespaces or a workload, or remove Istio from the cluster'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "uninstall" -d 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "status" -d 'Show whether the mesh is healthy and who is in it'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "addons" -d 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "mtls" -d 'Show mutual TLS per namespace, or switch namespaces or the mesh to STRICT safely and back'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons mtls completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons upgrade mtls completions help" -f -a "render" -d 'Print the merged IstioOperator (base + overlays + --set); needs no cluster'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons upgrade mtls completions help" -f -a "images" -d 'List every image an install (and its addons) pulls, to mirror them for an air-gapped cluster; needs no cluster'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons upgrade mtls completions help" -f -a "context" -d 'Show which cluster istioup would act on, and where each part came from'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons upgrade mtls completions help" -f -a "check" -d 'Check that the cluster is ready for Istio, and change nothing'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons upgrade mtls completions help" -f -a "install" -d 'Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons upgrade mtls completions help" -f -a "enable" -d 'Turn sidecar injection on for namespaces or a workload'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons upgrade mtls completions help" -f -a "disable" -d 'Turn sidecar injection off for namespaces or a workload, or remove Istio from the cluster'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons upgrade mtls completions help" -f -a "uninstall" -d 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons upgrade mtls completions help" -f -a "status" -d 'Show whether the mesh is healthy and who is in it'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons upgrade mtls completions help" -f -a "addons" -d 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons upgrade mtls completions help" -f -a "upgrade" -d 'Upgrade Istio to istioctl\'s version: a canary revision next to the old one (or in place), then migrate namespaces, finish or roll back'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons upgrade mtls completions help" -f -a "mtls" -d 'Show mutual TLS per namespace, or switch namespaces or the mesh to STRICT safely and back'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons upgrade mtls completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and not __fish_seen_subcommand_from render images context check install enable disable uninstall status addons upgrade mtls completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from enable" -f -a "namespace" -d 'Label namespaces for sidecar injection (istio-injection=enabled, or istio.io/rev=REV)'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from enable" -f -a "workload" -d 'Opt one workload in: pod template label sidecar.istio.io/inject="true" (rolls its pods)'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from disable" -f -a "namespace" -d 'Remove the injection labels istioup set on namespaces (or set istio-injection=disabled)'
@@ -527,6 +654,10 @@ complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_su
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from addons" -f -a "list" -d 'The addons the release ships, and which are installed (by istioup) with ready/desired pods'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from addons" -f -a "enable" -d 'Apply addons from the release\'s samples/addons (server-side apply, field manager istioup) and wait until each is Available; Kiali brings Prometheus'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from addons" -f -a "disable" -d 'Remove addons istioup installed (objects it labelled istioup.io/addon=NAME), never others'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "status" -d 'Per revision: version, tags, health, namespaces, pods per proxy version; what is left to migrate; the next command'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "migrate" -d 'Move namespaces to the new revision: relabel, and with --restart roll their workloads in batches and check each new pod\'s proxy revision'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "finish" -d 'Remove the old control plane once no pod runs its proxy (istioctl uninstall -r OLD), keeping the CRDs and every user object'
+complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "rollback" -d 'Move the migrated namespaces back to the old revision (relabel, restart) and remove the new revision'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from mtls" -f -a "status" -d 'The effective mode per namespace and workload, sidecars, and DestinationRules that turn client TLS off (the default)'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from mtls" -f -a "strict" -d 'Require mutual TLS (PeerAuthentication STRICT), after showing who would be cut off'
 complete -c istioup -n "__fish_istioup_using_subcommand help; and __fish_seen_subcommand_from mtls" -f -a "permissive" -d 'Accept plaintext again (PeerAuthentication PERMISSIVE), or remove istioup\'s policy with --remove'

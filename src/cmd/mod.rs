@@ -12,6 +12,10 @@ mod mtls;
 mod render;
 mod status;
 mod uninstall;
+mod upgrade;
+mod upgrade_finish;
+mod upgrade_rollback;
+mod upgrade_steps;
 
 use crate::cli::Command;
 use crate::cli::Settings;
@@ -30,6 +34,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<()> {
         Command::Status(args) => status::run(&args, settings),
         Command::Addons(command) => addons::run(command, settings),
         Command::Mtls(args) => mtls::run(args, settings),
+        Command::Upgrade(args) => upgrade::run(*args, settings),
         Command::Completions { shell } => completions::run(shell),
     }
 }

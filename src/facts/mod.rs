@@ -10,4 +10,5 @@ pub mod mesh;
 pub mod mtls;
 pub mod namespaces;
 pub mod pods;
+pub mod revisions;
 pub mod target;

@@ -7,3 +7,4 @@ pub mod output;
 pub mod progress;
 pub mod status;
 pub mod uninstall;
+pub mod upgrade;

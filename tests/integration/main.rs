@@ -22,3 +22,4 @@ mod reliability;
 mod render;
 mod status;
 mod uninstall;
+mod upgrade;
