@@ -115,6 +115,19 @@ async fn remove_new(
         )
         .with_hint("restart them, or --force to remove the revision anyway"));
     }
+    // istioctl upgrades the gateways of a canary's IstioOperator in place (istio.io
+    // docs/setup/upgrade/gateways): they now belong to the new revision and would go with it.
+    let gateways = judge::components_of(inv, revision);
+    if !gateways.is_empty() && !args.force {
+        return Err(Error::new(
+            Kind::ChecksFailed,
+            format!(
+                "the namespaces are back, but revision {revision} also runs {} (the canary install upgraded them in place); removing it would delete them, so it was left",
+                gateways.join(", ")
+            ),
+        )
+        .with_hint("put the old version's gateways back with that version's istioctl (istioup install --istioctl OLD_ISTIOCTL), then re-run istioup upgrade rollback; --force deletes them with the revision"));
+    }
     let (removed, _) = super::upgrade_finish::remove_revision(
         client,
         target,

@@ -221,6 +221,15 @@ pub fn healthy(revs: &Revisions, name: &str, role: &str) -> Result<()> {
     }
 }
 
+/// The components other than istiod (gateways, CNI, ztunnel) that `revision` runs, by id.
+pub fn components_of(inv: &crate::facts::mesh::Inventory, revision: &str) -> Vec<String> {
+    inv.components
+        .iter()
+        .filter(|c| !c.is_control_plane() && c.revision == revision)
+        .map(|c| c.id())
+        .collect()
+}
+
 /// `namespace/pod` of every pod whose proxy `revision` injected.
 pub fn on_revision(revs: &Revisions, revision: &str) -> Vec<String> {
     revs.pods_of(revision).map(ProxyPod::id).collect()

@@ -394,11 +394,34 @@ fn rollback_moves_namespaces_back_and_removes_the_new_revision() {
     let out = run(&c, &["upgrade", "migrate", "shop", "--restart", "-y"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert!(on_revision(&c, "shop", REV));
+    // The canary install upgraded the ingress gateway in place, as istioctl does (istio.io
+    // docs/setup/upgrade/gateways): the rollback moves the namespaces back but keeps the
+    // revision that now runs the gateway.
+    let gateway = "/apis/apps/v1/namespaces/istio-system/deployments/istio-ingressgateway";
+    assert_eq!(c.get(gateway).unwrap()["metadata"]["labels"]["istio.io/rev"], REV);
+    let out = run(&c, &["upgrade", "rollback", "-y", "-o", "json"]);
+    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
+    let report = json(&out);
+    assert_eq!(report["restarted"], serde_json::json!(["shop/deployment/web"]));
+    assert!(
+        report["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("also runs Deployment/istio-system/istio-ingressgateway"),
+        "{report}"
+    );
+    assert!(
+        c.get(&format!(
+            "/apis/apps/v1/namespaces/istio-system/deployments/istiod-{REV}"
+        ))
+        .is_some()
+    );
+    // The old version's istioctl puts its gateway back; the re-run finishes the rollback.
+    c.install(&[]);
     let out = run(&c, &["upgrade", "rollback", "-y", "-o", "json"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    let report = json(&out);
-    assert_eq!(report["result"], "rolled-back");
-    assert_eq!(report["restarted"], serde_json::json!(["shop/deployment/web"]));
+    assert_eq!(json(&out)["result"], "rolled-back");
+    assert!(c.get(gateway).is_some(), "the gateway stays");
     let labels = c.namespace_labels("shop");
     assert_eq!(labels["istio-injection"], "enabled");
     assert!(labels.get("istio.io/rev").is_none(), "{labels}");
