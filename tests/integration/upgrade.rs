@@ -516,3 +516,61 @@ fn in_place_upgrade_with_restart_rolls_the_older_proxies() {
         "in place records nothing"
     );
 }
+
+#[test]
+fn migrate_leaves_someone_elses_injection_label_alone_unless_forced_and_rollback_restores_it() {
+    let c = mesh(CLUSTER);
+    // Someone else labelled blog: istioup's ownership record is not there.
+    let blog = c.get("/api/v1/namespaces/blog").unwrap();
+    let mut ns = blog.clone();
+    ns["metadata"]["annotations"] = serde_json::json!({});
+    c.sim.apply_yaml(&serde_json::to_string(&ns).unwrap()).unwrap();
+    canary(&c);
+    let dry = run(
+        &c,
+        &[
+            "upgrade",
+            "migrate",
+            "--all",
+            "--restart",
+            "--dry-run",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(code(&dry), 0, "{}", text(&dry.stderr));
+    assert_eq!(json(&dry)["result"], "dry-run");
+    assert_eq!(
+        c.namespace_labels("shop")["istio-injection"],
+        "enabled",
+        "a dry run changes nothing"
+    );
+
+    let out = run(&c, &["upgrade", "migrate", "blog", "-y"]);
+    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("namespace blog: istio-injection=enabled was set by someone else"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(c.namespace_labels("blog")["istio-injection"], "enabled");
+
+    let out = run(&c, &["upgrade", "migrate", "blog", "--force", "--restart", "-y"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert_eq!(c.namespace_labels("blog")["istio.io/rev"], REV);
+    let meta = c.get("/api/v1/namespaces/blog").unwrap()["metadata"].clone();
+    assert!(
+        meta["annotations"].get("istioup.io/injection-label").is_none(),
+        "still not istioup's label"
+    );
+    assert!(on_revision(&c, "blog", REV));
+
+    let out = run(&c, &["upgrade", "rollback", "--force", "-y"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let labels = c.namespace_labels("blog");
+    assert_eq!(labels["istio-injection"], "enabled");
+    assert!(labels.get("istio.io/rev").is_none(), "{labels}");
+    let meta = c.get("/api/v1/namespaces/blog").unwrap()["metadata"].clone();
+    assert!(meta["annotations"].get("istioup.io/injection-label").is_none());
+    assert!(on_revision(&c, "blog", "default"), "{:?}", proxies(&c, "blog"));
+}
