@@ -95,6 +95,22 @@ const PRECHECK: &[Flag] = &[
     f("filename", Some('f'), Kind::Slice),
 ];
 
+/// `tag set` / `tag generate` (istioctl/pkg/tag/tag.go: tagSetCommand, tagGenerateCommand).
+const TAG_SET: &[Flag] = &[
+    f("overwrite", None, Kind::Bool),
+    f("manifests", Some('d'), Kind::Str),
+    f("skip-confirmation", Some('y'), Kind::Bool),
+    f("revision", Some('r'), Kind::Str),
+    f("webhook-name", None, Kind::Str),
+    f("auto-inject-namespaces", None, Kind::Bool),
+];
+
+/// `tag list` (tagListCommand).
+const TAG_LIST: &[Flag] = &[f("output", Some('o'), Kind::Str)];
+
+/// `tag remove` (tagRemoveCommand).
+const TAG_REMOVE: &[Flag] = &[f("skip-confirmation", Some('y'), Kind::Bool)];
+
 /// Commands the real istioctl has that the stand-in does not implement.
 const NOT_IMPLEMENTED: &[&str] = &[
     "admin",
@@ -107,7 +123,6 @@ const NOT_IMPLEMENTED: &[&str] = &[
     "proxy-config",
     "proxy-status",
     "remote-clusters",
-    "tag",
     "validate",
     "waypoint",
     "ztunnel-config",
@@ -164,6 +179,27 @@ pub struct PrecheckOpts {
     pub revision: Option<String>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagAction {
+    Set,
+    Generate,
+    List,
+    Remove,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TagOpts {
+    pub action: TagAction,
+    /// The tag (empty for `list`).
+    pub tag: String,
+    pub revision: String,
+    pub overwrite: bool,
+    pub skip_confirmation: bool,
+    pub webhook_name: Option<String>,
+    pub auto_inject_namespaces: bool,
+    pub output: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Help(String),
@@ -172,6 +208,7 @@ pub enum Command {
     Generate(GenerateOpts),
     Uninstall(UninstallOpts),
     Precheck(PrecheckOpts),
+    Tag(TagOpts),
     /// A real istioctl command that the stand-in does not implement.
     NotImplemented(String),
 }
@@ -199,7 +236,9 @@ fn usage_err(message: impl Into<String>) -> ArgError {
 /// Every long flag that takes a value, in any command; used to find the command path before
 /// the command's own flag set is known (like cobra's `stripFlags`).
 fn takes_value_anywhere(token: &str) -> bool {
-    let all = [GLOBAL, INSTALL, GENERATE, UNINSTALL, VERSION, PRECHECK];
+    let all = [
+        GLOBAL, INSTALL, GENERATE, UNINSTALL, VERSION, PRECHECK, TAG_SET, TAG_LIST, TAG_REMOVE,
+    ];
     if let Some(long) = token.strip_prefix("--") {
         if long.contains('=') {
             return false;
@@ -446,6 +485,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, ArgError> {
                     path.push("version");
                     spec = Some(VERSION);
                 }
+                "tag" => return parse_tag(args, *idx, it.next()),
                 "help" => {
                     path.push("help");
                     spec = Some(&[]);
@@ -562,6 +602,77 @@ pub fn parse(args: &[String]) -> Result<Parsed, ArgError> {
     Ok(Parsed { global, command })
 }
 
+fn plain_err(message: impl Into<String>) -> ArgError {
+    ArgError {
+        message: message.into(),
+        code: 1,
+    }
+}
+
+/// `istioctl tag ...` (istioctl/pkg/tag/tag.go): the subcommand (with its aliases `show` and
+/// `delete`), then the Args validators' errors (exit 1: istioctl/cmd/sysexits.go maps only
+/// flag errors and "unknown command" to 64) and cobra's required `--revision`, checked after
+/// them.
+fn parse_tag(args: &[String], idx: usize, sub: Option<&(usize, String)>) -> Result<Parsed, ArgError> {
+    let Some((idx2, word)) = sub else {
+        return Ok(help_only(args, "tag"));
+    };
+    let (action, spec) = match word.as_str() {
+        "set" => (TagAction::Set, TAG_SET),
+        "generate" => (TagAction::Generate, TAG_SET),
+        "list" | "show" => (TagAction::List, TAG_LIST),
+        "remove" | "delete" => (TagAction::Remove, TAG_REMOVE),
+        other => return Err(plain_err(format!("unknown subcommand {other:?}"))),
+    };
+    let rest: Vec<String> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != idx && i != idx2)
+        .map(|(_, a)| a.clone())
+        .collect();
+    let (values, positionals) = parse_flags(&rest, spec)?;
+    let got = Got { values };
+    let global = Global {
+        kubeconfig: got.nonempty("kubeconfig"),
+        context: got.nonempty("context"),
+        istio_namespace: got.nonempty("istioNamespace"),
+    };
+    if got.bool("help", false) {
+        return Ok(Parsed {
+            global,
+            command: Command::Help("tag".to_string()),
+        });
+    }
+    let what = if action == TagAction::Remove {
+        "removal"
+    } else {
+        "creation"
+    };
+    match (action, positionals.len()) {
+        (TagAction::List, 0) => {}
+        (TagAction::List, _) => return Err(plain_err("tag list command does not accept arguments")),
+        (TagAction::Remove, 0) => return Err(plain_err("must provide a tag for removal")),
+        (_, 0) => return Err(plain_err("must provide a tag for modification")),
+        (_, 1) => {}
+        (_, _) => return Err(plain_err(format!("must provide a single tag for {what}"))),
+    }
+    let revision = got.last("revision");
+    if matches!(action, TagAction::Set | TagAction::Generate) && revision.is_none() {
+        return Err(plain_err("required flag(s) \"revision\" not set"));
+    }
+    let command = Command::Tag(TagOpts {
+        action,
+        tag: positionals.first().cloned().unwrap_or_default(),
+        revision: revision.unwrap_or_default(),
+        overwrite: got.bool("overwrite", false),
+        skip_confirmation: got.bool("skip-confirmation", false),
+        webhook_name: got.nonempty("webhook-name"),
+        auto_inject_namespaces: got.bool("auto-inject-namespaces", false),
+        output: got.last("output").unwrap_or_else(|| "table".to_string()),
+    });
+    Ok(Parsed { global, command })
+}
+
 fn help_only(_args: &[String], name: &str) -> Parsed {
     Parsed {
         global: Global {
@@ -614,6 +725,7 @@ Usage:
 Available Commands:
   install     Applies an Istio manifest, installing or reconfiguring Istio on a cluster
   manifest    Commands related to Istio manifests (generate, install)
+  tag         Command group used to interact with revision tags (set, generate, list, remove)
   uninstall   Uninstall Istio from a cluster
   upgrade     Upgrade Istio control plane in-place
   version     Prints out build version information

@@ -180,6 +180,12 @@ impl Cluster {
     /// Server-side apply with field manager `istio-operator` and `force`, as istioctl does
     /// (operator/pkg/install/install.go: serverSideApply).
     pub async fn apply(&self, obj: &Value) -> Result<(), String> {
+        self.apply_as(obj, "istio-operator").await
+    }
+
+    /// Server-side apply with `force` as field manager `manager` (`istio-ci` is what
+    /// pkg/kube/client.go: ssapplyYAML uses for `tag set`).
+    pub async fn apply_as(&self, obj: &Value, manager: &str) -> Result<(), String> {
         let (kind, _ns, name) = key(obj);
         let ns = obj
             .pointer("/metadata/namespace")
@@ -190,7 +196,7 @@ impl Cluster {
             return Err(format!("unsupported kind {api_version}/{kind}"));
         };
         let api = api_for(self, &ar, namespaced, ns);
-        let params = PatchParams::apply("istio-operator").force();
+        let params = PatchParams::apply(manager).force();
         api.patch(&name, &params, &Patch::Apply(obj))
             .await
             .map(|_| ())

@@ -42,6 +42,7 @@ mod precheck;
 pub mod profiles;
 pub mod progress;
 mod prompt;
+mod tag;
 mod uninstall;
 mod version;
 mod wait;
@@ -130,6 +131,7 @@ fn dispatch(args: &[String], stdin: Option<&str>, faults: &Faults) -> Result<(),
                 Command::Install(opts) => install::run(&global, &opts, stdin, faults).await,
                 Command::Uninstall(opts) => uninstall::run(&global, &opts, stdin, faults).await,
                 Command::Precheck(opts) => precheck::run(&global, &opts, faults).await,
+                Command::Tag(opts) => tag::run(&global, &opts).await,
                 _ => Ok(()),
             }
         }),

@@ -66,8 +66,16 @@ pub async fn run(global: &Global, opts: &VersionOpts) -> Result<(), Failure> {
                         global.istio_namespace.as_deref().unwrap_or("istio-system")
                     );
                 } else if !mesh.is_empty() {
-                    let versions: Vec<String> = mesh.iter().map(|(_, v)| v.clone()).collect();
-                    outln!("control plane version: {}", versions.join(", "));
+                    // pkg/version/cobra.go: coalesceVersions — one `control plane` line when
+                    // every istiod has the same version, else one line per istiod named by
+                    // its `istio` label (pkg/kube/client.go: GetIstioVersions).
+                    if mesh.iter().all(|(_, v)| *v == mesh[0].1) {
+                        outln!("control plane version: {}", mesh[0].1);
+                    } else {
+                        for (_, v) in &mesh {
+                            outln!("pilot version: {v}");
+                        }
+                    }
                     outln!("data plane version: none");
                 }
             }
