@@ -10,9 +10,12 @@ use kube::{Client, ResourceExt};
 use serde::Serialize;
 use serde_json::json;
 
+use super::istioctl::run::Observer;
 use super::journal;
 use super::restart::{self, Workload};
+use super::uninstall;
 use crate::error::{Error, Kind, Result, api_error};
+use crate::facts::mesh::{self, Inventory, ObjectRef};
 use crate::facts::revisions::{Before, FROM_ANNOTATION, RECORD_CONFIGMAP, Record, before, pod_revision};
 use crate::istio::{INJECT_LABEL, INJECTION_LABEL, OWNER_ANNOTATION, REVISION_LABEL};
 use crate::util::interrupt;
@@ -328,4 +331,69 @@ pub async fn roll(
         done.extend(batch.iter().map(Workload::id));
     }
     Ok(())
+}
+
+/// The istioctl istioup runs, and how: the path, the arguments that name the cluster, the deadline.
+pub struct Istioctl<'a> {
+    pub path: &'a std::path::Path,
+    pub kube_args: Vec<std::ffi::OsString>,
+    pub timeout: std::time::Duration,
+}
+
+/// Runs `istioctl ARGV... <kube args>`; returns what it reported removing and its log.
+pub async fn istioctl(
+    ctl: &Istioctl<'_>,
+    argv: &[&str],
+    observer: &mut dyn Observer,
+) -> Result<(Vec<ObjectRef>, Vec<std::path::PathBuf>)> {
+    let run: Vec<std::ffi::OsString> = argv.iter().map(Into::into).collect();
+    let (removed, logs, result) =
+        uninstall::run_istioctl(ctl.path, &ctl.kube_args, &[run], ctl.timeout, observer).await;
+    result.map(|()| (removed, logs))
+}
+
+/// Points revision tag `tag` at `revision`: `istioctl tag set TAG --revision REV --overwrite -y`
+/// (istioctl/pkg/tag/tag.go), which re-renders the tag's webhook from the revision's injector.
+pub async fn move_tag(
+    ctl: &Istioctl<'_>,
+    tag: &str,
+    revision: &str,
+    observer: &mut dyn Observer,
+) -> Result<()> {
+    istioctl(
+        ctl,
+        &["tag", "set", tag, "--revision", revision, "--overwrite", "-y"],
+        observer,
+    )
+    .await?;
+    journal::record(
+        "tagged",
+        format!("tag/{tag}"),
+        Some(format!("→ revision {revision}")),
+    );
+    Ok(())
+}
+
+/// `istioctl uninstall -r REV -y` (keeps Base: the CRDs and user objects stay), then what the
+/// revision left behind: its webhooks and, per revision, the leader-election Lease
+/// `istio-gateway-deployment-<rev>` (pilot/pkg/leaderelection/leaderelection.go).
+pub async fn remove_revision(
+    client: &Client,
+    ctl: &Istioctl<'_>,
+    revision: &str,
+    inv: &Inventory,
+    observer: &mut dyn Observer,
+) -> Result<(Vec<ObjectRef>, Vec<std::path::PathBuf>)> {
+    let (mut removed, logs) = istioctl(ctl, &["uninstall", "-r", revision, "-y"], observer).await?;
+    let after = mesh::gather(client, false).await?;
+    let mut leftovers = inv.leftovers_after(&after);
+    for ns in inv.istio_namespaces() {
+        leftovers.push(ObjectRef {
+            kind: "Lease".into(),
+            namespace: Some(ns),
+            name: format!("istio-gateway-deployment-{revision}"),
+        });
+    }
+    removed.extend(uninstall::delete_all(client, &leftovers).await?);
+    Ok((removed, logs))
 }

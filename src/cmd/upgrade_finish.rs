@@ -1,10 +1,12 @@
 //! `istioup upgrade finish`: the upgrade in progress → refuse while pods (or namespaces) are on
 //! the old revision → plan → one confirmation → lock → `istioctl uninstall -r OLD -y` (Base
 //! stays: the CRDs and user objects) → delete what the revision left → drop the record.
-use crate::act::{migrate, uninstall};
-use crate::cli::{FinishArgs, IstioctlArgs, OutputFormat, Settings};
+use crate::act::migrate;
+use crate::cli::{FinishArgs, OutputFormat, Settings};
 use crate::error::{Error, Kind, Result};
-use crate::facts::mesh::{self, Inventory, ObjectRef};
+use crate::facts::mesh::Inventory;
+use crate::facts::revisions::{Record, Revisions};
+use crate::istio::DEFAULT_REVISION as DEFAULT_TAG;
 use crate::judge::upgrade as judge;
 use crate::target::{self, Target};
 use crate::ui::progress::Display;
@@ -15,41 +17,6 @@ use crate::util::interrupt;
 pub fn finish(args: &FinishArgs, settings: &Settings) -> Result<()> {
     let target = target::resolve(settings)?;
     super::block_on(finish_on(args, settings, &target))
-}
-
-/// Runs `istioctl uninstall -r REV -y` and deletes what the revision left behind.
-pub(super) async fn remove_revision(
-    client: &kube::Client,
-    target: &Target,
-    settings: &Settings,
-    istioctl: &IstioctlArgs,
-    timeout: std::time::Duration,
-    revision: &str,
-    inv: &Inventory,
-) -> Result<(Vec<ObjectRef>, Vec<std::path::PathBuf>)> {
-    let istioctl = crate::facts::istioctl::discover(istioctl.path.as_deref())?;
-    let kubeconfig = target.kubeconfig_for_istioctl()?;
-    let run: Vec<std::ffi::OsString> = ["uninstall", "-r", revision, "-y"]
-        .iter()
-        .map(Into::into)
-        .collect();
-    let mut display = Display::new(&[], settings.verbose > 0);
-    let (mut removed, logs, result) =
-        uninstall::run_istioctl(&istioctl.path, &kubeconfig.args(), &[run], timeout, &mut display).await;
-    display.finish();
-    result?;
-    let after = mesh::gather(client, false).await?;
-    let mut leftovers = inv.leftovers_after(&after);
-    // The per-revision leader-election Lease istiod made (pilot/pkg/leaderelection).
-    for ns in inv.istio_namespaces() {
-        leftovers.push(ObjectRef {
-            kind: "Lease".into(),
-            namespace: Some(ns),
-            name: format!("istio-gateway-deployment-{revision}"),
-        });
-    }
-    removed.extend(uninstall::delete_all(client, &leftovers).await?);
-    Ok((removed, logs))
 }
 
 async fn finish_on(args: &FinishArgs, settings: &Settings, target: &Target) -> Result<()> {
@@ -79,10 +46,10 @@ async fn finish_on(args: &FinishArgs, settings: &Settings, target: &Target) -> R
         return output::finish(format, &report, Err(e));
     }
     output::note(&format!(
-        "Plan: istioctl uninstall -r {} -y (keeps the {} CRDs and every Istio object), delete what it leaves, then revision {} alone serves the mesh\n",
+        "Plan: the default tag (istio-injection=enabled) to revision {to}; istioctl uninstall -r {} -y (keeps the {} CRDs and every Istio object); delete what it leaves; then revision {to} alone serves the mesh\n",
         record.from,
         inv.crds.len(),
-        record.to
+        to = record.to
     ));
     if args.dry_run {
         report.result = "dry-run";
@@ -106,26 +73,7 @@ async fn finish_on(args: &FinishArgs, settings: &Settings, target: &Target) -> R
         &mut output::line,
     )
     .await?;
-    let mut result = Ok(());
-    if revs.get(&record.from).is_some() {
-        match remove_revision(
-            &client,
-            target,
-            settings,
-            &args.istioctl,
-            args.istioctl_timeout,
-            &record.from,
-            &inv,
-        )
-        .await
-        {
-            Ok((removed, logs)) => (report.removed, report.istioctl_logs) = (removed, logs),
-            Err(e) => result = Err(e),
-        }
-    }
-    if result.is_ok() {
-        result = migrate::delete_record(&client, &record).await;
-    }
+    let result = change(args, settings, target, &client, &revs, &record, &inv, &mut report).await;
     if let Some(lock) = lock {
         lock.release().await;
     }
@@ -139,4 +87,43 @@ async fn finish_on(args: &FinishArgs, settings: &Settings, target: &Target) -> R
     }
     report.next = "nothing: the upgrade is done".into();
     output::emit(format, &report, || finish_text(&report))
+}
+
+/// The default tag (what `istio-injection=enabled` selects) moves to the new revision first, so
+/// nothing that selects it is left without an injector; then the old revision goes, and the
+/// record with it. Each step is skipped when a re-run finds it done.
+#[allow(clippy::too_many_arguments)]
+async fn change(
+    args: &FinishArgs,
+    settings: &Settings,
+    target: &Target,
+    client: &kube::Client,
+    revs: &Revisions,
+    record: &Record,
+    inv: &Inventory,
+    report: &mut FinishReport,
+) -> Result<()> {
+    let istioctl = crate::facts::istioctl::discover(args.istioctl.path.as_deref())?;
+    let kubeconfig = target.kubeconfig_for_istioctl()?;
+    let ctl = migrate::Istioctl {
+        path: &istioctl.path,
+        kube_args: kubeconfig.args(),
+        timeout: args.istioctl_timeout,
+    };
+    let mut display = Display::new(&[], settings.verbose > 0);
+    let default_on_old = revs.tags.get(DEFAULT_TAG).is_none_or(|r| *r == record.from);
+    let result = async {
+        if default_on_old && revs.get(&record.to).is_some() {
+            migrate::move_tag(&ctl, DEFAULT_TAG, &record.to, &mut display).await?;
+        }
+        if revs.get(&record.from).is_some() {
+            let (removed, logs) =
+                migrate::remove_revision(client, &ctl, &record.from, inv, &mut display).await?;
+            (report.removed, report.istioctl_logs) = (removed, logs);
+        }
+        migrate::delete_record(client, record).await
+    }
+    .await;
+    display.finish();
+    result
 }

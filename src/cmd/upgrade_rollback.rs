@@ -128,16 +128,17 @@ async fn remove_new(
         )
         .with_hint("put the old version's gateways back with that version's istioctl (istioup install --istioctl OLD_ISTIOCTL), then re-run istioup upgrade rollback; --force deletes them with the revision"));
     }
-    let (removed, _) = super::upgrade_finish::remove_revision(
-        client,
-        target,
-        settings,
-        &args.istioctl,
-        args.istioctl_timeout,
-        revision,
-        inv,
-    )
-    .await?;
+    let istioctl = crate::facts::istioctl::discover(args.istioctl.path.as_deref())?;
+    let kubeconfig = target.kubeconfig_for_istioctl()?;
+    let ctl = migrate::Istioctl {
+        path: &istioctl.path,
+        kube_args: kubeconfig.args(),
+        timeout: args.istioctl_timeout,
+    };
+    let mut display = crate::ui::progress::Display::new(&[], settings.verbose > 0);
+    let result = migrate::remove_revision(client, &ctl, revision, inv, &mut display).await;
+    display.finish();
+    let (removed, _) = result?;
     report.removed = removed;
     Ok(())
 }

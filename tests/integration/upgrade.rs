@@ -368,9 +368,25 @@ fn finish_removes_the_old_revision_and_keeps_crds_and_user_objects() {
         c.get("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/istio-sidecar-injector")
             .is_none()
     );
+    // The default tag (istio-injection=enabled) moved to the new revision before the old went
+    // (istioctl/pkg/tag: `tag set default --revision NEW --overwrite`).
+    let tag = c
+        .istioctl_calls()
+        .into_iter()
+        .find(|call| call["argv"][0] == "tag")
+        .unwrap();
+    assert_eq!(
+        tag["argv"].as_array().unwrap()[..6],
+        ["tag", "set", "default", "--revision", REV, "--overwrite"].map(Value::from)
+    );
+    let hook = c
+        .get("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/istio-revision-tag-default")
+        .unwrap();
+    assert_eq!(hook["metadata"]["labels"]["istio.io/rev"], REV);
     let s = status(&c);
     assert_eq!(s["upgrade"]["stage"], "idle");
     assert_eq!(s["revisions"].as_array().unwrap().len(), 1);
+    assert_eq!(s["revisions"][0]["tags"], serde_json::json!(["default"]));
     assert_eq!(s["revisions"][0]["pods"][NEW], 3);
     // Pods created now still get the new proxy.
     c.sim.delete(&format!(
