@@ -614,8 +614,11 @@ Register-ArgumentCompleter -Native -CommandName 'istioup' -ScriptBlock {
         'istioup;upgrade;migrate' {
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'The namespaces matching this label selector (e.g. team=shop)')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'The namespaces matching this label selector (e.g. team=shop)')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Label the namespaces with this revision tag (e.g. prod) instead of the revision, and move the tag to the new revision (istioctl tag set NAME --revision NEW --overwrite): every namespace carrying it moves')
             [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'How many workloads restart at once')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long each batch of restarted workloads may take to become Available')
+            [CompletionResult]::new('--istioctl', '--istioctl', [CompletionResultType]::ParameterName, 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)')
+            [CompletionResult]::new('--istioctl-timeout', '--istioctl-timeout', [CompletionResultType]::ParameterName, 'Stop istioctl (tag set) if it takes longer than this')
             [CompletionResult]::new('--wait-for-lock', '--wait-for-lock', [CompletionResultType]::ParameterName, 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (beats KUBECONFIG)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (beats current-context)')

@@ -2446,7 +2446,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__upgrade__subcmd__migrate)
-            opts="-l -o -y -v -h -V --all --selector --restart --force --dry-run --batch-size --timeout --wait-for-lock --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+            opts="-l -o -y -v -h -V --all --selector --restart --force --tag --dry-run --batch-size --timeout --istioctl --istioctl-timeout --wait-for-lock --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2460,11 +2460,23 @@ _istioup() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --batch-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --istioctl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --istioctl-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -576,8 +576,11 @@ set edit:completion:arg-completer[istioup] = {|@words|
         &'istioup;upgrade;migrate'= {
             cand -l 'The namespaces matching this label selector (e.g. team=shop)'
             cand --selector 'The namespaces matching this label selector (e.g. team=shop)'
+            cand --tag 'Label the namespaces with this revision tag (e.g. prod) instead of the revision, and move the tag to the new revision (istioctl tag set NAME --revision NEW --overwrite): every namespace carrying it moves'
             cand --batch-size 'How many workloads restart at once'
             cand --timeout 'How long each batch of restarted workloads may take to become Available'
+            cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
+            cand --istioctl-timeout 'Stop istioctl (tag set) if it takes longer than this'
             cand --wait-for-lock 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder'
             cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
             cand --context 'The kubeconfig context to use (beats current-context)'

@@ -479,8 +479,11 @@ complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen
 complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -s l -l selector -d 'The namespaces matching this label selector (e.g. team=shop)' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l tag -d 'Label the namespaces with this revision tag (e.g. prod) instead of the revision, and move the tag to the new revision (istioctl tag set NAME --revision NEW --overwrite): every namespace carrying it moves' -r
 complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l batch-size -d 'How many workloads restart at once' -r
 complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l timeout -d 'How long each batch of restarted workloads may take to become Available' -r
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l istioctl -d 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)' -r -F
+complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l istioctl-timeout -d 'Stop istioctl (tag set) if it takes longer than this' -r
 complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l wait-for-lock -d 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder' -r
 complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand upgrade; and __fish_seen_subcommand_from migrate" -l context -d 'The kubeconfig context to use (beats current-context)' -r

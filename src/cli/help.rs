@@ -91,26 +91,33 @@ before is kept on the namespace (annotation istioup.io/upgrade-from) for a rollb
 after each batch is Available their new pods must report revision NEW in
 sidecar.istio.io/status. A workload that does not stops the migration (exit 1, named); running
 the same command again continues from there. Without --restart the workloads are listed.
+With --tag NAME the namespaces get istio.io/rev=NAME instead, and the tag moves to NEW first
+(istioctl tag set NAME --revision NEW --overwrite -y): every namespace carrying it is restarted.
 
 Exit codes: 0 done; 1 error, or a workload did not become Available or not on NEW; 2 bad
 arguments; 3 no upgrade in progress, or a label someone else set; 130 interrupted.";
 
 pub const FINISH_HELP: &str = "\
 Refuses while any pod still runs a proxy of the old revision (lists them, exit 3; --force goes
-on). Then, after one confirmation: istioctl uninstall -r OLD -y, which keeps the CRDs and every
-user object (VirtualService, DestinationRule, ...); deletes what the old revision left (its
-webhooks, leader-election ConfigMaps) and the upgrade record. The migrated namespaces keep
+on). Then, after one confirmation: the default tag (what istio-injection=enabled selects) to
+NEW (istioctl tag set default --revision NEW --overwrite -y); istioctl uninstall -r OLD -y,
+which keeps the CRDs and every user object (VirtualService, DestinationRule, ...); deletes what
+the old revision left (its webhooks, its leader-election Lease) and the upgrade record. The migrated namespaces keep
 istio.io/rev=NEW. Running it again after a failure finishes the job.
 
 Exit codes: 0 done; 1 error; 3 pods on the old revision, or no upgrade in progress; 4 istioctl
 failed; 5 not confirmed; 130 interrupted.";
 
 pub const ROLLBACK_HELP: &str = "\
-Puts back on every migrated namespace the label it had (istio-injection=enabled or
-istio.io/rev=OLD, with istioup's ownership record as it was), restarts their workloads batch by
-batch onto the old revision (checking each new pod's proxy revision), then removes the new
-revision (istioctl uninstall -r NEW -y) and the upgrade record. Refused while the old revision
-is not healthy. Running it again after a failure finishes the job.
+Moves the upgrade's tag (migrate --tag) back to the old revision, puts back on every migrated
+namespace the label it had (istio-injection=enabled or istio.io/rev=OLD, with istioup's
+ownership record as it was), restarts their workloads batch by batch onto the old revision
+(checking each new pod's proxy revision), then removes the new revision (istioctl uninstall -r
+NEW -y) and the upgrade record. Refused while the old revision is not healthy. The canary
+install upgraded the gateways in place, as istioctl does: while the new revision runs them it
+is kept (exit 3) until the old version's istioctl put them back (--force deletes them with it).
+Running it again after a failure finishes the job.
 
-Exit codes: 0 done; 1 error, or a workload did not come back; 3 no upgrade in progress, or pods
-still on the new revision (without --force); 4 istioctl failed; 5 not confirmed; 130 interrupted.";
+Exit codes: 0 done; 1 error, or a workload did not come back; 3 no upgrade in progress, pods
+still on the new revision, or it runs the gateways (without --force); 4 istioctl failed;
+5 not confirmed; 130 interrupted.";

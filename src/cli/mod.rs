@@ -406,12 +406,25 @@ pub struct MigrateArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// Label the namespaces with this revision tag (e.g. prod) instead of the revision, and move
+    /// the tag to the new revision (istioctl tag set NAME --revision NEW --overwrite): every
+    /// namespace carrying it moves
+    #[arg(long, value_name = "NAME", value_parser = parse_revision)]
+    pub tag: Option<String>,
+
     /// Show what would be relabelled and restarted, and change nothing
     #[arg(long)]
     pub dry_run: bool,
 
     #[command(flatten)]
     pub rollout: RolloutArgs,
+
+    #[command(flatten)]
+    pub istioctl: IstioctlArgs,
+
+    /// Stop istioctl (tag set) if it takes longer than this
+    #[arg(long = "istioctl-timeout", value_name = "DURATION", default_value = "10m", value_parser = parse_positive_duration)]
+    pub istioctl_timeout: std::time::Duration,
 
     #[command(flatten)]
     pub lock: LockArgs,

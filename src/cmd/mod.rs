@@ -14,6 +14,7 @@ mod status;
 mod uninstall;
 mod upgrade;
 mod upgrade_finish;
+mod upgrade_move;
 mod upgrade_rollback;
 mod upgrade_steps;
 

@@ -21,7 +21,7 @@ pub fn finish(args: &FinishArgs, settings: &Settings) -> Result<()> {
 
 async fn finish_on(args: &FinishArgs, settings: &Settings, target: &Target) -> Result<()> {
     let format = settings.output.unwrap_or(OutputFormat::Table);
-    let (client, summary, inv, revs, record) = super::upgrade_steps::begin(target).await?;
+    let (client, summary, inv, revs, record) = super::upgrade_move::begin(target).await?;
     let mut report = FinishReport {
         target: summary,
         result: "refused",

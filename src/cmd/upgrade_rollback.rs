@@ -19,7 +19,7 @@ pub fn rollback(args: &RollbackArgs, settings: &Settings) -> Result<()> {
 
 async fn rollback_on(args: &RollbackArgs, settings: &Settings, target: &Target) -> Result<()> {
     let format = settings.output.unwrap_or(OutputFormat::Table);
-    let (client, summary, inv, revs, record) = super::upgrade_steps::begin(target).await?;
+    let (client, summary, inv, revs, record) = super::upgrade_move::begin(target).await?;
     let mut report = MoveReport::new(summary, &record.to, &record.from, "");
     if let Err(e) = judge::healthy(&revs, &record.from, "old") {
         report.result = "refused";
@@ -62,16 +62,33 @@ async fn rollback_on(args: &RollbackArgs, settings: &Settings, target: &Target) 
         &mut output::line,
     )
     .await?;
-    let mut result = super::upgrade_steps::move_namespaces(
-        &client,
-        &names,
-        "",
-        &record.from,
-        false,
-        Some(&args.rollout),
-        &mut report,
-    )
-    .await;
+    // The tag goes back first: the namespaces carrying it are served by the old revision again.
+    let mut result = match &record.tag {
+        Some(tag) => {
+            super::upgrade_move::tag_to(
+                &args.istioctl,
+                args.istioctl_timeout,
+                settings,
+                target,
+                tag,
+                &record.from,
+            )
+            .await
+        }
+        None => Ok(()),
+    };
+    if result.is_ok() {
+        result = super::upgrade_move::move_namespaces(
+            &client,
+            &names,
+            "",
+            &record.from,
+            false,
+            Some(&args.rollout),
+            &mut report,
+        )
+        .await;
+    }
     if result.is_ok() && revs.get(&record.to).is_some() {
         result = remove_new(args, settings, target, &client, &record.to, &inv, &mut report).await;
     }

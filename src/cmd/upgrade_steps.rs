@@ -1,15 +1,14 @@
-//! `istioup upgrade migrate|finish|rollback`: the steps after a canary install, each
-//! revisions → guard → plan → one confirmation → lock → change → report. The upgrade record and
-//! the namespaces' own annotations say where a stopped run left off, so re-running converges.
+//! `istioup upgrade migrate`: the upgrade in progress → the namespaces → plan → one
+//! confirmation → lock → (with --tag: the tag to the new revision) → relabel → batched restarts,
+//! each checked against the new revision → report. The upgrade record and the namespaces' own
+//! annotations say where a stopped run left off, so re-running converges.
 use crate::act::migrate;
-use crate::cli::{MigrateArgs, OutputFormat, RolloutArgs, Settings};
-use crate::error::{Error, Kind, Result};
+use crate::cli::{MigrateArgs, OutputFormat, Settings};
+use crate::error::{Kind, Result};
 use crate::facts::mesh::Inventory;
 use crate::facts::revisions::{self, Record, Revisions};
-use crate::facts::target::{self as target_facts, TargetSummary};
 use crate::judge::upgrade as judge;
 use crate::target::{self, Target};
-use crate::ui::progress::clock;
 use crate::ui::upgrade::{MoveReport, move_plan_text, move_summary_text};
 use crate::ui::{confirm, output};
 use crate::util::interrupt;
@@ -19,51 +18,27 @@ pub fn migrate(args: &MigrateArgs, settings: &Settings) -> Result<()> {
     super::block_on(migrate_on(args, settings, &target))
 }
 
-/// The banner, the revisions and the upgrade in progress (none: exit 3).
-pub(super) async fn begin(
-    target: &Target,
-) -> Result<(kube::Client, TargetSummary, Inventory, Revisions, Record)> {
-    let client = target.connect().await?;
-    let (summary, (inv, revs)) =
-        tokio::try_join!(target_facts::read(target, &client), revisions::read(&client))?;
-    output::note(&output::banner(&summary));
-    let Some(record) = revs.record.clone() else {
-        return Err(Error::new(
-            Kind::ChecksFailed,
-            "no upgrade is in progress on this cluster (no ConfigMap istioup-upgrade); nothing was changed",
-        )
-        .with_hint("istioup upgrade starts one; istioup upgrade status shows the revisions"));
-    };
-    Ok((client, summary, inv, revs, record))
-}
-
 async fn migrate_on(args: &MigrateArgs, settings: &Settings, target: &Target) -> Result<()> {
     let format = settings.output.unwrap_or(OutputFormat::Table);
-    let (client, summary, inv, revs, record) = begin(target).await?;
-    let label = record.tag.clone().unwrap_or_else(|| record.to.clone());
+    let (client, summary, inv, revs, record) = super::upgrade_move::begin(target).await?;
+    let tag = args.tag.clone().or(record.tag.clone());
+    let label = tag.clone().unwrap_or_else(|| record.to.clone());
     let mut report = MoveReport::new(summary, &record.from, &record.to, &label);
     if let Err(e) = judge::healthy(&revs, &record.to, "new") {
         report.result = "refused";
         return output::finish(format, &report, Err(e));
     }
-    let mut names = crate::facts::namespaces::select(
-        &client,
-        &super::enable::selection(&args.selection),
-        &super::enable::istio_namespaces(&inv),
-        true,
-    )
-    .await?;
-    if args.selection.namespaces.is_empty() {
-        // --all and -l take the namespaces of this upgrade, never ones outside the mesh.
-        names.retain(|n| {
-            revs.namespaces
-                .iter()
-                .any(|s| s.name == *n && (s.revision == record.from || s.revision == record.to))
-        });
-    }
-    let pending = migrate::pending(&client, &names, &record.to).await?;
+    let (names, scope) = namespaces(args, &client, &inv, &revs, &record, tag.as_deref()).await?;
+    let pending = migrate::pending(&client, &scope, &record.to).await?;
     report.restart_pending = pending.workloads;
     report.unmanaged_pods = pending.unmanaged_pods;
+    if let Some(tag) = &tag {
+        output::note(&format!(
+            "Plan: tag {tag} → revision {} (namespaces carrying it: {})\n",
+            record.to,
+            scope.join(", ")
+        ));
+    }
     output::note(&move_plan_text(&report, &names, args.restart));
     if args.dry_run {
         report.result = "dry-run";
@@ -71,7 +46,7 @@ async fn migrate_on(args: &MigrateArgs, settings: &Settings, target: &Target) ->
     }
     let question = format!(
         "Move {} to revision {} on context {} ({})?",
-        names.join(", "),
+        scope.join(", "),
         record.to,
         target.context,
         target.server
@@ -90,15 +65,38 @@ async fn migrate_on(args: &MigrateArgs, settings: &Settings, target: &Target) ->
         &mut output::line,
     )
     .await?;
-    let result = move_namespaces(
-        &client,
-        &names,
-        &label,
-        &record.to,
-        args.force,
-        args.restart.then_some(&args.rollout),
-        &mut report,
-    )
+    let result = async {
+        if let Some(tag) = &tag {
+            migrate::save_record(
+                &client,
+                &Record {
+                    tag: Some(tag.clone()),
+                    ..record.clone()
+                },
+            )
+            .await?;
+            super::upgrade_move::tag_to(
+                &args.istioctl,
+                args.istioctl_timeout,
+                settings,
+                target,
+                tag,
+                &record.to,
+            )
+            .await?;
+        }
+        let rollout = args.restart.then_some(&args.rollout);
+        super::upgrade_move::move_namespaces(
+            &client,
+            &names,
+            &label,
+            &record.to,
+            args.force,
+            rollout,
+            &mut report,
+        )
+        .await
+    }
     .await;
     if let Some(lock) = lock {
         lock.release().await;
@@ -117,41 +115,39 @@ async fn migrate_on(args: &MigrateArgs, settings: &Settings, target: &Target) ->
     output::emit(format, &report, || move_summary_text(&report))
 }
 
-/// Relabels, then (with `rollout`) rolls the pending workloads onto `revision`.
-pub(super) async fn move_namespaces(
+/// The namespaces to relabel (as selected; `--all` and `-l` only take those of this upgrade),
+/// and those whose workloads may need a restart: with a tag, also every namespace carrying it.
+async fn namespaces(
+    args: &MigrateArgs,
     client: &kube::Client,
-    names: &[String],
-    label: &str,
-    revision: &str,
-    force: bool,
-    rollout: Option<&RolloutArgs>,
-    report: &mut MoveReport,
-) -> Result<()> {
-    report.namespaces = if label.is_empty() {
-        migrate::relabel_back(client, names).await?
-    } else {
-        migrate::relabel(client, names, label, force).await?
-    };
-    let Some(rollout) = rollout else {
-        return Ok(());
-    };
-    let mut say = |line: String| output::note(&format!("[{}] {line}\n", clock()));
-    let pending = std::mem::take(&mut report.restart_pending);
-    let result = migrate::roll(
+    inv: &Inventory,
+    revs: &Revisions,
+    record: &Record,
+    tag: Option<&str>,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let mut names = crate::facts::namespaces::select(
         client,
-        &pending,
-        revision,
-        rollout.batch_size as usize,
-        rollout.timeout,
-        &mut report.restarted,
-        &mut say,
+        &super::enable::selection(&args.selection),
+        &super::enable::istio_namespaces(inv),
+        true,
     )
-    .await;
-    if result.is_err() {
-        report.restart_pending = pending
-            .into_iter()
-            .filter(|w| !report.restarted.contains(&w.id()))
-            .collect();
+    .await?;
+    if args.selection.namespaces.is_empty() {
+        names.retain(|n| {
+            revs.namespaces
+                .iter()
+                .any(|s| s.name == *n && (s.revision == record.from || s.revision == record.to))
+        });
     }
-    result
+    let mut scope = names.clone();
+    if let Some(tag) = tag {
+        let carrying = format!("{}={tag}", crate::istio::REVISION_LABEL);
+        scope.extend(
+            revs.namespaces
+                .iter()
+                .filter(|s| s.label == carrying && !names.contains(&s.name))
+                .map(|s| s.name.clone()),
+        );
+    }
+    Ok((names, scope))
 }

@@ -590,3 +590,71 @@ fn migrate_leaves_someone_elses_injection_label_alone_unless_forced_and_rollback
     assert!(meta["annotations"].get("istioup.io/injection-label").is_none());
     assert!(on_revision(&c, "blog", "default"), "{:?}", proxies(&c, "blog"));
 }
+
+/// Revision tags: the namespaces carry the tag and migrating moves it (istioctl/pkg/tag/tag.go:
+/// `tag set NAME --revision NEW --overwrite`); the tag webhook takes the revision's
+/// `istio.io/rev`, so restarted pods report the revision itself, never the tag
+/// (pkg/kube/inject/webhook.go).
+#[test]
+fn tag_based_migration_moves_the_tag_and_rollback_moves_it_back() {
+    let c = mesh(CLUSTER);
+    canary(&c);
+    let out = run(
+        &c,
+        &[
+            "upgrade",
+            "migrate",
+            "shop",
+            "blog",
+            "--tag",
+            "prod",
+            "--restart",
+            "-y",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert_eq!(json(&out)["label"], "prod");
+    let tag = c
+        .istioctl_calls()
+        .into_iter()
+        .find(|call| call["argv"][0] == "tag")
+        .unwrap();
+    assert_eq!(
+        tag["argv"].as_array().unwrap()[..6],
+        ["tag", "set", "prod", "--revision", REV, "--overwrite"].map(Value::from)
+    );
+    let hook = c
+        .get("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/istio-revision-tag-prod")
+        .unwrap();
+    assert_eq!(hook["metadata"]["labels"]["istio.io/rev"], REV);
+    for ns in ["shop", "blog"] {
+        assert_eq!(c.namespace_labels(ns)["istio.io/rev"], "prod");
+        assert!(on_revision(&c, ns, REV), "{:?}", proxies(&c, ns));
+    }
+    let record = c
+        .get("/api/v1/namespaces/istio-system/configmaps/istioup-upgrade")
+        .unwrap();
+    assert_eq!(record["data"]["tag"], "prod");
+    let s = status(&c);
+    let new = s["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == REV)
+        .unwrap()
+        .clone();
+    assert_eq!(new["tags"], serde_json::json!(["prod"]));
+    assert_eq!(new["namespaces"], serde_json::json!(["blog", "shop"]));
+    assert_eq!(s["upgrade"]["stage"], "ready-to-finish");
+
+    let out = run(&c, &["upgrade", "rollback", "--force", "-y"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let hook = c
+        .get("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/istio-revision-tag-prod")
+        .unwrap();
+    assert_eq!(hook["metadata"]["labels"]["istio.io/rev"], "default");
+    assert_eq!(c.namespace_labels("shop")["istio-injection"], "enabled");
+    assert!(on_revision(&c, "shop", "default"), "{:?}", proxies(&c, "shop"));
+}
