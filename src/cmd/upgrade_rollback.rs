@@ -62,33 +62,7 @@ async fn rollback_on(args: &RollbackArgs, settings: &Settings, target: &Target) 
         &mut output::line,
     )
     .await?;
-    // The tag goes back first: the namespaces carrying it are served by the old revision again.
-    let mut result = match &record.tag {
-        Some(tag) => {
-            super::upgrade_move::tag_to(
-                &args.istioctl,
-                args.istioctl_timeout,
-                settings,
-                target,
-                tag,
-                &record.from,
-            )
-            .await
-        }
-        None => Ok(()),
-    };
-    if result.is_ok() {
-        result = super::upgrade_move::move_namespaces(
-            &client,
-            &names,
-            "",
-            &record.from,
-            false,
-            Some(&args.rollout),
-            &mut report,
-        )
-        .await;
-    }
+    let mut result = back(args, settings, target, &client, &record, &names, &mut report).await;
     if result.is_ok() && revs.get(&record.to).is_some() {
         result = remove_new(args, settings, target, &client, &record.to, &inv, &mut report).await;
     }
@@ -158,4 +132,38 @@ async fn remove_new(
     let (removed, _) = result?;
     report.removed = removed;
     Ok(())
+}
+
+/// The tag goes back first (the namespaces carrying it are served by the old revision again),
+/// then the migrated namespaces get their old labels and their workloads restart.
+async fn back(
+    args: &RollbackArgs,
+    settings: &Settings,
+    target: &Target,
+    client: &kube::Client,
+    record: &revisions::Record,
+    names: &[String],
+    report: &mut MoveReport,
+) -> Result<()> {
+    if let Some(tag) = &record.tag {
+        super::upgrade_move::tag_to(
+            &args.istioctl,
+            args.istioctl_timeout,
+            settings,
+            target,
+            tag,
+            &record.from,
+        )
+        .await?;
+    }
+    super::upgrade_move::move_namespaces(
+        client,
+        names,
+        "",
+        &record.from,
+        false,
+        Some(&args.rollout),
+        report,
+    )
+    .await
 }

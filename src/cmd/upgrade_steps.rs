@@ -65,38 +65,16 @@ async fn migrate_on(args: &MigrateArgs, settings: &Settings, target: &Target) ->
         &mut output::line,
     )
     .await?;
-    let result = async {
-        if let Some(tag) = &tag {
-            migrate::save_record(
-                &client,
-                &Record {
-                    tag: Some(tag.clone()),
-                    ..record.clone()
-                },
-            )
-            .await?;
-            super::upgrade_move::tag_to(
-                &args.istioctl,
-                args.istioctl_timeout,
-                settings,
-                target,
-                tag,
-                &record.to,
-            )
-            .await?;
-        }
-        let rollout = args.restart.then_some(&args.rollout);
-        super::upgrade_move::move_namespaces(
-            &client,
-            &names,
-            &label,
-            &record.to,
-            args.force,
-            rollout,
-            &mut report,
-        )
-        .await
-    }
+    let result = change(
+        args,
+        settings,
+        target,
+        &client,
+        &record,
+        tag.as_deref(),
+        &names,
+        &mut report,
+    )
     .await;
     if let Some(lock) = lock {
         lock.release().await;
@@ -150,4 +128,38 @@ async fn namespaces(
         );
     }
     Ok((names, scope))
+}
+
+/// With a tag: the record names it and the tag moves to the new revision; then the namespaces
+/// move.
+#[allow(clippy::too_many_arguments)]
+async fn change(
+    args: &MigrateArgs,
+    settings: &Settings,
+    target: &Target,
+    client: &kube::Client,
+    record: &Record,
+    tag: Option<&str>,
+    names: &[String],
+    report: &mut MoveReport,
+) -> Result<()> {
+    if let Some(tag) = tag {
+        let tagged = Record {
+            tag: Some(tag.to_string()),
+            ..record.clone()
+        };
+        migrate::save_record(client, &tagged).await?;
+        super::upgrade_move::tag_to(
+            &args.istioctl,
+            args.istioctl_timeout,
+            settings,
+            target,
+            tag,
+            &record.to,
+        )
+        .await?;
+    }
+    let label = tag.unwrap_or(&record.to).to_string();
+    let rollout = args.restart.then_some(&args.rollout);
+    super::upgrade_move::move_namespaces(client, names, &label, &record.to, args.force, rollout, report).await
 }
