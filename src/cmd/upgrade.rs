@@ -113,6 +113,14 @@ async fn prepare(args: &UpgradeArgs, target: &Target, to: Version) -> Result<Opt
             in_place_to: Some(to.to_string()),
         }));
     }
+    let inject = &args.install.preflight.inject;
+    if !inject.namespaces.is_empty() || inject.inject_all || inject.inject_selector.is_some() {
+        // Labelling at install would move namespaces without the record a rollback needs.
+        return Err(Error::usage(
+            "a canary upgrade labels no namespace: --inject, --inject-all and --inject-selector do not apply",
+        )
+        .with_hint("after the canary: istioup upgrade migrate NS... --restart"));
+    }
     let name = new_name(args, to);
     crate::istio::check_revision(&name)
         .map_err(|why| Error::usage(format!("--revision {name:?} is not a revision name: {why}")))?;

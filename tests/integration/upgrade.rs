@@ -102,6 +102,11 @@ fn canary_installs_a_second_revision_and_status_shows_the_way() {
     assert_eq!(before["upgrade"]["stage"], "idle");
     assert_eq!(before["jump"]["kind"], "minor");
     assert_eq!(before["jump"]["supported"], true);
+    // Namespaces move with migrate, which keeps what a rollback needs; never at install.
+    let inject = run(&c, &["upgrade", "--canary", "--inject", "shop", "-y"]);
+    assert_eq!(code(&inject), 2, "{}", text(&inject.stderr));
+    assert!(text(&inject.stderr).contains("istioup upgrade migrate NS... --restart"));
+    assert!(c.install_calls().len() == 1, "nothing installed");
     let out = run(&c, &["upgrade", "--canary", "-y"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let err = text(&out.stderr);
