@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'istioup' -ScriptBlock {
             [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show whether the mesh is healthy and who is in it')
             [CompletionResult]::new('addons', 'addons', [CompletionResultType]::ParameterValue, 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Upgrade Istio to istioctl''s version: a canary revision next to the old one (or in place), then migrate namespaces, finish or roll back')
             [CompletionResult]::new('mtls', 'mtls', [CompletionResultType]::ParameterValue, 'Show mutual TLS per namespace, or switch namespaces or the mesh to STRICT safely and back')
             [CompletionResult]::new('dashboard', 'dashboard', [CompletionResultType]::ParameterValue, 'Open an addon''s web UI (Kiali, Grafana, Prometheus, Jaeger, Zipkin) on a local port; runs until interrupted')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -548,6 +549,176 @@ Register-ArgumentCompleter -Native -CommandName 'istioup' -ScriptBlock {
         'istioup;addons;help;help' {
             break
         }
+        'istioup;upgrade' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)')
+            [CompletionResult]::new('--overlay', '--overlay', [CompletionResultType]::ParameterName, 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Istio profile (shortcut for --set profile=NAME)')
+            [CompletionResult]::new('--revision', '--revision', [CompletionResultType]::ParameterName, 'Control plane revision (shortcut for --set revision=NAME)')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Pull every image from this private registry HOST[/PATH] (air-gapped clusters): Istio''s hub and every component hub become it; `istioup images --registry` lists what to copy there')
+            [CompletionResult]::new('--inject', '--inject', [CompletionResultType]::ParameterName, 'Namespace to enable sidecar injection in (repeatable)')
+            [CompletionResult]::new('--inject-selector', '--inject-selector', [CompletionResultType]::ParameterName, 'Inject the namespaces matching this label selector (e.g. team=shop)')
+            [CompletionResult]::new('--istioctl', '--istioctl', [CompletionResultType]::ParameterName, 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Treat warnings as failures (for CI)')
+            [CompletionResult]::new('--skip-check', '--skip-check', [CompletionResultType]::ParameterName, 'Skip a check by its id (repeatable), for an admin who knows better')
+            [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'How many workloads restart at once')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long each batch of restarted workloads may take to become Available')
+            [CompletionResult]::new('--wait-for-lock', '--wait-for-lock', [CompletionResultType]::ParameterName, 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder')
+            [CompletionResult]::new('--readiness-timeout', '--readiness-timeout', [CompletionResultType]::ParameterName, 'How long istioctl waits for each component to become ready (passed as --readiness-timeout)')
+            [CompletionResult]::new('--istioctl-timeout', '--istioctl-timeout', [CompletionResultType]::ParameterName, 'Stop istioctl and all it started if the whole run takes longer than this [default: 3 × --readiness-timeout + 5m]')
+            [CompletionResult]::new('--istioctl-arg', '--istioctl-arg', [CompletionResultType]::ParameterName, 'Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force')
+            [CompletionResult]::new('--mtls', '--mtls', [CompletionResultType]::ParameterName, 'After a verified install, require mutual TLS mesh-wide, with the blast-radius check of `istioup mtls strict --mesh`')
+            [CompletionResult]::new('--addons', '--addons', [CompletionResultType]::ParameterName, 'Addons to apply after Istio, comma-separated or repeated: kiali, prometheus, grafana, jaeger, zipkin, loki, or none [default: kiali, with a Prometheus unless the cluster has one]')
+            [CompletionResult]::new('--addons-dir', '--addons-dir', [CompletionResultType]::ParameterName, 'The addon manifests (default: samples/addons of the Istio release istioctl comes from)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (beats KUBECONFIG)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (beats current-context)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of commands that report data')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of commands that report data')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure')
+            [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Upgrade the running revision where it is (istioctl install over it); with --restart, roll the workloads whose proxy is older than the new control plane')
+            [CompletionResult]::new('--canary', '--canary', [CompletionResultType]::ParameterName, 'Install the new version as a new revision next to the old one (the default when the mesh has a revision); --revision NAME names it (default: the version, 1-30-2)')
+            [CompletionResult]::new('--inject-all', '--inject-all', [CompletionResultType]::ParameterName, 'Inject every namespace except kube-*, the Istio namespace, and those labelled istio-injection=disabled')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Take over a mesh another tool installed (Helm): istioctl then manages it, not Helm')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and the rendered IstioOperator, and change nothing')
+            [CompletionResult]::new('--restart', '--restart', [CompletionResultType]::ParameterName, 'Restart the workloads of injected namespaces so their pods get a sidecar')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail where an answer would be needed')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is going on (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is going on (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Per revision: version, tags, health, namespaces, pods per proxy version; what is left to migrate; the next command')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move namespaces to the new revision: relabel, and with --restart roll their workloads in batches and check each new pod''s proxy revision')
+            [CompletionResult]::new('finish', 'finish', [CompletionResultType]::ParameterValue, 'Remove the old control plane once no pod runs its proxy (istioctl uninstall -r OLD), keeping the CRDs and every user object')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Move the migrated namespaces back to the old revision (relabel, restart) and remove the new revision')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'istioup;upgrade;status' {
+            [CompletionResult]::new('--istioctl', '--istioctl', [CompletionResultType]::ParameterName, 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (beats KUBECONFIG)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (beats current-context)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of commands that report data')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of commands that report data')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail where an answer would be needed')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is going on (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is going on (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'istioup;upgrade;migrate' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'The namespaces matching this label selector (e.g. team=shop)')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'The namespaces matching this label selector (e.g. team=shop)')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Label the namespaces with this revision tag (e.g. prod) instead of the revision, and move the tag to the new revision (istioctl tag set NAME --revision NEW --overwrite): every namespace carrying it moves')
+            [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'How many workloads restart at once')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long each batch of restarted workloads may take to become Available')
+            [CompletionResult]::new('--istioctl', '--istioctl', [CompletionResultType]::ParameterName, 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)')
+            [CompletionResult]::new('--istioctl-timeout', '--istioctl-timeout', [CompletionResultType]::ParameterName, 'Stop istioctl (tag set) if it takes longer than this')
+            [CompletionResult]::new('--wait-for-lock', '--wait-for-lock', [CompletionResultType]::ParameterName, 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (beats KUBECONFIG)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (beats current-context)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of commands that report data')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of commands that report data')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every namespace except kube-* and the Istio namespaces')
+            [CompletionResult]::new('--restart', '--restart', [CompletionResultType]::ParameterName, 'Roll the workloads of the relabelled namespaces, batch by batch, and check their proxies')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Also replace an istio-injection=enabled label someone else set (it beats istio.io/rev)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be relabelled and restarted, and change nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail where an answer would be needed')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is going on (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is going on (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'istioup;upgrade;finish' {
+            [CompletionResult]::new('--istioctl', '--istioctl', [CompletionResultType]::ParameterName, 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)')
+            [CompletionResult]::new('--istioctl-timeout', '--istioctl-timeout', [CompletionResultType]::ParameterName, 'Stop istioctl and all it started if it takes longer than this')
+            [CompletionResult]::new('--wait-for-lock', '--wait-for-lock', [CompletionResultType]::ParameterName, 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (beats KUBECONFIG)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (beats current-context)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of commands that report data')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of commands that report data')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Go on although pods still run a proxy of the old revision (they lose their control plane)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be removed and kept, and change nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail where an answer would be needed')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is going on (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is going on (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'istioup;upgrade;rollback' {
+            [CompletionResult]::new('--istioctl', '--istioctl', [CompletionResultType]::ParameterName, 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)')
+            [CompletionResult]::new('--istioctl-timeout', '--istioctl-timeout', [CompletionResultType]::ParameterName, 'Stop istioctl and all it started if it takes longer than this')
+            [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'How many workloads restart at once')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long each batch of restarted workloads may take to become Available')
+            [CompletionResult]::new('--wait-for-lock', '--wait-for-lock', [CompletionResultType]::ParameterName, 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (beats KUBECONFIG)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (beats current-context)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of commands that report data')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of commands that report data')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would move back and be removed, and change nothing')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Go on removing the new revision although pods still run its proxy')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail where an answer would be needed')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is going on (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is going on (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'istioup;upgrade;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Per revision: version, tags, health, namespaces, pods per proxy version; what is left to migrate; the next command')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move namespaces to the new revision: relabel, and with --restart roll their workloads in batches and check each new pod''s proxy revision')
+            [CompletionResult]::new('finish', 'finish', [CompletionResultType]::ParameterValue, 'Remove the old control plane once no pod runs its proxy (istioctl uninstall -r OLD), keeping the CRDs and every user object')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Move the migrated namespaces back to the old revision (relabel, restart) and remove the new revision')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'istioup;upgrade;help;status' {
+            break
+        }
+        'istioup;upgrade;help;migrate' {
+            break
+        }
+        'istioup;upgrade;help;finish' {
+            break
+        }
+        'istioup;upgrade;help;rollback' {
+            break
+        }
+        'istioup;upgrade;help;help' {
+            break
+        }
         'istioup;mtls' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (beats KUBECONFIG)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (beats current-context)')
@@ -706,6 +877,7 @@ Register-ArgumentCompleter -Native -CommandName 'istioup' -ScriptBlock {
             [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show whether the mesh is healthy and who is in it')
             [CompletionResult]::new('addons', 'addons', [CompletionResultType]::ParameterValue, 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Upgrade Istio to istioctl''s version: a canary revision next to the old one (or in place), then migrate namespaces, finish or roll back')
             [CompletionResult]::new('mtls', 'mtls', [CompletionResultType]::ParameterValue, 'Show mutual TLS per namespace, or switch namespaces or the mesh to STRICT safely and back')
             [CompletionResult]::new('dashboard', 'dashboard', [CompletionResultType]::ParameterValue, 'Open an addon''s web UI (Kiali, Grafana, Prometheus, Jaeger, Zipkin) on a local port; runs until interrupted')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -772,6 +944,25 @@ Register-ArgumentCompleter -Native -CommandName 'istioup' -ScriptBlock {
             break
         }
         'istioup;help;addons;disable' {
+            break
+        }
+        'istioup;help;upgrade' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Per revision: version, tags, health, namespaces, pods per proxy version; what is left to migrate; the next command')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move namespaces to the new revision: relabel, and with --restart roll their workloads in batches and check each new pod''s proxy revision')
+            [CompletionResult]::new('finish', 'finish', [CompletionResultType]::ParameterValue, 'Remove the old control plane once no pod runs its proxy (istioctl uninstall -r OLD), keeping the CRDs and every user object')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Move the migrated namespaces back to the old revision (relabel, restart) and remove the new revision')
+            break
+        }
+        'istioup;help;upgrade;status' {
+            break
+        }
+        'istioup;help;upgrade;migrate' {
+            break
+        }
+        'istioup;help;upgrade;finish' {
+            break
+        }
+        'istioup;help;upgrade;rollback' {
             break
         }
         'istioup;help;mtls' {

@@ -43,6 +43,7 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand uninstall 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
             cand status 'Show whether the mesh is healthy and who is in it'
             cand addons 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)'
+            cand upgrade 'Upgrade Istio to istioctl''s version: a canary revision next to the old one (or in place), then migrate namespaces, finish or roll back'
             cand mtls 'Show mutual TLS per namespace, or switch namespaces or the mesh to STRICT safely and back'
             cand dashboard 'Open an addon''s web UI (Kiali, Grafana, Prometheus, Jaeger, Zipkin) on a local port; runs until interrupted'
             cand completions 'Print a shell completion script'
@@ -512,6 +513,165 @@ set edit:completion:arg-completer[istioup] = {|@words|
         }
         &'istioup;addons;help;help'= {
         }
+        &'istioup;upgrade'= {
+            cand -f 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)'
+            cand --overlay 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)'
+            cand --filename 'Overlay file applied onto the built-in base, in order; `-` reads stdin (once)'
+            cand --set 'Set one value after all overlays, istioctl path syntax (e.g. components.cni.enabled=true)'
+            cand --profile 'Istio profile (shortcut for --set profile=NAME)'
+            cand --revision 'Control plane revision (shortcut for --set revision=NAME)'
+            cand --registry 'Pull every image from this private registry HOST[/PATH] (air-gapped clusters): Istio''s hub and every component hub become it; `istioup images --registry` lists what to copy there'
+            cand --inject 'Namespace to enable sidecar injection in (repeatable)'
+            cand --inject-selector 'Inject the namespaces matching this label selector (e.g. team=shop)'
+            cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
+            cand --fail-on 'Treat warnings as failures (for CI)'
+            cand --skip-check 'Skip a check by its id (repeatable), for an admin who knows better'
+            cand --batch-size 'How many workloads restart at once'
+            cand --timeout 'How long each batch of restarted workloads may take to become Available'
+            cand --wait-for-lock 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder'
+            cand --readiness-timeout 'How long istioctl waits for each component to become ready (passed as --readiness-timeout)'
+            cand --istioctl-timeout 'Stop istioctl and all it started if the whole run takes longer than this [default: 3 × --readiness-timeout + 5m]'
+            cand --istioctl-arg 'Extra argument passed to `istioctl install` verbatim (repeatable), e.g. --istioctl-arg=--force'
+            cand --mtls 'After a verified install, require mutual TLS mesh-wide, with the blast-radius check of `istioup mtls strict --mesh`'
+            cand --addons 'Addons to apply after Istio, comma-separated or repeated: kiali, prometheus, grafana, jaeger, zipkin, loki, or none [default: kiali, with a Prometheus unless the cluster has one]'
+            cand --addons-dir 'The addon manifests (default: samples/addons of the Istio release istioctl comes from)'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --request-timeout 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure'
+            cand --in-place 'Upgrade the running revision where it is (istioctl install over it); with --restart, roll the workloads whose proxy is older than the new control plane'
+            cand --canary 'Install the new version as a new revision next to the old one (the default when the mesh has a revision); --revision NAME names it (default: the version, 1-30-2)'
+            cand --inject-all 'Inject every namespace except kube-*, the Istio namespace, and those labelled istio-injection=disabled'
+            cand --force 'Take over a mesh another tool installed (Helm): istioctl then manages it, not Helm'
+            cand --dry-run 'Print the plan and the rendered IstioOperator, and change nothing'
+            cand --restart 'Restart the workloads of injected namespaces so their pods get a sidecar'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand status 'Per revision: version, tags, health, namespaces, pods per proxy version; what is left to migrate; the next command'
+            cand migrate 'Move namespaces to the new revision: relabel, and with --restart roll their workloads in batches and check each new pod''s proxy revision'
+            cand finish 'Remove the old control plane once no pod runs its proxy (istioctl uninstall -r OLD), keeping the CRDs and every user object'
+            cand rollback 'Move the migrated namespaces back to the old revision (relabel, restart) and remove the new revision'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'istioup;upgrade;status'= {
+            cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --request-timeout 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;upgrade;migrate'= {
+            cand -l 'The namespaces matching this label selector (e.g. team=shop)'
+            cand --selector 'The namespaces matching this label selector (e.g. team=shop)'
+            cand --tag 'Label the namespaces with this revision tag (e.g. prod) instead of the revision, and move the tag to the new revision (istioctl tag set NAME --revision NEW --overwrite): every namespace carrying it moves'
+            cand --batch-size 'How many workloads restart at once'
+            cand --timeout 'How long each batch of restarted workloads may take to become Available'
+            cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
+            cand --istioctl-timeout 'Stop istioctl (tag set) if it takes longer than this'
+            cand --wait-for-lock 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --request-timeout 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure'
+            cand --all 'Every namespace except kube-* and the Istio namespaces'
+            cand --restart 'Roll the workloads of the relabelled namespaces, batch by batch, and check their proxies'
+            cand --force 'Also replace an istio-injection=enabled label someone else set (it beats istio.io/rev)'
+            cand --dry-run 'Show what would be relabelled and restarted, and change nothing'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;upgrade;finish'= {
+            cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
+            cand --istioctl-timeout 'Stop istioctl and all it started if it takes longer than this'
+            cand --wait-for-lock 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --request-timeout 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure'
+            cand --force 'Go on although pods still run a proxy of the old revision (they lose their control plane)'
+            cand --dry-run 'Show what would be removed and kept, and change nothing'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;upgrade;rollback'= {
+            cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
+            cand --istioctl-timeout 'Stop istioctl and all it started if it takes longer than this'
+            cand --batch-size 'How many workloads restart at once'
+            cand --timeout 'How long each batch of restarted workloads may take to become Available'
+            cand --wait-for-lock 'Wait up to this long while another istioup changes this cluster (it holds the Lease istioup-lock in the Istio namespace); 0s refuses at once, naming the holder'
+            cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
+            cand --context 'The kubeconfig context to use (beats current-context)'
+            cand -o 'Output format of commands that report data'
+            cand --output 'Output format of commands that report data'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --request-timeout 'How long one request to the API server may take before it is given up (kubectl''s flag; 0 for no limit). Requests istioup can repeat safely are retried on failure'
+            cand --dry-run 'Show what would move back and be removed, and change nothing'
+            cand --force 'Go on removing the new revision although pods still run its proxy'
+            cand -y 'Answer yes to every confirmation'
+            cand --yes 'Answer yes to every confirmation'
+            cand --no-input 'Never prompt; fail where an answer would be needed'
+            cand -v 'Say more about what is going on (repeat for more)'
+            cand --verbose 'Say more about what is going on (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'istioup;upgrade;help'= {
+            cand status 'Per revision: version, tags, health, namespaces, pods per proxy version; what is left to migrate; the next command'
+            cand migrate 'Move namespaces to the new revision: relabel, and with --restart roll their workloads in batches and check each new pod''s proxy revision'
+            cand finish 'Remove the old control plane once no pod runs its proxy (istioctl uninstall -r OLD), keeping the CRDs and every user object'
+            cand rollback 'Move the migrated namespaces back to the old revision (relabel, restart) and remove the new revision'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'istioup;upgrade;help;status'= {
+        }
+        &'istioup;upgrade;help;migrate'= {
+        }
+        &'istioup;upgrade;help;finish'= {
+        }
+        &'istioup;upgrade;help;rollback'= {
+        }
+        &'istioup;upgrade;help;help'= {
+        }
         &'istioup;mtls'= {
             cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
             cand --context 'The kubeconfig context to use (beats current-context)'
@@ -659,6 +819,7 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand uninstall 'Remove Istio from the cluster, keeping every user object (same as `disable cluster`)'
             cand status 'Show whether the mesh is healthy and who is in it'
             cand addons 'Install or remove the addons of the Istio release (Kiali, Prometheus, Grafana, Jaeger, Zipkin, Loki)'
+            cand upgrade 'Upgrade Istio to istioctl''s version: a canary revision next to the old one (or in place), then migrate namespaces, finish or roll back'
             cand mtls 'Show mutual TLS per namespace, or switch namespaces or the mesh to STRICT safely and back'
             cand dashboard 'Open an addon''s web UI (Kiali, Grafana, Prometheus, Jaeger, Zipkin) on a local port; runs until interrupted'
             cand completions 'Print a shell completion script'
@@ -707,6 +868,20 @@ set edit:completion:arg-completer[istioup] = {|@words|
         &'istioup;help;addons;enable'= {
         }
         &'istioup;help;addons;disable'= {
+        }
+        &'istioup;help;upgrade'= {
+            cand status 'Per revision: version, tags, health, namespaces, pods per proxy version; what is left to migrate; the next command'
+            cand migrate 'Move namespaces to the new revision: relabel, and with --restart roll their workloads in batches and check each new pod''s proxy revision'
+            cand finish 'Remove the old control plane once no pod runs its proxy (istioctl uninstall -r OLD), keeping the CRDs and every user object'
+            cand rollback 'Move the migrated namespaces back to the old revision (relabel, restart) and remove the new revision'
+        }
+        &'istioup;help;upgrade;status'= {
+        }
+        &'istioup;help;upgrade;migrate'= {
+        }
+        &'istioup;help;upgrade;finish'= {
+        }
+        &'istioup;help;upgrade;rollback'= {
         }
         &'istioup;help;mtls'= {
             cand status 'The effective mode per namespace and workload, sidecars, and DestinationRules that turn client TLS off (the default)'

@@ -8,6 +8,7 @@ pub mod install;
 pub mod istioctl;
 pub mod journal;
 pub mod lock;
+pub mod migrate;
 pub mod mtls;
 pub mod namespace;
 pub mod restart;

@@ -14,7 +14,7 @@ use serde_json::json;
 
 use crate::error::{Error, Kind, Result, api_error};
 use crate::facts::client::list_all;
-use crate::facts::pods::has_proxy;
+use crate::facts::pods::{has_proxy, is_live};
 use crate::istio::INJECT_LABEL;
 use crate::util::interrupt;
 
@@ -51,35 +51,20 @@ const PER_NAMESPACE_LISTS: usize = 4;
 /// A few namespaces are listed one by one; more are read with one cluster-wide (paginated) list
 /// of pods and of ReplicaSets, never one request per namespace.
 pub async fn pending(client: &Client, namespaces: &[String], want_sidecar: bool) -> Result<Pending> {
+    pending_where(client, namespaces, &|p| is_stale(p, want_sidecar)).await
+}
+
+/// The same for any notion of stale (an upgrade's: a proxy of another revision), applied to
+/// running pods only.
+pub async fn pending_where(
+    client: &Client,
+    namespaces: &[String],
+    stale: &(dyn Fn(&Pod) -> bool + Sync),
+) -> Result<Pending> {
     if namespaces.is_empty() {
         return Ok(Pending::default());
     }
-    let params = ListParams::default();
-    let (pods, replicasets) = if namespaces.len() <= PER_NAMESPACE_LISTS {
-        let lists = try_join_all(namespaces.iter().map(|ns| async {
-            tokio::try_join!(
-                list_all(Api::<Pod>::namespaced(client.clone(), ns), &params, "pods"),
-                list_all(
-                    Api::<ReplicaSet>::namespaced(client.clone(), ns),
-                    &params,
-                    "replicasets"
-                ),
-            )
-        }))
-        .await?;
-        lists
-            .into_iter()
-            .fold((Vec::new(), Vec::new()), |(mut pods, mut sets), (p, r)| {
-                pods.extend(p);
-                sets.extend(r);
-                (pods, sets)
-            })
-    } else {
-        tokio::try_join!(
-            list_all(Api::<Pod>::all(client.clone()), &params, "pods"),
-            list_all(Api::<ReplicaSet>::all(client.clone()), &params, "replicasets"),
-        )?
-    };
+    let (pods, replicasets) = pods_and_replicasets(client, namespaces).await?;
     let wanted = |ns: Option<String>| ns.is_some_and(|ns| namespaces.contains(&ns));
     // A Deployment's pods are owned by its ReplicaSets.
     let rs_owner: BTreeMap<(String, String), String> = replicasets
@@ -98,7 +83,7 @@ pub async fn pending(client: &Client, namespaces: &[String], want_sidecar: bool)
     let mut unmanaged = Vec::new();
     for pod in pods
         .iter()
-        .filter(|p| wanted(p.namespace()) && is_stale(p, want_sidecar))
+        .filter(|p| wanted(p.namespace()) && is_live(p) && stale(p))
     {
         let namespace = pod.namespace().unwrap_or_default();
         let owner = pod
@@ -141,11 +126,39 @@ pub async fn pending(client: &Client, namespaces: &[String], want_sidecar: bool)
     })
 }
 
+/// The pods and ReplicaSets of `namespaces`: one list per namespace for a few, else one
+/// cluster-wide (paginated) list of each.
+async fn pods_and_replicasets(client: &Client, namespaces: &[String]) -> Result<(Vec<Pod>, Vec<ReplicaSet>)> {
+    let params = ListParams::default();
+    let lists = if namespaces.len() <= PER_NAMESPACE_LISTS {
+        let lists = try_join_all(namespaces.iter().map(|ns| async {
+            tokio::try_join!(
+                list_all(Api::<Pod>::namespaced(client.clone(), ns), &params, "pods"),
+                list_all(
+                    Api::<ReplicaSet>::namespaced(client.clone(), ns),
+                    &params,
+                    "replicasets"
+                ),
+            )
+        }))
+        .await?;
+        lists
+            .into_iter()
+            .fold((Vec::new(), Vec::new()), |(mut pods, mut sets), (p, r)| {
+                pods.extend(p);
+                sets.extend(r);
+                (pods, sets)
+            })
+    } else {
+        tokio::try_join!(
+            list_all(Api::<Pod>::all(client.clone()), &params, "pods"),
+            list_all(Api::<ReplicaSet>::all(client.clone()), &params, "replicasets"),
+        )?
+    };
+    Ok(lists)
+}
+
 fn is_stale(pod: &Pod, want_sidecar: bool) -> bool {
-    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
-    if matches!(phase, Some("Succeeded" | "Failed")) || pod.metadata.deletion_timestamp.is_some() {
-        return false;
-    }
     let spec = pod.spec.as_ref();
     // Istio never injects host-network pods, and honours a pod's own opt-out.
     let opted_out = pod.labels().get(INJECT_LABEL).map(String::as_str) == Some("false");

@@ -142,6 +142,11 @@ pub enum Command {
     #[command(subcommand)]
     Addons(AddonsCommand),
 
+    /// Upgrade Istio to istioctl's version: a canary revision next to the old one (or in place),
+    /// then migrate namespaces, finish or roll back
+    #[command(after_help = help::UPGRADE_HELP, args_conflicts_with_subcommands = true)]
+    Upgrade(Box<UpgradeArgs>),
+
     /// Show mutual TLS per namespace, or switch namespaces or the mesh to STRICT safely and back
     #[command(after_help = MTLS_HELP, args_conflicts_with_subcommands = true)]
     Mtls(MtlsArgs),
@@ -360,6 +365,133 @@ impl InstallArgs {
         self.istioctl_timeout
             .unwrap_or(self.readiness_timeout * 3 + std::time::Duration::from_secs(300))
     }
+}
+
+/// `istioup upgrade [--in-place|--canary] [INSTALL FLAGS]` or `istioup upgrade ACTION`.
+#[derive(Debug, Clone, Args)]
+pub struct UpgradeArgs {
+    #[command(subcommand)]
+    pub action: Option<UpgradeAction>,
+
+    /// Upgrade the running revision where it is (istioctl install over it); with --restart, roll
+    /// the workloads whose proxy is older than the new control plane
+    #[arg(long, conflicts_with = "canary")]
+    pub in_place: bool,
+
+    /// Install the new version as a new revision next to the old one (the default when the mesh
+    /// has a revision); --revision NAME names it (default: the version, 1-30-2)
+    #[arg(long)]
+    pub canary: bool,
+
+    #[command(flatten)]
+    pub install: InstallArgs,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum UpgradeAction {
+    /// Per revision: version, tags, health, namespaces, pods per proxy version; what is left to
+    /// migrate; the next command
+    Status(StatusArgs),
+
+    /// Move namespaces to the new revision: relabel, and with --restart roll their workloads in
+    /// batches and check each new pod's proxy revision
+    #[command(after_help = help::MIGRATE_HELP)]
+    Migrate(MigrateArgs),
+
+    /// Remove the old control plane once no pod runs its proxy (istioctl uninstall -r OLD),
+    /// keeping the CRDs and every user object
+    #[command(after_help = help::FINISH_HELP)]
+    Finish(FinishArgs),
+
+    /// Move the migrated namespaces back to the old revision (relabel, restart) and remove the
+    /// new revision
+    #[command(after_help = help::ROLLBACK_HELP)]
+    Rollback(RollbackArgs),
+}
+
+/// `istioup upgrade migrate`.
+#[derive(Debug, Clone, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub selection: NamespaceSelection,
+
+    /// Roll the workloads of the relabelled namespaces, batch by batch, and check their proxies
+    #[arg(long)]
+    pub restart: bool,
+
+    /// Also replace an istio-injection=enabled label someone else set (it beats istio.io/rev)
+    #[arg(long)]
+    pub force: bool,
+
+    /// Label the namespaces with this revision tag (e.g. prod) instead of the revision, and move
+    /// the tag to the new revision (istioctl tag set NAME --revision NEW --overwrite): every
+    /// namespace carrying it moves
+    #[arg(long, value_name = "NAME", value_parser = parse_revision)]
+    pub tag: Option<String>,
+
+    /// Show what would be relabelled and restarted, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub rollout: RolloutArgs,
+
+    #[command(flatten)]
+    pub istioctl: IstioctlArgs,
+
+    /// Stop istioctl (tag set) if it takes longer than this
+    #[arg(long = "istioctl-timeout", value_name = "DURATION", default_value = "10m", value_parser = parse_positive_duration)]
+    pub istioctl_timeout: std::time::Duration,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+/// `istioup upgrade finish`.
+#[derive(Debug, Clone, Args)]
+pub struct FinishArgs {
+    /// Go on although pods still run a proxy of the old revision (they lose their control plane)
+    #[arg(long)]
+    pub force: bool,
+
+    /// Show what would be removed and kept, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub istioctl: IstioctlArgs,
+
+    /// Stop istioctl and all it started if it takes longer than this
+    #[arg(long = "istioctl-timeout", value_name = "DURATION", default_value = "10m", value_parser = parse_positive_duration)]
+    pub istioctl_timeout: std::time::Duration,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+/// `istioup upgrade rollback`.
+#[derive(Debug, Clone, Args)]
+pub struct RollbackArgs {
+    /// Show what would move back and be removed, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Go on removing the new revision although pods still run its proxy
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub istioctl: IstioctlArgs,
+
+    /// Stop istioctl and all it started if it takes longer than this
+    #[arg(long = "istioctl-timeout", value_name = "DURATION", default_value = "10m", value_parser = parse_positive_duration)]
+    pub istioctl_timeout: std::time::Duration,
+
+    #[command(flatten)]
+    pub rollout: RolloutArgs,
+
+    #[command(flatten)]
+    pub lock: LockArgs,
 }
 
 /// `istioup enable SCOPE`.

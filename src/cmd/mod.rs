@@ -13,6 +13,11 @@ mod mtls;
 mod render;
 mod status;
 mod uninstall;
+mod upgrade;
+mod upgrade_finish;
+mod upgrade_move;
+mod upgrade_rollback;
+mod upgrade_steps;
 
 use crate::cli::Command;
 use crate::cli::Settings;
@@ -32,6 +37,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<()> {
         Command::Addons(command) => addons::run(command, settings),
         Command::Mtls(args) => mtls::run(args, settings),
         Command::Dashboard(args) => block_on(dashboard::run(&args, settings)),
+        Command::Upgrade(args) => upgrade::run(*args, settings),
         Command::Completions { shell } => completions::run(shell),
     }
 }

@@ -13,4 +13,5 @@ pub mod namespaces;
 pub mod pods;
 pub mod portforward;
 pub mod prometheus;
+pub mod revisions;
 pub mod target;

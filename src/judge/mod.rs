@@ -8,6 +8,7 @@ pub mod mtls;
 pub mod preflight;
 pub mod rules;
 pub mod status;
+pub mod upgrade;
 pub mod verify;
 
 use serde::Serialize;

@@ -8,3 +8,4 @@ pub mod output;
 pub mod progress;
 pub mod status;
 pub mod uninstall;
+pub mod upgrade;

@@ -30,6 +30,7 @@ fn help_lists_only_built_commands_and_the_exit_codes() {
             "uninstall",
             "status",
             "addons",
+            "upgrade",
             "mtls",
             "dashboard",
             "completions",

@@ -24,3 +24,4 @@ mod reliability;
 mod render;
 mod status;
 mod uninstall;
+mod upgrade;
