@@ -26,8 +26,12 @@ pub fn run(args: &StatusArgs, settings: &Settings) -> Result<()> {
             crate::facts::addons::installed(&client)
         )?;
         output::note(&output::banner(&summary));
+        let version = istioctl.as_ref().map(|i| i.version.clone());
         let mut report = status::judge(summary, istioctl, &inventory);
         status::addons(&mut report, &addons);
+        let record = crate::facts::revisions::record(&client, &inventory).await?;
+        let revisions = crate::facts::revisions::from_inventory(&inventory, record);
+        status::upgrade(&mut report, &revisions, version.as_deref());
         Ok(report)
     })?;
     output::emit(format, &report, || crate::ui::status::render(&report))?;

@@ -43,6 +43,20 @@ pub struct Status {
     pub mtls: Option<crate::judge::mtls::Merged>,
     /// The addons istioup installed, with ready/desired pods and how to reach each.
     pub addons: Vec<AddonStatus>,
+    /// While more than one revision runs or `istioup upgrade` left its record: what
+    /// `istioup upgrade status` shows (revisions, tags, what is left, the next command).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upgrade: Option<crate::judge::upgrade::Overview>,
+}
+
+/// The upgrade section, when an upgrade is under way: a record of `istioup upgrade`, or
+/// several control plane revisions side by side.
+pub fn upgrade(status: &mut Status, revs: &crate::facts::revisions::Revisions, istioctl: Option<&str>) {
+    if revs.record.is_none() && revs.revisions.len() < 2 {
+        return;
+    }
+    let version = istioctl.and_then(crate::istio::versions::Version::parse);
+    status.upgrade = Some(crate::judge::upgrade::overview(revs, version));
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -220,6 +234,7 @@ pub fn judge(target: TargetSummary, istioctl: Option<IstioctlInfo>, inv: &Invent
         warnings,
         mtls: crate::judge::mtls::mesh_wide_in(inv),
         addons: Vec::new(),
+        upgrade: None,
     }
 }
 

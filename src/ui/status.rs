@@ -31,6 +31,10 @@ pub fn render(s: &Status) -> String {
     out.push_str(&components_text(s));
     out.push_str(&namespaces_text(s));
     out.push_str(&addons_text(s));
+    if let Some(u) = &s.upgrade {
+        out.push_str("\nUpgrade:\n");
+        out.push_str(&crate::ui::upgrade::overview_text(u));
+    }
     if !s.istio_objects.is_empty() || s.crds > 0 {
         let objects: Vec<String> = s
             .istio_objects

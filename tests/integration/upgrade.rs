@@ -100,6 +100,8 @@ fn canary_installs_a_second_revision_and_status_shows_the_way() {
     let c = mesh(CLUSTER);
     let before = status(&c);
     assert_eq!(before["upgrade"]["stage"], "idle");
+    let plain = json(&run(&c, &["status", "-o", "json"]));
+    assert!(plain.get("upgrade").is_none(), "one revision, no record: {plain}");
     assert_eq!(before["jump"]["kind"], "minor");
     assert_eq!(before["jump"]["supported"], true);
     // Namespaces move with migrate, which keeps what a rollback needs; never at install.
@@ -155,6 +157,17 @@ fn canary_installs_a_second_revision_and_status_shows_the_way() {
     assert!(
         t.contains(REV) && t.contains("1.28.0: 3") && t.contains("Upgrade in progress: default → 1-30-3"),
         "{t}"
+    );
+    // `istioup status` carries the same section while the upgrade is under way (and none on a
+    // mesh with one revision and no record: `before` above came from `upgrade status`).
+    let mesh_status = run(&c, &["status", "-o", "json"]);
+    let doc = json(&mesh_status);
+    assert_eq!(doc["upgrade"]["upgrade"]["stage"], "migrating", "{doc}");
+    assert_eq!(doc["upgrade"]["revisions"].as_array().unwrap().len(), 2);
+    let table = text(&run(&c, &["status"]).stdout);
+    assert!(
+        table.contains("Upgrade:") && table.contains("Upgrade in progress: default → 1-30-3"),
+        "{table}"
     );
 
     // Re-running converges: the same revision is installed again, not a third one.
