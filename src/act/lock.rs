@@ -127,8 +127,6 @@ impl Lock {
     }
 }
 
-/// The namespace whose lease guards the mesh: the default Istio namespace when Istio runs
-/// there, else the first one it runs in.
 /// Runs `work` holding the lock of `namespace` (when that namespace exists), and releases it
 /// after, whatever `work` returned. A lock held by another istioup fails with exit 3 before
 /// `work` starts.
@@ -148,6 +146,8 @@ pub async fn holding<T>(
     result
 }
 
+/// The namespace whose lease guards the mesh: the default Istio namespace when Istio runs
+/// there, else the first one it runs in.
 pub fn home(istio_namespaces: &std::collections::BTreeSet<String>) -> String {
     let default = crate::istio::DEFAULT_NAMESPACE;
     if istio_namespaces.contains(default) || istio_namespaces.is_empty() {
@@ -213,14 +213,27 @@ async fn try_take(api: &Api<Lease>, namespace: &str, me: &str, command: &str) ->
         }),
     };
     let what = format!("cannot take the lock {namespace}/{LEASE_NAME}");
-    match api.create(&PostParams::default(), &fresh).await {
-        Ok(_) => return Ok(None),
-        Err(kube::Error::Api(s)) if s.code == 409 => {}
-        Err(e) => return Err(api_error(e, &what)),
+    // A create whose answer was lost (the connection dropped) may have gone through: what the
+    // server holds then says whose the lease is. It is not repeated blindly (not idempotent).
+    let mut current = None;
+    for _ in 0..3 {
+        match api.create(&PostParams::default(), &fresh).await {
+            Ok(_) => return Ok(None),
+            Err(kube::Error::Api(s)) if s.code == 409 => {}
+            Err(e @ kube::Error::Api(_)) => return Err(api_error(e, &what)),
+            Err(_) => {}
+        }
+        current = api.get_opt(LEASE_NAME).await.map_err(|e| api_error(e, &what))?;
+        if current.is_some() {
+            break;
+        }
     }
-    let Some(current) = api.get_opt(LEASE_NAME).await.map_err(|e| api_error(e, &what))? else {
+    let Some(current) = current else {
         return Ok(Some("a holder that just let go".into()));
     };
+    if holder_of(&current) == me {
+        return Ok(None);
+    }
     if is_live(&current, now) {
         return Ok(Some(describe(&current, now)));
     }
@@ -229,7 +242,15 @@ async fn try_take(api: &Api<Lease>, namespace: &str, me: &str, command: &str) ->
     taken.metadata.resource_version = current.resource_version();
     match api.replace(LEASE_NAME, &PostParams::default(), &taken).await {
         Ok(_) => Ok(None),
-        Err(kube::Error::Api(s)) if s.code == 409 => Ok(Some(describe(&current, now))),
+        Err(kube::Error::Api(s)) if s.code == 409 => {
+            // Ours if a retried takeover had already gone through.
+            let now_held = api.get_opt(LEASE_NAME).await.map_err(|e| api_error(e, &what))?;
+            match now_held {
+                Some(l) if holder_of(&l) == me => Ok(None),
+                Some(l) => Ok(Some(describe(&l, now))),
+                None => Ok(Some("a holder that just let go".into())),
+            }
+        }
         Err(e) => Err(api_error(e, &what)),
     }
 }
