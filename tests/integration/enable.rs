@@ -333,10 +333,10 @@ fn a_restart_fails_loudly_when_the_injector_is_unreachable() {
                     .is_none_or(|s| s.iter().all(|s| s["addresses"].is_null()))
             })
     }));
-    let started = std::time::Instant::now();
+    // A --timeout far longer than any test: waiting it out would hang the suite, not pass.
     let out = c
         .istioup()
-        .args(["enable", "namespace", "shop", "--restart", "--timeout", "120s"])
+        .args(["enable", "namespace", "shop", "--restart", "--timeout", "30m"])
         .output()
         .unwrap();
     assert_eq!(code(&out), 1, "{}", text(&out.stderr));
@@ -347,8 +347,8 @@ fn a_restart_fails_loudly_when_the_injector_is_unreachable() {
     );
     assert!(err.contains("failed calling webhook"), "{err}");
     assert!(
-        started.elapsed() < std::time::Duration::from_secs(60),
-        "waited out the timeout"
+        !err.contains("did not become Available within"),
+        "the timeout is not what ended it: {err}"
     );
 }
 
