@@ -578,7 +578,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__check)
-            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --registry --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --force --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
+            opts="-f -o -y -v -h -V --filename --overlay --set --profile --revision --registry --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --force --addons --addons-dir --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -629,6 +629,14 @@ _istioup() {
                     return 0
                     ;;
                 --skip-check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --addons)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --addons-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -130,6 +130,8 @@ set edit:completion:arg-completer[istioup] = {|@words|
             cand --istioctl 'The istioctl binary (else ISTIOCTL, else istioctl on PATH)'
             cand --fail-on 'Treat warnings as failures (for CI)'
             cand --skip-check 'Skip a check by its id (repeatable), for an admin who knows better'
+            cand --addons 'Addons to apply after Istio, comma-separated or repeated: kiali, prometheus, grafana, jaeger, zipkin, loki, or none [default: kiali, with a Prometheus unless the cluster has one]'
+            cand --addons-dir 'The addon manifests (default: samples/addons of the Istio release istioctl comes from)'
             cand --kubeconfig 'Path to the kubeconfig file (beats KUBECONFIG)'
             cand --context 'The kubeconfig context to use (beats current-context)'
             cand -o 'Output format of commands that report data'

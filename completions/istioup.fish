@@ -119,6 +119,8 @@ complete -c istioup -n "__fish_istioup_using_subcommand check" -l istioctl -d 'T
 complete -c istioup -n "__fish_istioup_using_subcommand check" -l fail-on -d 'Treat warnings as failures (for CI)' -r -f -a "fail\t''
 warn\t''"
 complete -c istioup -n "__fish_istioup_using_subcommand check" -l skip-check -d 'Skip a check by its id (repeatable), for an admin who knows better' -r
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l addons -d 'Addons to apply after Istio, comma-separated or repeated: kiali, prometheus, grafana, jaeger, zipkin, loki, or none [default: kiali, with a Prometheus unless the cluster has one]' -r
+complete -c istioup -n "__fish_istioup_using_subcommand check" -l addons-dir -d 'The addon manifests (default: samples/addons of the Istio release istioctl comes from)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand check" -l kubeconfig -d 'Path to the kubeconfig file (beats KUBECONFIG)' -r -F
 complete -c istioup -n "__fish_istioup_using_subcommand check" -l context -d 'The kubeconfig context to use (beats current-context)' -r
 complete -c istioup -n "__fish_istioup_using_subcommand check" -s o -l output -d 'Output format of commands that report data' -r -f -a "table\t''

@@ -116,7 +116,7 @@ pub enum Command {
 
     /// Check that the cluster is ready for Istio, and change nothing
     #[command(after_help = help::CHECKS_HELP)]
-    Check(PreflightArgs),
+    Check(CheckArgs),
 
     /// Install or upgrade Istio: checks, plan, confirmation, istioctl, verification, injection
     #[command(after_help = INSTALL_HELP)]
@@ -342,6 +342,13 @@ pub struct InstallArgs {
     #[arg(long, value_enum, value_name = "MODE")]
     pub mtls: Option<InstallMtls>,
 
+    #[command(flatten)]
+    pub addons: InstallAddonArgs,
+}
+
+/// The addons of an install (and of `check`, which counts them as install would).
+#[derive(Debug, Clone, Default, Args)]
+pub struct InstallAddonArgs {
     /// Addons to apply after Istio, comma-separated or repeated: kiali, prometheus, grafana, jaeger, zipkin, loki, or none [default: kiali, with a Prometheus unless the cluster has one]
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub addons: Vec<String>,
@@ -349,6 +356,16 @@ pub struct InstallArgs {
     /// The addon manifests (default: samples/addons of the Istio release istioctl comes from)
     #[arg(long, value_name = "DIR")]
     pub addons_dir: Option<PathBuf>,
+}
+
+/// `istioup check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub preflight: PreflightArgs,
+
+    #[command(flatten)]
+    pub addons: InstallAddonArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

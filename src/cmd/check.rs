@@ -2,7 +2,7 @@
 use serde::Serialize;
 
 use crate::cli::Settings;
-use crate::cli::{OutputFormat, PreflightArgs};
+use crate::cli::{CheckArgs, OutputFormat};
 use crate::error::{Error, Kind, Result};
 use crate::facts::target::TargetSummary;
 use crate::judge::Check;
@@ -17,14 +17,20 @@ struct Report<'a> {
     ok: bool,
 }
 
-pub fn run(args: &PreflightArgs, settings: &Settings) -> Result<()> {
+pub fn run(check: &CheckArgs, settings: &Settings) -> Result<()> {
     let format = settings.output.unwrap_or(OutputFormat::Table);
+    let args = &check.preflight;
     let (iop, components) = preflight::spec(args)?;
     output::warnings(&crate::spec::warnings(&iop));
     let target = target::resolve(settings)?;
     super::block_on(async {
         let client = target.connect().await?;
-        let preflight = preflight::run(args, iop, components, &client).await?;
+        let mut preflight = preflight::run(args, iop, components, &client).await?;
+        // The addons install would apply count in the capacity check, as install counts them.
+        let addons = crate::judge::addons::prepare(&check.addons, args, &mut preflight, &client).await?;
+        for line in addons.notes.iter().chain(&addons.skipped) {
+            output::note(&format!("addons: {line}\n"));
+        }
         let summary = TargetSummary::new(&target, &preflight.facts);
         let report = Report {
             target: summary.clone(),

@@ -38,7 +38,7 @@ async fn install(
     let summary = TargetSummary::new(target, &pf.facts);
     output::note(&output::banner(&summary));
     pick_namespaces(args, settings, &mut pf)?;
-    let addons = crate::judge::addons::prepare(args, &mut pf, &client).await?;
+    let addons = crate::judge::addons::prepare(&args.addons, &args.preflight, &mut pf, &client).await?;
     let pending = crate::act::restart::pending(&client, &existing(&pf), true).await?;
     let mut report = Report::new(&pf, summary, pending.workloads, pending.unmanaged_pods);
     report.mtls = args.mtls.map(|_| Vec::new());

@@ -248,7 +248,8 @@ pub fn count_capacity(pf: &mut Preflight, args: &PreflightArgs, plan: &Plan) {
 /// and the capacity check with the addons counted. An explicit `--addons` that cannot be met
 /// fails here, before any change.
 pub async fn prepare(
-    args: &crate::cli::InstallArgs,
+    args: &crate::cli::InstallAddonArgs,
+    preflight: &PreflightArgs,
     pf: &mut Preflight,
     client: &kube::Client,
 ) -> Result<Plan> {
@@ -264,7 +265,7 @@ pub async fn prepare(
         istioctl.as_deref(),
         &found,
     )?;
-    count_capacity(pf, &args.preflight, &plan);
+    count_capacity(pf, preflight, &plan);
     Ok(plan)
 }
 

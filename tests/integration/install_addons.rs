@@ -313,6 +313,23 @@ fn addons_that_do_not_fit_fail_the_capacity_check_before_any_change() {
     );
     assert!(check["hint"].as_str().unwrap().contains("--addons none"));
     assert!(c.install_calls().is_empty(), "istioctl ran");
+    // `istioup check` judges the same install: the default addons do not fit, none do.
+    let check_run = |extra: &[&str]| {
+        c.istioup()
+            .args(["check", "-o", "json", "--addons-dir"])
+            .arg(addons_dir())
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = check_run(&[]);
+    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
+    assert!(
+        json_out(&out)["checks"]
+            .to_string()
+            .contains("kiali (addon kiali)")
+    );
+    assert_eq!(code(&check_run(&["--addons", "none"])), 0);
     let out = c
         .istioup()
         .args(["install", "-y", "--addons", "none", "--addons-dir"])
