@@ -2308,7 +2308,7 @@ _istioup() {
             return 0
             ;;
         istioup__subcmd__upgrade)
-            opts="-f -o -y -v -h -V --in-place --canary --filename --overlay --set --profile --revision --registry --inject --inject-all --inject-selector --istioctl --fail-on --skip-check --force --dry-run --restart --batch-size --timeout --wait-for-lock --readiness-timeout --istioctl-timeout --istioctl-arg --mtls --addons --addons-dir --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version status migrate finish rollback help"
+            opts="-f -o -y -v -h -V --in-place --canary --filename --overlay --set --profile --revision --registry --inject-all --inject-selector --istioctl --fail-on --skip-check --dry-run --batch-size --timeout --wait-for-lock --readiness-timeout --istioctl-timeout --istioctl-arg --mtls --addons --addons-dir --force --restart --inject --kubeconfig --context --output --yes --no-input --color --verbose --request-timeout --help --version status migrate finish rollback help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2339,10 +2339,6 @@ _istioup() {
                     return 0
                     ;;
                 --registry)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --inject)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2395,6 +2391,10 @@ _istioup() {
                     return 0
                     ;;
                 --addons-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inject)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -144,7 +144,13 @@ pub enum Command {
 
     /// Upgrade Istio to istioctl's version: a canary revision next to the old one (or in place),
     /// then migrate namespaces, finish or roll back
-    #[command(after_help = help::UPGRADE_HELP, args_conflicts_with_subcommands = true)]
+    #[command(
+        after_help = help::UPGRADE_HELP,
+        args_conflicts_with_subcommands = true,
+        mut_arg("force", |a| a.help("Go on although the version jump is unsupported (more than two minor versions); also takes over a mesh Helm installed")),
+        mut_arg("restart", |a| a.help("In place: roll the workloads whose proxy is older than the new control plane, in batches")),
+        mut_arg("namespaces", |a| a.help("In place only: namespace to enable sidecar injection in (a canary moves namespaces with `upgrade migrate`)"))
+    )]
     Upgrade(Box<UpgradeArgs>),
 
     /// Show mutual TLS per namespace, or switch namespaces or the mesh to STRICT safely and back
