@@ -666,7 +666,13 @@ impl Tunnel {
             return;
         };
         let _ = out.send(Out::Reply(id));
-        let request = get("requestid").to_string();
+        // httpstream.go `requestID`: without the header (older clients) the pair is guessed
+        // from consecutive stream ids, the error stream's id, or the data stream's minus 2.
+        let request = match get("requestid") {
+            "" if kind == "data" => id.saturating_sub(2).to_string(),
+            "" => id.to_string(),
+            given => given.to_string(),
+        };
         let pair = streams.pairs.entry(request.clone()).or_insert(Pair {
             error: None,
             data: None,
