@@ -633,7 +633,7 @@ impl Tunnel {
                     let _ = out_tx.send(Out::Ping(id));
                 }
                 Frame::GoAway => break,
-                Frame::Ignored => {}
+                Frame::SynReply { .. } | Frame::Ignored => {}
             }
         }
         for (_, mut w) in streams.to_pod.drain() {

@@ -71,6 +71,10 @@ pub enum Frame {
         fin: bool,
         headers: Vec<(String, String)>,
     },
+    /// What a client reads back for its SYN_STREAM (kubesim's own tests speak as client-go).
+    SynReply {
+        id: u32,
+    },
     RstStream {
         id: u32,
         status: u32,
@@ -151,6 +155,13 @@ impl Reader {
                     id,
                     fin: flags & FLAG_FIN != 0,
                     headers,
+                }
+            }
+            SYN_REPLY => {
+                need(4)?;
+                self.headers(&body[4..])?;
+                Frame::SynReply {
+                    id: be32(&body) & 0x7fff_ffff,
                 }
             }
             RST_STREAM => {
@@ -248,6 +259,21 @@ fn control(kind: u16, flags: u8, body: &[u8]) -> Vec<u8> {
 impl Writer {
     /// SYN_REPLY with the given headers (apimachinery's server replies with none).
     pub fn syn_reply(&mut self, id: u32, headers: &[(&str, &str)]) -> Vec<u8> {
+        let mut body = id.to_be_bytes().to_vec();
+        body.extend_from_slice(&self.header_block(headers));
+        control(SYN_REPLY, 0, &body)
+    }
+
+    /// SYN_STREAM as client-go opens a stream (write.go `writeSynStreamFrame`: no associated
+    /// stream, priority 0, slot 0); for kubesim's own tests, which speak as the client.
+    pub fn syn_stream(&mut self, id: u32, headers: &[(&str, &str)]) -> Vec<u8> {
+        let mut body = id.to_be_bytes().to_vec();
+        body.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+        body.extend_from_slice(&self.header_block(headers));
+        control(SYN_STREAM, 0, &body)
+    }
+
+    fn header_block(&mut self, headers: &[(&str, &str)]) -> Vec<u8> {
         let mut block = (headers.len() as u32).to_be_bytes().to_vec();
         for (k, v) in headers {
             block.extend_from_slice(&(k.len() as u32).to_be_bytes());
@@ -255,9 +281,7 @@ impl Writer {
             block.extend_from_slice(&(v.len() as u32).to_be_bytes());
             block.extend_from_slice(v.as_bytes());
         }
-        let mut body = id.to_be_bytes().to_vec();
-        body.extend_from_slice(&self.compress(&block));
-        control(SYN_REPLY, 0, &body)
+        self.compress(&block)
     }
 
     fn compress(&mut self, block: &[u8]) -> Vec<u8> {
@@ -300,27 +324,15 @@ impl Writer {
 mod tests {
     use super::*;
 
-    /// A client-side SYN_STREAM, encoded as write.go `writeSynStreamFrame` does.
-    fn syn_stream(deflate: &mut Writer, id: u32, headers: &[(&str, &str)]) -> Vec<u8> {
-        let reply = deflate.syn_reply(id, headers);
-        let mut body = id.to_be_bytes().to_vec();
-        body.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
-        body.extend_from_slice(&reply[12..]);
-        control(SYN_STREAM, 0, &body)
-    }
-
     #[tokio::test]
     async fn header_blocks_share_one_zlib_stream_per_direction() {
         assert_eq!(DICTIONARY.len(), 1423);
         let mut w = Writer::default();
-        let mut wire = syn_stream(&mut w, 1, &[("streamtype", "error"), ("port", "80")]);
-        wire.extend(syn_stream(
-            &mut w,
-            3,
-            &[("streamtype", "data"), ("Port", "80\x0081")],
-        ));
+        let mut wire = w.syn_stream(1, &[("streamtype", "error"), ("port", "80")]);
+        wire.extend(w.syn_stream(3, &[("streamtype", "data"), ("Port", "80\x0081")]));
         wire.extend(w.data(3, true, b"hi"));
         wire.extend(w.ping(7));
+        wire.extend(w.syn_reply(5, &[]));
         let mut r = Reader::default();
         let mut input = &wire[..];
         let first = r.read(&mut input).await.unwrap().unwrap();
@@ -350,6 +362,7 @@ mod tests {
         };
         assert_eq!(r.read(&mut input).await.unwrap(), Some(data));
         assert_eq!(r.read(&mut input).await.unwrap(), Some(Frame::Ping { id: 7 }));
+        assert_eq!(r.read(&mut input).await.unwrap(), Some(Frame::SynReply { id: 5 }));
         assert_eq!(r.read(&mut input).await.unwrap(), None);
     }
 }

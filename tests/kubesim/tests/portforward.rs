@@ -505,3 +505,97 @@ fn kubectl_port_forwards_over_the_websocket_spdy_tunnel() {
 fn kubectl_port_forwards_over_a_plain_spdy_upgrade() {
     kubectl_round_trip(false);
 }
+
+/// The SPDY session below kubectl, spoken frame by frame over a plain-HTTP kubesim: the 101
+/// reply of apimachinery pkg/util/httpstream/spdy/upgrade.go `UpgradeResponse`; a PING echoed
+/// (spdystream connection.go `handlePingFrame`: a peer's id is written back); a stream without
+/// a `port` header reset with CANCEL (kubelet httpstream.go `httpStreamReceived` refuses it,
+/// apimachinery spdy/connection.go `newSpdyStream` then calls spdystream `Stream.Reset`); and
+/// an error/data pair without `requestid`, paired by consecutive ids (httpstream.go
+/// `requestID`), answered with a SYN_REPLY each and the pod's HTTP answer on the data stream.
+#[tokio::test]
+async fn a_spdy_session_echoes_pings_resets_bad_streams_and_forwards() {
+    use kubesim::spdy::{CANCEL, Frame, Reader, Writer};
+    let sim = Sim::builder()
+        .cluster_yaml(CLUSTER)
+        .tls(false)
+        .start()
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    assert!(sim.wait_for(Duration::from_secs(10), |s| {
+        s.get("/api/v1/namespaces/default/pods/web")
+            .is_some_and(|p| p["status"]["phase"] == "Running")
+    }));
+    let addr = sim.url().trim_start_matches("http://").to_string();
+    let mut conn = tokio::net::TcpStream::connect(&addr)
+        .await
+        .unwrap_or_else(|e| panic!("{addr}: {e}"));
+    conn.write_all(
+        b"POST /api/v1/namespaces/default/pods/web/portforward HTTP/1.1\r\nHost: kubesim\r\n\
+          Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n",
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut b = [0u8; 1];
+        conn.read_exact(&mut b).await.unwrap_or_else(|e| panic!("{e}"));
+        head.push(b[0]);
+    }
+    let head = String::from_utf8_lossy(&head).to_lowercase();
+    assert!(head.starts_with("http/1.1 101 switching protocols\r\n"), "{head}");
+    assert!(head.contains("\r\nupgrade: spdy/3.1\r\n"), "{head}");
+    assert!(
+        head.contains("\r\nx-stream-protocol-version: portforward.k8s.io\r\n"),
+        "{head}"
+    );
+    let (mut w, mut r) = (Writer::default(), Reader::default());
+    let mut out = w.ping(1);
+    out.extend(w.syn_stream(1, &[("streamtype", "data")]));
+    out.extend(w.syn_stream(3, &[("streamtype", "error"), ("port", "80")]));
+    out.extend(w.data(3, true, b""));
+    out.extend(w.syn_stream(5, &[("streamtype", "data"), ("port", "80")]));
+    out.extend(w.data(5, true, b"GET /raw HTTP/1.1\r\nHost: x\r\n\r\n"));
+    conn.write_all(&out).await.unwrap_or_else(|e| panic!("{e}"));
+    let mut frames = Vec::new();
+    let mut answer = Vec::new();
+    let mut closed = Vec::new();
+    while closed.len() < 2 {
+        let frame = tokio::time::timeout(Duration::from_secs(30), r.read(&mut conn))
+            .await
+            .unwrap_or_else(|_| panic!("no frame after {frames:?}"))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("connection ended after {frames:?}"));
+        match frame {
+            Frame::Data { id: 5, fin, data } => {
+                answer.extend(data);
+                if fin {
+                    closed.push(5);
+                }
+            }
+            Frame::Data {
+                id: 3,
+                fin: true,
+                data,
+            } if data.is_empty() => closed.push(3),
+            other => frames.push(other),
+        }
+    }
+    assert_eq!(
+        frames,
+        [
+            Frame::Ping { id: 1 },
+            Frame::RstStream {
+                id: 1,
+                status: CANCEL
+            },
+            Frame::SynReply { id: 3 },
+            Frame::SynReply { id: 5 },
+        ]
+    );
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(
+        answer.ends_with("kubesim pod default/web port 80: GET /raw\n"),
+        "{answer}"
+    );
+}
