@@ -29,6 +29,7 @@ pub mod seed;
 pub mod selector;
 pub mod server;
 pub mod sim;
+pub mod spdy;
 pub mod ssa;
 pub mod status;
 pub mod store;

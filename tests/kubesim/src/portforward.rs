@@ -35,11 +35,13 @@
 //! (conn.go `handle`). v4 has no per-channel half-close: one pod connection per WebSocket.
 //!
 //! kubectl (1.30+) first tries a WebSocket with subprotocol `SPDY/3.1+portforward.k8s.io` (SPDY
-//! tunnelled in WebSocket messages, KEP-4006), then a plain SPDY/3.1 upgrade. kubesim does not
-//! speak SPDY: the first fails the WebSocket handshake (403, as an older API server answers),
-//! the second is a 400 that says so.
+//! tunnelled in WebSocket messages, KEP-4006), then a plain SPDY/3.1 upgrade (POST). Both are
+//! served: the SPDY framing is [`crate::spdy`], the port-forward session over it is
+//! `Tunnel::run_spdy` below (kubelet pkg/kubelet/cri/streaming/portforward/httpstream.go).
+//! Neither reads ports from the query: each stream pair names its port in a header.
 use crate::proxy::{ProxyRequest, ProxyResponse};
 use crate::sim::Shared;
+use crate::spdy::{self, Frame};
 use crate::status::{ApiError, ApiResult};
 use crate::util::str_at;
 use axum::body::Body;
@@ -133,6 +135,14 @@ const PROTOCOLS: [(&str, bool); 3] = [
     ("v4.base64.channel.k8s.io", false),
 ];
 
+/// kubectl's WebSocket subprotocol for SPDY tunnelled in WebSocket messages (client-go
+/// tools/portforward/tunneling_dialer.go: `constants.WebsocketsSPDYTunnelingPrefix` +
+/// `PortForwardProtocolV1Name`).
+const SPDY_TUNNEL: &str = "SPDY/3.1+portforward.k8s.io";
+/// The port-forward stream protocol (client-go tools/portforward/portforward.go).
+const PORTFORWARD_V1: &str = "portforward.k8s.io";
+const STREAM_PROTOCOL: &str = "x-stream-protocol-version";
+
 fn header_str<'a>(headers: &'a HeaderMap, name: &header::HeaderName) -> &'a str {
     headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
@@ -210,30 +220,59 @@ pub fn serve(app: &Arc<Shared>, parts: &mut Parts, ns: &str, name: &str) -> ApiR
             "pod {name} does not have a host assigned"
         )));
     }
-    if !ws {
-        let spdy = header_str(&parts.headers, &header::UPGRADE).starts_with("SPDY/");
-        let message = if spdy {
-            "kubesim does not speak SPDY: port-forward with a WebSocket client (kube-rs, client-go 1.30+ WebSockets)"
-        } else {
-            "Upgrade request required"
-        };
-        return Err(ApiError::bad_request(message));
+    // httpstream `IsUpgradeRequest`: a `Connection` header naming upgrade.
+    let upgrading = header_str(&parts.headers, &header::CONNECTION)
+        .split(',')
+        .any(|t| t.trim().eq_ignore_ascii_case("upgrade"));
+    if !ws && !upgrading {
+        return Err(ApiError::bad_request("Upgrade request required"));
     }
-    let ports = ports(parts.uri.query().unwrap_or(""))?;
+    // The kubelet reads ports from the query only for a WebSocket (`NewV4Options`); SPDY
+    // streams name theirs in a header, and the API server tunnels SPDY to the kubelet as SPDY.
+    let spdy = !ws || offered(&parts.headers).iter().any(|o| o == SPDY_TUNNEL);
+    let ports = if spdy {
+        Vec::new()
+    } else {
+        ports(parts.uri.query().unwrap_or(""))?
+    };
     match str_at(&pod, &["status", "phase"]).unwrap_or("Pending") {
         "Running" => {}
         "Pending" => return Ok(plain(500, format!("pod not found (\"{name}_{ns}\")"))),
         _ => return Ok(plain(500, "sandbox container is not running".into())),
     }
-    let offered: Vec<String> = parts
-        .headers
-        .get_all(header::SEC_WEBSOCKET_PROTOCOL)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(',').map(|p| p.trim().to_string()))
-        .filter(|p| !p.is_empty())
-        .collect();
-    let chosen = if offered.is_empty() {
+    let Some(upgrade) = parts.extensions.remove::<hyper::upgrade::OnUpgrade>() else {
+        return Err(ApiError::bad_request("Upgrade request required"));
+    };
+    let tunnel = Tunnel {
+        app: app.clone(),
+        ns: ns.to_string(),
+        pod: name.to_string(),
+        uid: str_at(&pod, &["metadata", "uid"]).unwrap_or("").to_string(),
+        ports,
+        binary: true,
+    };
+    Ok(if ws {
+        websocket_upgrade(&parts.headers, tunnel, upgrade)
+    } else {
+        spdy_upgrade(&parts.headers, tunnel, upgrade)
+    })
+}
+
+/// The WebSocket handshake: a client offering the SPDY tunnel (the API server's
+/// `IsWebSocketRequestWithTunnelingProtocol`, pkg/registry/core/pod/rest/subresources.go) gets
+/// SPDY frames in binary messages (apimachinery pkg/util/proxy/streamtunnel.go, client-go
+/// tools/portforward/tunneling_connection.go: no channel byte, a message is a run of bytes);
+/// otherwise the first supported v4 subprotocol, or 403.
+fn websocket_upgrade(
+    headers: &HeaderMap,
+    mut tunnel: Tunnel,
+    upgrade: hyper::upgrade::OnUpgrade,
+) -> Response {
+    let offered = offered(headers);
+    let spdy = offered.iter().any(|o| o == SPDY_TUNNEL);
+    let chosen = if spdy {
+        Some((SPDY_TUNNEL, true))
+    } else if offered.is_empty() {
         Some(PROTOCOLS[0])
     } else {
         offered
@@ -241,29 +280,22 @@ pub fn serve(app: &Arc<Shared>, parts: &mut Parts, ns: &str, name: &str) -> ApiR
             .find_map(|o| PROTOCOLS.iter().find(|(p, _)| p == o).copied())
     };
     let Some((protocol, binary)) = chosen else {
-        return Ok(plain(403, String::new()));
+        return plain(403, String::new());
     };
-    let key = header_str(&parts.headers, &header::SEC_WEBSOCKET_KEY).to_string();
-    let Some(upgrade) = parts.extensions.remove::<hyper::upgrade::OnUpgrade>() else {
-        return Err(ApiError::bad_request("Upgrade request required"));
-    };
-    let uid = str_at(&pod, &["metadata", "uid"]).unwrap_or("").to_string();
-    let tunnel = Tunnel {
-        app: app.clone(),
-        ns: ns.to_string(),
-        pod: name.to_string(),
-        uid,
-        ports,
-        binary,
-    };
+    tunnel.binary = binary;
     tokio::spawn(async move {
         if let Ok(upgraded) = upgrade.await {
             let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, None).await;
-            tunnel.run(ws).await;
+            if spdy {
+                tunnel.run_spdy(bytes_over_websocket(ws)).await;
+            } else {
+                tunnel.run(ws).await;
+            }
         }
     });
     let mut r = Response::new(Body::empty());
     *r.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    let key = header_str(headers, &header::SEC_WEBSOCKET_KEY);
     let h = r.headers_mut();
     h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
     h.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
@@ -274,7 +306,93 @@ pub fn serve(app: &Arc<Shared>, parts: &mut Parts, ns: &str, name: &str) -> ApiR
     if !protocol.is_empty() {
         h.insert(header::SEC_WEBSOCKET_PROTOCOL, HeaderValue::from_static(protocol));
     }
-    Ok(r)
+    r
+}
+
+/// The WebSocket subprotocols the client offers.
+fn offered(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(header::SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(',').map(|p| p.trim().to_string()))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// The plain SPDY upgrade, as the kubelet answers it: apimachinery pkg/util/httpstream
+/// `Handshake` (httpstream.go: `X-Stream-Protocol-Version` must name `portforward.k8s.io`, else
+/// 403 listing `X-Accepted-Stream-Protocol-Versions`), then pkg/util/httpstream/spdy
+/// upgrade.go `UpgradeResponse` (`Upgrade: SPDY/3.1`, else 400) and its 101 reply.
+fn spdy_upgrade(headers: &HeaderMap, tunnel: Tunnel, upgrade: hyper::upgrade::OnUpgrade) -> Response {
+    let client: Vec<&str> = headers
+        .get_all(STREAM_PROTOCOL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    if !client.contains(&PORTFORWARD_V1) {
+        let mut r = plain(
+            403,
+            format!(
+                "unable to upgrade: unable to negotiate protocol: client supports [{}], server accepts [{PORTFORWARD_V1}]\n",
+                client.join(" ")
+            ),
+        );
+        r.headers_mut().insert(
+            "x-accepted-stream-protocol-versions",
+            HeaderValue::from_static(PORTFORWARD_V1),
+        );
+        return r;
+    }
+    if !header_str(headers, &header::UPGRADE).eq_ignore_ascii_case("SPDY/3.1") {
+        return plain(
+            400,
+            "unable to upgrade: missing upgrade headers in request\n".into(),
+        );
+    }
+    tokio::spawn(async move {
+        if let Ok(upgraded) = upgrade.await {
+            tunnel.run_spdy(TokioIo::new(upgraded)).await;
+        }
+    });
+    let mut r = Response::new(Body::empty());
+    *r.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    let h = r.headers_mut();
+    h.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
+    h.insert(header::UPGRADE, HeaderValue::from_static("SPDY/3.1"));
+    h.insert(STREAM_PROTOCOL, HeaderValue::from_static(PORTFORWARD_V1));
+    r
+}
+
+/// The byte stream a WebSocket carries in binary messages, both ways (tunneling_connection.go
+/// `Read`/`Write`); a close message or the end of the WebSocket ends it.
+fn bytes_over_websocket<S>(ws: WebSocketStream<S>) -> DuplexStream
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (ours, theirs) = tokio::io::duplex(64 * 1024);
+    let (mut sink, mut stream) = ws.split();
+    let (mut from_us, mut to_us) = tokio::io::split(theirs);
+    tokio::spawn(async move {
+        while let Some(Ok(msg)) = stream.next().await {
+            match msg {
+                Message::Binary(b) if to_us.write_all(&b).await.is_ok() => {}
+                Message::Close(_) | Message::Binary(_) => break,
+                _ => {}
+            }
+        }
+        let _ = to_us.shutdown().await;
+    });
+    tokio::spawn(async move {
+        let mut buf = vec![0u8; 32 * 1024];
+        while let Ok(n) = from_us.read(&mut buf).await {
+            if n == 0 || sink.send(Message::binary(buf[..n].to_vec())).await.is_err() {
+                break;
+            }
+        }
+        let _ = sink.send(Message::Close(None)).await;
+    });
+    ours
 }
 
 /// One message on `channel`: the channel byte then the data, or under base64 the channel digit
@@ -341,10 +459,7 @@ impl Tunnel {
         let _ = out_tx.send(Some(self.frame(data_ch + 1, &le)));
         let server = match self.app.port_forwards.listen(&self.ns, &self.pod, port) {
             Listen::Refused => {
-                let msg = format!(
-                    "error forwarding port {port} to pod {}, uid {}: failed to execute portforward in network namespace \"/var/run/netns/cni-kubesim\": IPv4: dial tcp4 127.0.0.1:{port}: connect: connection refused IPv6: dial tcp6 [::1]:{port}: connect: connection refused",
-                    self.pod, self.uid
-                );
+                let msg = self.refusal(port);
                 let _ = out_tx.send(Some(self.frame(data_ch + 1, msg.as_bytes())));
                 return None;
             }
@@ -427,6 +542,190 @@ impl Tunnel {
         }
         let _ = out_tx.send(None);
         let _ = writer.await;
+    }
+}
+
+/// What the SPDY session sends; the writer encodes these in order, so the header deflate
+/// stream sees SYN_REPLYs in wire order.
+enum Out {
+    Reply(u32),
+    Reset(u32),
+    Ping(u32),
+    Data(u32, bool, Vec<u8>),
+    Close,
+}
+
+/// The streams of one port-forward request seen so far (kubelet httpstream.go
+/// `httpStreamPair`), keyed by the `requestid` header.
+struct Pair {
+    error: Option<u32>,
+    data: Option<u32>,
+    port: u16,
+}
+
+/// State of one SPDY session: requests waiting for their second stream, and the way to the
+/// pod for each open data stream.
+#[derive(Default)]
+struct Streams {
+    pairs: HashMap<String, Pair>,
+    to_pod: HashMap<u32, tokio::io::WriteHalf<DuplexStream>>,
+}
+
+impl Tunnel {
+    /// The kubelet's dial error for a port nothing listens on (websocket.go and httpstream.go
+    /// `portForward` word it alike, around containerd's dial error).
+    fn refusal(&self, port: u16) -> String {
+        format!(
+            "error forwarding port {port} to pod {}, uid {}: failed to execute portforward in network namespace \"/var/run/netns/cni-kubesim\": IPv4: dial tcp4 127.0.0.1:{port}: connect: connection refused IPv6: dial tcp6 [::1]:{port}: connect: connection refused",
+            self.pod, self.uid
+        )
+    }
+
+    /// Serves client-go's SPDY port-forward (pkg/kubelet/cri/streaming/portforward/httpstream.go):
+    /// the client opens an error stream and a data stream per connection, each answered with a
+    /// SYN_REPLY (apimachinery pkg/util/httpstream/spdy/connection.go `newSpdyStream`); PINGs
+    /// are echoed (spdystream connection.go `handlePingFrame`); a GOAWAY or the end of the
+    /// connection ends every pod connection. The session outlives its requests.
+    async fn run_spdy<S>(self, io: S)
+    where
+        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + 'static,
+    {
+        let (mut read, mut write) = tokio::io::split(io);
+        let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Out>();
+        let writer = tokio::spawn(async move {
+            let mut w = spdy::Writer::default();
+            while let Some(out) = out_rx.recv().await {
+                let bytes = match out {
+                    Out::Reply(id) => w.syn_reply(id, &[]),
+                    Out::Reset(id) => w.rst_stream(id, spdy::CANCEL),
+                    Out::Ping(id) => w.ping(id),
+                    Out::Data(id, fin, data) => w.data(id, fin, &data),
+                    Out::Close => break,
+                };
+                if write.write_all(&bytes).await.is_err() {
+                    return;
+                }
+            }
+            let _ = write.shutdown().await;
+        });
+        let mut reader = spdy::Reader::default();
+        let mut streams = Streams::default();
+        while let Ok(Some(frame)) = reader.read(&mut read).await {
+            match frame {
+                Frame::SynStream { id, headers, .. } => self.spdy_stream(id, &headers, &mut streams, &out_tx),
+                Frame::Data { id, fin, data } => {
+                    let failed = match streams.to_pod.get_mut(&id) {
+                        Some(w) if !data.is_empty() => w.write_all(&data).await.is_err(),
+                        _ => false,
+                    };
+                    if (fin || failed)
+                        && let Some(mut w) = streams.to_pod.remove(&id)
+                    {
+                        let _ = w.shutdown().await;
+                    }
+                }
+                Frame::RstStream { id, .. } => {
+                    if let Some(mut w) = streams.to_pod.remove(&id) {
+                        let _ = w.shutdown().await;
+                    }
+                }
+                Frame::Ping { id } => {
+                    let _ = out_tx.send(Out::Ping(id));
+                }
+                Frame::GoAway => break,
+                Frame::SynReply { .. } | Frame::Ignored => {}
+            }
+        }
+        for (_, mut w) in streams.to_pod.drain() {
+            let _ = w.shutdown().await;
+        }
+        let _ = out_tx.send(Out::Close);
+        let _ = writer.await;
+    }
+
+    /// A new stream: rejected with RST_STREAM unless its `port` and `streamtype` are valid
+    /// (httpstream.go `httpStreamReceived`), else replied to and paired; a complete pair is
+    /// forwarded.
+    fn spdy_stream(
+        &self,
+        id: u32,
+        headers: &[(String, String)],
+        streams: &mut Streams,
+        out: &mpsc::UnboundedSender<Out>,
+    ) {
+        let get = |k: &str| {
+            headers
+                .iter()
+                .find(|(n, _)| n == k)
+                .map_or("", |(_, v)| v.as_str())
+        };
+        let port = get("port").parse::<u16>().ok().filter(|p| *p > 0);
+        let kind = get("streamtype");
+        let Some(port) = port.filter(|_| kind == "error" || kind == "data") else {
+            let _ = out.send(Out::Reset(id));
+            return;
+        };
+        let _ = out.send(Out::Reply(id));
+        // httpstream.go `requestID`: without the header (older clients) the pair is guessed
+        // from consecutive stream ids, the error stream's id, or the data stream's minus 2.
+        let request = match get("requestid") {
+            "" if kind == "data" => id.saturating_sub(2).to_string(),
+            "" => id.to_string(),
+            given => given.to_string(),
+        };
+        let pair = streams.pairs.entry(request.clone()).or_insert(Pair {
+            error: None,
+            data: None,
+            port,
+        });
+        if kind == "error" {
+            pair.error = Some(id);
+        } else {
+            pair.data = Some(id);
+        }
+        if let (Some(error), Some(data)) = (pair.error, pair.data) {
+            let port = pair.port;
+            streams.pairs.remove(&request);
+            if let Some(w) = self.spdy_forward(port, error, data, out) {
+                streams.to_pod.insert(data, w);
+            }
+        }
+    }
+
+    /// One forwarded connection: the dial error on the error stream, or what the pod writes on
+    /// the data stream; then both streams are closed (httpstream.go `portForward`: the error
+    /// stream, then the data stream). Returns the way to the pod.
+    fn spdy_forward(
+        &self,
+        port: u16,
+        error: u32,
+        data: u32,
+        out: &mpsc::UnboundedSender<Out>,
+    ) -> Option<tokio::io::WriteHalf<DuplexStream>> {
+        let server = match self.app.port_forwards.listen(&self.ns, &self.pod, port) {
+            Listen::Refused => {
+                let _ = out.send(Out::Data(error, false, self.refusal(port).into_bytes()));
+                let _ = out.send(Out::Data(error, true, Vec::new()));
+                let _ = out.send(Out::Data(data, true, Vec::new()));
+                return None;
+            }
+            Listen::Serve(server) => server,
+        };
+        let (ours, pods) = tokio::io::duplex(64 * 1024);
+        tokio::spawn(server(pods));
+        let (mut read, write) = tokio::io::split(ours);
+        let out = out.clone();
+        tokio::spawn(async move {
+            let mut buf = vec![0u8; 32 * 1024];
+            while let Ok(n) = read.read(&mut buf).await {
+                if n == 0 || out.send(Out::Data(data, false, buf[..n].to_vec())).is_err() {
+                    break;
+                }
+            }
+            let _ = out.send(Out::Data(error, true, Vec::new()));
+            let _ = out.send(Out::Data(data, true, Vec::new()));
+        });
+        Some(write)
     }
 }
 
