@@ -9,7 +9,7 @@ use super::config::{self, IstioConfig};
 use super::faults::{self, Faults};
 use super::kube::{self, Cluster};
 use super::manifest::{
-    self, COMPONENT_LABEL, Comp, ComponentManifest, NOT_PRUNED_LABEL, REV_LABEL, TAG_LABEL, label_of,
+    self, COMPONENT_LABEL, Comp, ComponentManifest, NOT_PRUNED_LABEL, REV_LABEL, label_of,
 };
 use super::progress::{Progress, processing_message};
 use super::wait::{self, Waitable};
@@ -272,37 +272,19 @@ impl Installer<'_> {
         if exists && !cfg.is_default_revision() {
             return Ok(());
         }
-        let canonical = |rev: &str| -> Vec<&Value> {
-            hooks
-                .iter()
-                .filter(|h| label_of(h, REV_LABEL) == Some(rev) && label_of(h, TAG_LABEL).is_none())
-                .collect()
-        };
-        if canonical(&cfg.revision).len() != 1 {
+        if super::tag::canonical(&hooks, &cfg.revision).len() != 1
+            || super::tag::canonical(&hooks, "default").len() > 1
+        {
             return Ok(());
         }
-        let defaults = canonical("default");
-        if defaults.len() > 1 {
-            return Ok(());
-        }
-        for d in defaults {
-            let mut d = d.clone();
-            if let Some(Value::Array(ws)) = d.get_mut("webhooks") {
-                for w in ws {
-                    let never = json!({"matchLabels": {"istio.io/deactivated": "never-match"}});
-                    w["namespaceSelector"] = never.clone();
-                    w["objectSelector"] = never;
-                }
-            }
-            if let Some(m) = d["metadata"].as_object_mut() {
-                m.remove("managedFields");
-            }
-            self.cluster.replace(&d).await.map_err(|e| {
+        super::tag::deactivate_default(&self.cluster, &hooks)
+            .await
+            .map_err(|e| {
                 Failure::msg(format!(
-                    "failed generating webhooks: failed deactivating existing default revision: {e}"
+                    "failed generating webhooks: {}",
+                    e.message.unwrap_or_default()
                 ))
             })?;
-        }
         // fixWhConfig: a validator failure policy already flipped to Fail by istiod stays Fail.
         let existing_vwc = self
             .cluster

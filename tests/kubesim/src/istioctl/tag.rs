@@ -53,7 +53,7 @@ async fn all(cluster: &Cluster, kind: (&str, &str), ns: &str) -> Result<Vec<Valu
 }
 
 /// util.go: GetWebhooksWithRevision (`istio.io/rev=REV,!istio.io/tag`).
-fn canonical<'a>(hooks: &'a [Value], rev: &str) -> Vec<&'a Value> {
+pub(super) fn canonical<'a>(hooks: &'a [Value], rev: &str) -> Vec<&'a Value> {
     hooks
         .iter()
         .filter(|h| label_of(h, REV_LABEL) == Some(rev) && label_of(h, TAG_LABEL).is_none())
