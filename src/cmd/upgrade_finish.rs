@@ -64,23 +64,22 @@ async fn finish_on(args: &FinishArgs, settings: &Settings, target: &Target) -> R
         return output::finish(format, &report, Err(e));
     }
     interrupt::watch();
-    let lock = crate::act::lock::acquire(
+    let wait = args.lock.wait_for_lock;
+    let work = change(args, settings, target, &client, &revs, &record, &inv, &mut report);
+    let result = crate::act::lock::holding(
         &client,
         &record.namespace,
         "upgrade finish",
-        args.lock.wait_for_lock,
-        false,
+        wait,
         &mut output::line,
+        work,
     )
-    .await?;
-    let result = change(args, settings, target, &client, &revs, &record, &inv, &mut report).await;
-    if let Some(lock) = lock {
-        lock.release().await;
-    }
-    report.result = if result.is_ok() {
-        "finished"
-    } else {
-        "istioctl-failed"
+    .await;
+    report.result = match &result {
+        Ok(()) => "finished",
+        Err(e) if e.kind() == Kind::Istioctl => "istioctl-failed",
+        Err(e) if e.kind() == Kind::Interrupted => "interrupted",
+        Err(_) => "failed",
     };
     if let Err(e) = result {
         return output::finish(format, &report, Err(e));

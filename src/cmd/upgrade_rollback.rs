@@ -53,25 +53,23 @@ async fn rollback_on(args: &RollbackArgs, settings: &Settings, target: &Target) 
         return output::finish(format, &report, Err(e));
     }
     interrupt::watch();
-    let lock = crate::act::lock::acquire(
+    let work = async {
+        back(args, settings, target, &client, &record, &names, &mut report).await?;
+        if revs.get(&record.to).is_some() {
+            remove_new(args, settings, target, &client, &record.to, &inv, &mut report).await?;
+        }
+        migrate::delete_record(&client, &record).await
+    };
+    let wait = args.lock.wait_for_lock;
+    let result = crate::act::lock::holding(
         &client,
         &record.namespace,
         "upgrade rollback",
-        args.lock.wait_for_lock,
-        false,
+        wait,
         &mut output::line,
+        work,
     )
-    .await?;
-    let mut result = back(args, settings, target, &client, &record, &names, &mut report).await;
-    if result.is_ok() && revs.get(&record.to).is_some() {
-        result = remove_new(args, settings, target, &client, &record.to, &inv, &mut report).await;
-    }
-    if result.is_ok() {
-        result = migrate::delete_record(&client, &record).await;
-    }
-    if let Some(lock) = lock {
-        lock.release().await;
-    }
+    .await;
     report.result = if result.is_ok() { "rolled-back" } else { "failed" };
     report.next = if result.is_ok() {
         "nothing: revision ".to_string() + &record.from + " serves the mesh again"

@@ -56,16 +56,7 @@ async fn migrate_on(args: &MigrateArgs, settings: &Settings, target: &Target) ->
         return output::finish(format, &report, Err(e));
     }
     interrupt::watch();
-    let lock = crate::act::lock::acquire(
-        &client,
-        &record.namespace,
-        "upgrade migrate",
-        args.lock.wait_for_lock,
-        false,
-        &mut output::line,
-    )
-    .await?;
-    let result = change(
+    let work = change(
         args,
         settings,
         target,
@@ -74,11 +65,17 @@ async fn migrate_on(args: &MigrateArgs, settings: &Settings, target: &Target) ->
         tag.as_deref(),
         &names,
         &mut report,
+    );
+    let wait = args.lock.wait_for_lock;
+    let result = crate::act::lock::holding(
+        &client,
+        &record.namespace,
+        "upgrade migrate",
+        wait,
+        &mut output::line,
+        work,
     )
     .await;
-    if let Some(lock) = lock {
-        lock.release().await;
-    }
     report.result = match &result {
         Ok(()) if args.restart => "migrated",
         Ok(()) => "relabelled",
