@@ -71,28 +71,5 @@ pub fn invalid(res: &Resource, name: &str, f: &Findings) -> ApiError {
         );
         causes.push(("FieldValueNotSupported", path.clone(), body));
     }
-    let errs: Vec<String> = causes.iter().map(|(_, p, b)| format!("{p}: {b}")).collect();
-    let agg = if errs.len() == 1 {
-        errs[0].clone()
-    } else {
-        format!("[{}]", errs.join(", "))
-    };
-    let mut e = ApiError::new(
-        422,
-        "Invalid",
-        format!("{}.{} \"{name}\" is invalid: {agg}", res.kind, res.group),
-    )
-    .with_details(name, &res.group, &res.kind);
-    if let Some(Value::Object(d)) = e.details.as_deref_mut() {
-        d.insert(
-            "causes".into(),
-            Value::Array(
-                causes
-                    .into_iter()
-                    .map(|(r, p, b)| json!({"reason": r, "message": b, "field": p}))
-                    .collect(),
-            ),
-        );
-    }
-    e
+    crate::validate::invalid(&res.kind, &res.group, name, causes)
 }
