@@ -269,16 +269,13 @@ fn encode(set: &BTreeSet<Path>) -> Value {
     let mut root = Map::new();
     for p in set {
         let mut node = &mut root;
-        for (i, e) in p.iter().enumerate() {
+        for e in p {
             let next = node.entry(e.clone()).or_insert_with(|| json!({}));
             let Value::Object(m) = next else { break };
-            if i + 1 == p.len() && !m.is_empty() {
-                m.insert(".".into(), json!({}));
-            }
             node = m;
         }
     }
-    // A member that got children after it was inserted gets its `.` too.
+    // A member with children is marked `.`; one without is its own empty node.
     fn dots(node: &mut Map<String, Value>, set: &BTreeSet<Path>, path: &mut Path) {
         for (k, v) in node.iter_mut() {
             if k == "." {
