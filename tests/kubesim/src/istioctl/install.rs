@@ -277,7 +277,7 @@ impl Installer<'_> {
         {
             return Ok(());
         }
-        super::tag::deactivate_default(&self.cluster, &hooks)
+        super::tag::deactivate_default(self.cluster, &hooks)
             .await
             .map_err(|e| {
                 Failure::msg(format!(
