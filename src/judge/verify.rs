@@ -173,6 +173,9 @@ pub async fn diagnose(client: &Client, namespace: &str) -> Result<Vec<String>> {
         e.last_timestamp
             .as_ref()
             .map(|t| t.0)
+            // kube-scheduler records through events.k8s.io: only eventTime is set
+            // (k8s.io/kubernetes pkg/apis/events/v1/conversion.go).
+            .or(e.event_time.as_ref().map(|t| t.0))
             .or(e.metadata.creation_timestamp.as_ref().map(|t| t.0))
     });
     for e in warnings.iter().rev().take(5).rev() {
