@@ -1,5 +1,7 @@
 //! Small helpers over kube-rs shared by every command that talks to a cluster.
+use bytes::Bytes;
 use futures::{FutureExt, StreamExt};
+use http_body_util::BodyExt;
 use kube::Client;
 use kube::api::{Api, ListParams};
 use serde::Deserialize;
@@ -124,7 +126,7 @@ where
             }
             None => None,
         };
-        let page: Items<T> = serde_json::from_str(&body).map_err(unreadable)?;
+        let page: Items<T> = serde_json::from_slice(&body).map_err(unreadable)?;
         drop(body);
         for item in page.items.into_iter().flatten() {
             fold(&mut acc, item);
@@ -136,12 +138,27 @@ where
     }
 }
 
-/// One page of a list, as text: decoding is the caller's, so it can overlap the next request.
-async fn fetch(client: Client, path: String, params: ListParams) -> kube::Result<String> {
+/// One page of a list, as the bytes the server sent: decoding is the caller's, so it can overlap
+/// the next request. The body's chunks are joined once into one buffer (kube's `request_text`
+/// copies a page twice and checks its UTF-8 in a pass of its own; the JSON decoder checks
+/// strings anyway). An error answer becomes `kube::Error::Api` as kube-client's own
+/// `handle_api_errors` makes it (kube-client 5.0 `src/client/mod.rs`): the `Status` it carries,
+/// or, for a body that is not one (a proxy's HTML page), a failure with the HTTP code.
+async fn fetch(client: Client, path: String, params: ListParams) -> kube::Result<Bytes> {
     let request = kube::core::Request::new(path)
         .list(&params)
         .map_err(kube::Error::BuildRequest)?;
-    client.request_text(request).await
+    let response = client.send(request.map(kube::client::Body::from)).await?;
+    let code = response.status();
+    let body = response.into_body().collect().await?.to_bytes();
+    if code.is_client_error() || code.is_server_error() {
+        let status = serde_json::from_slice::<kube::core::Status>(&body).unwrap_or_else(|_| {
+            let text = String::from_utf8_lossy(&body);
+            kube::core::Status::failure(text.trim(), "Failed to parse error data").with_code(code.as_u16())
+        });
+        return Err(kube::Error::Api(status.boxed()));
+    }
+    Ok(body)
 }
 
 /// The items of a list page; `kind`, `apiVersion` and `metadata` are skipped.
@@ -154,10 +171,10 @@ struct Items<T> {
 /// stops as soon as it has the metadata (the API server's encoder writes `metadata` before
 /// `items`, k8s.io/apimachinery's `ListMeta` field order; another order still works, the items
 /// are then skipped over once).
-fn continue_token(body: &str) -> std::result::Result<Option<String>, serde_json::Error> {
+fn continue_token(body: &[u8]) -> std::result::Result<Option<String>, serde_json::Error> {
     let mut meta: Option<ListMeta> = None;
     let read =
-        serde::Deserializer::deserialize_map(&mut serde_json::Deserializer::from_str(body), Head(&mut meta));
+        serde::Deserializer::deserialize_map(&mut serde_json::Deserializer::from_slice(body), Head(&mut meta));
     match (meta, read) {
         (Some(meta), _) => Ok(meta.continue_.filter(|t| !t.is_empty())),
         (None, Err(e)) => Err(e),
@@ -253,14 +270,15 @@ mod tests {
     #[test]
     fn the_continue_token_is_read_from_the_metadata() {
         let first = r#"{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"7","continue":"abc=","remainingItemCount":3},"items":[{"metadata":{"name":"a"}}]}"#;
-        assert_eq!(continue_token(first).unwrap().as_deref(), Some("abc="));
+        let token = |body: &str| continue_token(body.as_bytes());
+        assert_eq!(token(first).unwrap().as_deref(), Some("abc="));
         let after_items = r#"{"items":[{"metadata":{"continue":"not this"}}],"metadata":{"continue":"xyz"}}"#;
-        assert_eq!(continue_token(after_items).unwrap().as_deref(), Some("xyz"));
+        assert_eq!(token(after_items).unwrap().as_deref(), Some("xyz"));
         let last = r#"{"metadata":{"resourceVersion":"7","continue":""},"items":[]}"#;
-        assert_eq!(continue_token(last).unwrap(), None);
-        assert_eq!(continue_token(r#"{"items":null}"#).unwrap(), None);
-        assert!(continue_token("<html>proxy error</html>").is_err());
-        assert!(continue_token(r#"{"metadata":{"continue":7}}"#).is_err());
+        assert_eq!(token(last).unwrap(), None);
+        assert_eq!(token(r#"{"items":null}"#).unwrap(), None);
+        assert!(token("<html>proxy error</html>").is_err());
+        assert!(token(r#"{"metadata":{"continue":7}}"#).is_err());
     }
 
     /// Only the items are decoded, whatever else the list carries.
