@@ -163,13 +163,13 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
     let mut by_namespace: HashMap<&str, BTreeMap<String, usize>> = HashMap::new();
     for pod in &inventory.pods {
         if !pod.node.is_empty() {
-            let sum = requested.entry(pod.node.as_str()).or_default();
+            let sum = requested.entry(&pod.node).or_default();
             *sum = sum.plus(pod.requests);
         }
         *by_namespace
-            .entry(pod.namespace.as_str())
+            .entry(&pod.namespace)
             .or_default()
-            .entry(pod.node.clone())
+            .entry(pod.node.to_string())
             .or_insert(0) += 1;
     }
     Ok(Facts {
@@ -243,7 +243,7 @@ fn node_facts(node: lean::Node, requested: &HashMap<&str, Resources>) -> Result<
     let name = metadata.name.unwrap_or_default();
     let requested = requested.get(name.as_str()).copied().unwrap_or_default();
     let allocatable = status.allocatable.as_ref().or(status.capacity.as_ref());
-    let get = |key: fn(&lean::Quantities) -> &Option<String>| {
+    let get = |key: fn(&lean::Quantities) -> &Option<lean::Text>| {
         allocatable.and_then(|a| key(a).as_deref()).unwrap_or("0")
     };
     let bad = |what: &str, e: quantity::QuantityError| {
@@ -295,9 +295,9 @@ fn istio_pod(pod: &PodInfo) -> Option<IstioPod> {
         return None;
     }
     Some(IstioPod {
-        namespace: pod.namespace.clone(),
-        name: pod.name.clone(),
-        node: pod.node.clone(),
+        namespace: pod.namespace.to_string(),
+        name: pod.name.to_string(),
+        node: pod.node.to_string(),
         revision: pod
             .labels
             .get("istio.io/rev")

@@ -235,9 +235,9 @@ impl Inventory {
     pub fn sidecar_pods(&self) -> BTreeMap<String, Vec<String>> {
         let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for pod in self.pods.iter().filter(|p| p.carries_sidecar()) {
-            out.entry(pod.namespace.clone())
+            out.entry(pod.namespace.to_string())
                 .or_default()
-                .push(pod.name.clone());
+                .push(pod.name.to_string());
         }
         out
     }

@@ -182,8 +182,8 @@ pub fn from_inventory(inv: &Inventory, record: Option<Record>) -> Revisions {
         .iter()
         .filter(|p| p.carries_sidecar())
         .map(|p| ProxyPod {
-            namespace: p.namespace.clone(),
-            name: p.name.clone(),
+            namespace: p.namespace.to_string(),
+            name: p.name.to_string(),
             revision: p
                 .injected_revision()
                 .unwrap_or_else(|| DEFAULT_REVISION.to_string()),

@@ -181,7 +181,7 @@ pub fn judge(target: TargetSummary, istioctl: Option<IstioctlInfo>, inv: &Invent
     let mut problems = component_problems(inv);
     let mut by_namespace: BTreeMap<&str, Vec<&PodInfo>> = BTreeMap::new();
     for pod in &inv.pods {
-        by_namespace.entry(pod.namespace.as_str()).or_default().push(pod);
+        by_namespace.entry(&pod.namespace).or_default().push(pod);
     }
     let istio_namespaces = inv.istio_namespaces();
     let namespaces: Vec<NamespaceStatus> = inv
@@ -304,8 +304,8 @@ fn namespace_status(
                 .and_then(Version::parse)
         };
         match (&pod.wanted_revision(ns, inv.enabled_by_default, release), has) {
-            (Some(rev), false) if inv.injects(rev) => status.missing_sidecar.push(pod.name.clone()),
-            (None, true) => status.unwanted_sidecar.push(pod.name.clone()),
+            (Some(rev), false) if inv.injects(rev) => status.missing_sidecar.push(pod.name.to_string()),
+            (None, true) => status.unwanted_sidecar.push(pod.name.to_string()),
             _ => {}
         }
         if has && let Some(outdated) = outdated(pod, inv) {
@@ -369,7 +369,7 @@ fn outdated(pod: &PodInfo, inv: &Inventory) -> Option<OutdatedPod> {
     let revision = pod.injected_revision().unwrap_or_else(|| "default".into());
     let proxy = pod.proxy_version();
     let result = |control_plane_version: Option<String>| OutdatedPod {
-        pod: pod.name.clone(),
+        pod: pod.name.to_string(),
         revision: revision.clone(),
         proxy_version: proxy.clone(),
         control_plane_version,
