@@ -192,6 +192,13 @@ async fn route(
         "/api" => return Ok(json_response(200, &crate::discovery::api_versions(&app.addr()))),
         "/apis" => return Ok(json_response(200, &crate::discovery::api_group_list(&app.lock()))),
         "/openapi/v3" => return Ok(json_response(200, &crate::openapi::index(&app.lock()))),
+        "/openapi/v2" => {
+            let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+            return Ok(match crate::openapi::accepts_json(accept) {
+                true => json_response(200, &crate::openapi::swagger(&app.lock())),
+                false => StatusCode::NOT_ACCEPTABLE.into_response(),
+            });
+        }
         _ => {}
     }
     if let Some(gv) = path.strip_prefix("/openapi/v3/") {
