@@ -172,9 +172,16 @@ pub async fn handle(State(app): State<Arc<Shared>>, req: Request) -> Response {
         Ok(b) => b,
         Err(e) => return error_response(&ApiError::bad_request(format!("reading the body: {e}"))),
     };
-    match route(&app, &parts.method, &path, &query, &parts.headers, &body).await {
+    let events = crate::events::request(&path, &query, &body);
+    let (path, query, body) = events.clone().unwrap_or((path, query, body));
+    let r = match route(&app, &parts.method, &path, &query, &parts.headers, &body).await {
         Ok(r) => r,
         Err(e) => error_response(&e),
+    };
+    if events.is_some() {
+        crate::events::response(r)
+    } else {
+        r
     }
 }
 

@@ -9,6 +9,7 @@ pub mod controller;
 pub mod crd;
 pub mod discovery;
 pub mod endpoints;
+pub mod events;
 pub mod faults;
 pub mod fields;
 pub mod inject;
