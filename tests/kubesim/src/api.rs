@@ -201,10 +201,7 @@ async fn route(
         "/openapi/v3" => return Ok(json_response(200, &crate::openapi::index(&app.lock()))),
         "/openapi/v2" => {
             let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-            return Ok(match crate::openapi::accepts_json(accept) {
-                true => json_response(200, &crate::openapi::swagger(&app.lock())),
-                false => StatusCode::NOT_ACCEPTABLE.into_response(),
-            });
+            return Ok(crate::openapi_pb::serve(&app.lock(), accept));
         }
         _ => {}
     }

@@ -17,6 +17,7 @@ pub mod istioctl;
 pub mod kubeconfig;
 pub mod lifecycle;
 pub mod openapi;
+pub mod openapi_pb;
 pub mod ops;
 pub mod patch;
 pub mod plugins;

@@ -304,18 +304,6 @@ pub fn document(st: &Store, path: &str) -> Option<Value> {
     }))
 }
 
-/// Whether an `Accept` header admits the JSON `/openapi/v2` (kube-openapi pkg/handler
-/// `ServeHTTP`: none means `*/*`; the protobuf types it also offers are not encoded here, so a
-/// request for only those gets its 406).
-pub fn accepts_json(accept: Option<&str>) -> bool {
-    let accept = accept.filter(|a| !a.trim().is_empty()).unwrap_or("*/*");
-    accept.split(',').any(|clause| {
-        let media = clause.split(';').next().unwrap_or("").trim();
-        let (ty, sub) = media.split_once('/').unwrap_or((media, ""));
-        (ty == "application" || ty == "*") && (sub == "json" || sub == "*")
-    })
-}
-
 /// The swagger 2.0 document of everything served (`/openapi/v2`).
 pub fn swagger(st: &Store) -> Value {
     let mut paths = Map::new();
