@@ -172,9 +172,16 @@ pub async fn handle(State(app): State<Arc<Shared>>, req: Request) -> Response {
         Ok(b) => b,
         Err(e) => return error_response(&ApiError::bad_request(format!("reading the body: {e}"))),
     };
-    match route(&app, &parts.method, &path, &query, &parts.headers, &body).await {
+    let events = crate::events::request(&path, &query, &body);
+    let (path, query, body) = events.clone().unwrap_or((path, query, body));
+    let r = match route(&app, &parts.method, &path, &query, &parts.headers, &body).await {
         Ok(r) => r,
         Err(e) => error_response(&e),
+    };
+    if events.is_some() {
+        crate::events::response(r)
+    } else {
+        r
     }
 }
 
@@ -192,6 +199,10 @@ async fn route(
         "/api" => return Ok(json_response(200, &crate::discovery::api_versions(&app.addr()))),
         "/apis" => return Ok(json_response(200, &crate::discovery::api_group_list(&app.lock()))),
         "/openapi/v3" => return Ok(json_response(200, &crate::openapi::index(&app.lock()))),
+        "/openapi/v2" => {
+            let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+            return Ok(crate::openapi_pb::serve(&app.lock(), accept));
+        }
         _ => {}
     }
     if let Some(gv) = path.strip_prefix("/openapi/v3/") {

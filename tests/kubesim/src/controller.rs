@@ -77,7 +77,8 @@ fn int_at(v: &Value, path: &[&str], dflt: i64) -> i64 {
     at(v, path).and_then(Value::as_i64).unwrap_or(dflt)
 }
 
-/// Records (or bumps the count of) a core/v1 Event about an object.
+/// Records (or bumps the count of) an Event about an object: kube-scheduler's as it records
+/// them through events.k8s.io/v1 (src/events.rs), the others as client-go tools/record does.
 pub fn record_event(st: &mut Store, about: &Value, ty: &str, reason: &str, message: &str, component: &str) {
     if st.instant || st.dry_run {
         return;
@@ -105,11 +106,28 @@ pub fn record_event(st: &mut Store, about: &Value, ty: &str, reason: &str, messa
                 && str_at(e, &["message"]) == Some(message)
         })
         .map(|(_, e)| e.clone());
+    let new_style = crate::events::new_style(component);
     if let Some(e) = same {
         let mut e = (*e).clone();
-        e["count"] = json!(int_at(&e, &["count"], 1) + 1);
-        e["lastTimestamp"] = json!(now);
+        if new_style {
+            crate::events::repeat(&mut e);
+        } else {
+            e["count"] = json!(int_at(&e, &["count"], 1) + 1);
+            e["lastTimestamp"] = json!(now);
+        }
         st.put(&res, e);
+        return;
+    }
+    let regarding = json!({
+        "apiVersion": about.get("apiVersion").cloned().unwrap_or(Value::Null),
+        "kind": about.get("kind").cloned().unwrap_or(Value::Null),
+        "name": name_of(about),
+        "namespace": namespace_of(about),
+        "uid": uid,
+    });
+    if new_style {
+        let ev = crate::events::new_event(regarding, &ns, ty, reason, message, component);
+        st.put(&res, ev);
         return;
     }
     let ev = json!({
@@ -121,13 +139,7 @@ pub fn record_event(st: &mut Store, about: &Value, ty: &str, reason: &str, messa
             "uid": crate::util::new_uid(),
             "creationTimestamp": now,
         },
-        "involvedObject": {
-            "apiVersion": about.get("apiVersion").cloned().unwrap_or(Value::Null),
-            "kind": about.get("kind").cloned().unwrap_or(Value::Null),
-            "name": name_of(about),
-            "namespace": namespace_of(about),
-            "uid": uid,
-        },
+        "involvedObject": regarding,
         "reason": reason,
         "message": message,
         "type": ty,

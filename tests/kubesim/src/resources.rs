@@ -294,6 +294,8 @@ const BUILTINS: &[B] = &[
         false,
         &["sc"],
     ),
+    // Served from the core/v1 Events' store (src/events.rs converts).
+    b("events.k8s.io", "v1", "events", "Event", true, &["ev"]),
 ];
 
 /// The built-in resources in the `all` category (what `kubectl get all` lists): each one's

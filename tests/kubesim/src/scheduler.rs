@@ -1,6 +1,27 @@
 //! A small kube-scheduler: the filters that matter for an installer (unschedulable nodes,
 //! taints and tolerations, nodeSelector and required node affinity, cpu/memory/pod count)
-//! with the real scheduler's failure message, and least-allocated scoring.
+//! with the real scheduler's failure message, and a deterministic model of the default
+//! plugins' scoring (kubernetes pkg/scheduler/apis/config/v1/default_plugins.go), so that
+//! replicas spread over nodes that fit equally:
+//!
+//! * NodeResourcesFit, LeastAllocated (weight 1; noderesources/least_allocated.go): per
+//!   resource `(allocatable - requested) * 100 / allocatable`, averaged over cpu and memory,
+//!   where the incoming pod counts at least 100m cpu and 200Mi memory
+//!   (pkg/scheduler/util/pod_resources.go `DefaultMilliCPURequest`, `DefaultMemoryRequest`);
+//!   pods already on the node count their requests as they are;
+//! * NodeResourcesBalancedAllocation (weight 1; balanced_allocation.go): `(1 - std) * 100` of
+//!   the requested fractions of cpu and memory;
+//! * PodTopologySpread with the system default constraints (weight 2;
+//!   podtopologyspread/plugin.go `systemDefaultConstraints`: `kubernetes.io/hostname`
+//!   maxSkew 3 and `topology.kubernetes.io/zone` maxSkew 5, both ScheduleAnyway; scoring.go):
+//!   per constraint `count * ln(domains + 2) + (maxSkew - 1)` over the pods of the same
+//!   controller (the real selector is that of the Services, ReplicaSets and StatefulSets
+//!   selecting the pod) in the node's domain, then normalized as `100 * (max + min - s) / max`,
+//!   so fewer siblings score higher. Nodes without the zone label leave that constraint out.
+//!
+//! The highest total wins; ties go to the first node by name (the real scheduler picks one of
+//! the best at random). Not modelled: TaintToleration and NodeAffinity preferences,
+//! InterPodAffinity, ImageLocality.
 use crate::quantity;
 use crate::store::{Store, Usage};
 use crate::util::{at, str_at};
@@ -135,8 +156,8 @@ fn node_terms_match(terms: &[Value], node: &Value) -> bool {
 }
 
 /// Why one node cannot take the pod (the first failing filter, in the real plugin order),
-/// or `Ok` with the node's free capacity after placing it.
-fn filter(node: &Value, pod: &Value, usage: Usage, req: (i64, i64)) -> Result<(f64, f64), Vec<String>> {
+/// or `Ok` with the node's allocatable cpu (millicores) and memory (bytes).
+fn filter(node: &Value, pod: &Value, usage: Usage, req: (i64, i64)) -> Result<(i64, i64), Vec<String>> {
     let tolerations = at(pod, &["spec", "tolerations"])
         .and_then(Value::as_array)
         .map(Vec::as_slice)
@@ -203,14 +224,104 @@ fn filter(node: &Value, pod: &Value, usage: Usage, req: (i64, i64)) -> Result<(f
     if !reasons.is_empty() {
         return Err(reasons);
     }
-    let frac = |used: i64, total: i64| {
-        if total <= 0 {
-            0.0
+    Ok((cpu, mem))
+}
+
+/// kube-scheduler's requests for scoring: 100m cpu and 200Mi memory for a pod that asks for
+/// none (pkg/scheduler/util/pod_resources.go).
+fn non_zero(req: (i64, i64)) -> (i64, i64) {
+    let cpu = if req.0 == 0 { 100 } else { req.0 };
+    let mem = if req.1 == 0 { 200 << 20 } else { req.1 };
+    (cpu, mem)
+}
+
+/// NodeResourcesFit LeastAllocated plus NodeResourcesBalancedAllocation, 0..=200.
+fn resource_score(alloc: (i64, i64), usage: Usage, req: (i64, i64)) -> i64 {
+    let (cpu, mem) = non_zero(req);
+    let least = |used: i64, total: i64| {
+        if total <= 0 || used > total {
+            0
         } else {
-            (total - used) as f64 / total as f64
+            (total - used) * 100 / total
         }
     };
-    Ok((frac(usage.cpu_m + req.0, cpu), frac(usage.mem + req.1, mem)))
+    let least_allocated = (least(usage.cpu_m + cpu, alloc.0) + least(usage.mem + mem, alloc.1)) / 2;
+    let frac = |used: i64, total: i64| {
+        if total <= 0 {
+            1.0
+        } else {
+            (used as f64 / total as f64).min(1.0)
+        }
+    };
+    let std = (frac(usage.cpu_m + cpu, alloc.0) - frac(usage.mem + mem, alloc.1)).abs() / 2.0;
+    let balanced = ((1.0 - std) * 100.0) as i64;
+    least_allocated + balanced
+}
+
+/// The controller (ReplicaSet, StatefulSet, ...) that owns a pod.
+fn controller_uid(pod: &Value) -> Option<&str> {
+    at(pod, &["metadata", "ownerReferences"])?
+        .as_array()?
+        .iter()
+        .find(|o| o.get("controller").and_then(Value::as_bool) == Some(true))
+        .and_then(|o| str_at(o, &["uid"]))
+}
+
+/// Pods of the same controller per node (bound, not finished or terminating).
+fn siblings_per_node(st: &Store, pod: &Value) -> BTreeMap<String, i64> {
+    let mut out = BTreeMap::new();
+    let Some(uid) = controller_uid(pod) else {
+        return out;
+    };
+    let gr = (String::new(), "pods".to_string());
+    let ns = crate::util::namespace_of(pod);
+    for (_, p) in st.iter_ns(&gr, Some(ns)) {
+        let finished = matches!(str_at(p, &["status", "phase"]), Some("Succeeded" | "Failed"));
+        if controller_uid(p) != Some(uid) || finished || at(p, &["metadata", "deletionTimestamp"]).is_some() {
+            continue;
+        }
+        if let Some(n) = str_at(p, &["spec", "nodeName"]).filter(|n| !n.is_empty()) {
+            *out.entry(n.to_string()).or_default() += 1;
+        }
+    }
+    out
+}
+
+/// PodTopologySpread's normalized scores (0..=100) of the feasible nodes, in their order.
+fn spread_scores(nodes: &[(&str, &Value)], siblings: &BTreeMap<String, i64>) -> Vec<i64> {
+    const ZONE: &str = "topology.kubernetes.io/zone";
+    let count = |n: &str| siblings.get(n).copied().unwrap_or(0);
+    let mut zone_counts: BTreeMap<&str, i64> = BTreeMap::new();
+    for (name, node) in nodes {
+        if let Some(z) = crate::util::label(node, ZONE) {
+            *zone_counts.entry(z).or_default() += count(name);
+        }
+    }
+    let host_weight = ((nodes.len() + 2) as f64).ln();
+    let zone_weight = ((zone_counts.len() + 2) as f64).ln();
+    let raw: Vec<i64> = nodes
+        .iter()
+        .map(|(name, node)| {
+            let mut s = count(name) as f64 * host_weight + (3 - 1) as f64;
+            if let Some(z) = crate::util::label(node, ZONE) {
+                s += zone_counts.get(z).copied().unwrap_or(0) as f64 * zone_weight + (5 - 1) as f64;
+            }
+            s.round() as i64
+        })
+        .collect();
+    let (min, max) = (
+        raw.iter().copied().min().unwrap_or(0),
+        raw.iter().copied().max().unwrap_or(0),
+    );
+    raw.iter()
+        .map(|s| {
+            if max == 0 {
+                100
+            } else {
+                100 * (max + min - s) / max
+            }
+        })
+        .collect()
 }
 
 /// Whether a node matches a pod's selector, affinity and tolerations (resources aside):
@@ -228,7 +339,7 @@ pub fn schedule(st: &Store, pod: &Value, only: Option<&str>) -> Result<String, S
     let gr = (String::new(), "nodes".to_string());
     let req = pod_requests(pod);
     let mut total = 0usize;
-    let mut best: Option<(f64, &str)> = None;
+    let mut feasible: Vec<(&str, &Value, i64)> = Vec::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let (mut not_helpful, mut no_victims) = (0usize, 0usize);
     for (_, node) in st.iter_ns(&gr, None) {
@@ -243,12 +354,7 @@ pub fn schedule(st: &Store, pod: &Value, only: Option<&str>) -> Result<String, S
         }
         let usage = st.usage.get(name).copied().unwrap_or_default();
         match filter(node, pod, usage, req) {
-            Ok((c, m)) => {
-                let score = c + m;
-                if best.is_none_or(|(s, _)| score > s) {
-                    best = Some((score, name));
-                }
-            }
+            Ok(alloc) => feasible.push((name, node, resource_score(alloc, usage, req))),
             Err(rs) => {
                 let resource = rs
                     .iter()
@@ -264,7 +370,7 @@ pub fn schedule(st: &Store, pod: &Value, only: Option<&str>) -> Result<String, S
             }
         }
     }
-    if let Some((_, name)) = best {
+    if let Some(name) = best(st, pod, &feasible) {
         return Ok(name.to_string());
     }
     if total == 0 {
@@ -288,6 +394,23 @@ pub fn schedule(st: &Store, pod: &Value, only: Option<&str>) -> Result<String, S
         parts.join(", "),
         pre.join(", ")
     ))
+}
+
+/// The feasible node with the highest weighted score (the first of equals).
+fn best<'a>(st: &Store, pod: &Value, feasible: &[(&'a str, &Value, i64)]) -> Option<&'a str> {
+    if feasible.len() < 2 {
+        return feasible.first().map(|f| f.0);
+    }
+    let nodes: Vec<(&str, &Value)> = feasible.iter().map(|(n, v, _)| (*n, *v)).collect();
+    let spread = spread_scores(&nodes, &siblings_per_node(st, pod));
+    let mut top: Option<(i64, &str)> = None;
+    for ((name, _, resources), spread) in feasible.iter().zip(spread) {
+        let score = resources + 2 * spread;
+        if top.is_none_or(|(s, _)| score > s) {
+            top = Some((score, name));
+        }
+    }
+    top.map(|t| t.1)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Which fields a kind has, and of which type, from Kubernetes' published OpenAPI
-//! (`tests/fixtures/kubernetes/openapi-1.33.json`, trimmed from release-1.33's
-//! `api/openapi-spec/swagger.json` by the script beside it), and the two ways a real API
+//! (`tests/fixtures/kubernetes/openapi-1.33.json.gz`, trimmed from release-1.33's
+//! `api/openapi-spec/swagger.json` by the script beside it, descriptions and k8s.io/api's
+//! `+default` markers kept), and the two ways a real API
 //! server reads a body against it:
 //!
 //! * decoding (k8s.io/apimachinery's JSON serializer, sigs.k8s.io/json): fields the type
@@ -19,7 +20,7 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const FIXTURE: &str = include_str!("../../fixtures/kubernetes/openapi-1.33.json");
+const FIXTURE: &[u8] = include_bytes!("../../fixtures/kubernetes/openapi-1.33.json.gz");
 
 struct Schemas {
     defs: Map<String, Value>,
@@ -30,7 +31,7 @@ struct Schemas {
 fn schemas() -> &'static Schemas {
     static S: OnceLock<Schemas> = OnceLock::new();
     S.get_or_init(|| {
-        let doc: Value = serde_json::from_str(FIXTURE).unwrap_or_default();
+        let doc: Value = serde_json::from_reader(flate2::read::GzDecoder::new(FIXTURE)).unwrap_or_default();
         let defs = doc
             .get("definitions")
             .and_then(Value::as_object)
@@ -50,6 +51,11 @@ fn schemas() -> &'static Schemas {
         }
         Schemas { defs, kinds }
     })
+}
+
+/// Every definition of the published OpenAPI (v2 form: `$ref`s to `#/definitions/<name>`).
+pub fn definitions() -> &'static Map<String, Value> {
+    &schemas().defs
 }
 
 /// The schema of a built-in kind, if the published OpenAPI has it.

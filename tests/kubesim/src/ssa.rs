@@ -159,21 +159,29 @@ fn atomic_map(s: Option<&Value>) -> bool {
     s.get("x-kubernetes-map-type").and_then(Value::as_str) == Some("atomic")
 }
 
-/// `k:{"containerPort":80,"protocol":"TCP"}`: the key fields, sorted by name. A key field the
-/// item leaves out takes its schema default (a port's `protocol` is `TCP`).
-fn key_of(item: &Value, keys: &[String]) -> String {
+/// The key fields of a keyed list's item, sorted by name. A key field the item leaves out
+/// takes its schema's `default` (structured-merge-diff v4 typed/helpers.go
+/// `keyedAssociativeListItemToPathElement`: `fieldDefaults` from the item's schema), so a
+/// port without `protocol` is `{"containerPort":80,"protocol":"TCP"}` (k8s.io/api core/v1
+/// types.go `// +default="TCP"` on ContainerPort and ServicePort).
+fn key_map(item: &Value, keys: &[String], item_schema: Option<&Value>) -> BTreeMap<String, Value> {
     let mut m = BTreeMap::new();
     for k in keys {
-        match item.get(k) {
-            Some(v) => {
-                m.insert(k.clone(), v.clone());
-            }
-            None if k == "protocol" => {
-                m.insert(k.clone(), json!("TCP"));
-            }
-            None => {}
+        let v = item.get(k).or_else(|| {
+            let prop = resolved(item_schema)?.get("properties")?.get(k)?;
+            prop.get("default")
+                .or_else(|| resolved(Some(prop))?.get("default"))
+        });
+        if let Some(v) = v {
+            m.insert(k.clone(), v.clone());
         }
     }
+    m
+}
+
+/// `k:{"containerPort":80,"protocol":"TCP"}`: the item's key (`key_map`).
+fn key_of(item: &Value, keys: &[String], item_schema: Option<&Value>) -> String {
+    let m = key_map(item, keys, item_schema);
     format!("k:{}", serde_json::to_string(&m).unwrap_or_default())
 }
 
@@ -191,7 +199,7 @@ fn walk(v: &Value, s: Option<&Value>, path: &mut Path, out: &mut Members) {
             match list_kind(s) {
                 ListKind::Keyed(keys) => {
                     for it in items {
-                        path.push(key_of(it, &keys));
+                        path.push(key_of(it, &keys, item_schema));
                         out.insert(path.clone(), None);
                         if let Value::Object(m) = it {
                             for (k, c) in m {
@@ -481,8 +489,9 @@ pub fn apply(
     // Prune what this manager applied last time and nobody owns now (update.go `prune`,
     // with `addBackOwnedItems`: an item stays while anyone owns something inside it).
     let owned: Vec<&Path> = list.iter().flat_map(|e| e.set.iter()).chain(set.iter()).collect();
+    let schema = crate::fields::schema_of(st, res, version);
     for p in last.iter().filter(|p| !owned.iter().any(|o| o.starts_with(p))) {
-        remove_path(&mut merged, p);
+        remove_path(&mut merged, p, schema.as_ref());
     }
     let cmp = compare(
         &members(st, res, version, live, sub),
@@ -515,51 +524,49 @@ pub fn apply(
     Ok(merged)
 }
 
-fn remove_path(node: &mut Value, path: &[String]) {
+/// Removes the member `path` names; `schema` is the node's (for the defaults of list keys).
+fn remove_path(node: &mut Value, path: &[String], schema: Option<&Value>) {
     let Some((first, rest)) = path.split_first() else {
         return;
     };
+    let (next_schema, index) = match first.strip_prefix("f:") {
+        Some(k) => (child(schema, k), None),
+        None => {
+            let items = resolved(schema).and_then(|s| s.get("items"));
+            (items, item_index(node, first, items))
+        }
+    };
     if rest.is_empty() {
-        match first.strip_prefix("f:") {
-            Some(k) => {
-                if let Value::Object(m) = node {
-                    m.remove(k);
-                }
+        match (first.strip_prefix("f:"), index, node) {
+            (Some(k), _, Value::Object(m)) => {
+                m.remove(k);
             }
-            None => {
-                if let Some(i) = item_index(node, first)
-                    && let Value::Array(a) = node
-                {
-                    a.remove(i);
-                }
+            (None, Some(i), Value::Array(a)) => {
+                a.remove(i);
             }
+            _ => {}
         }
         return;
     }
-    let next = match first.strip_prefix("f:") {
-        Some(k) => node.as_object_mut().and_then(|m| m.get_mut(k)),
-        None => match item_index(node, first) {
-            Some(i) => node.as_array_mut().map(|a| &mut a[i]),
-            None => None,
-        },
+    let next = match (first.strip_prefix("f:"), index) {
+        (Some(k), _) => node.as_object_mut().and_then(|m| m.get_mut(k)),
+        (None, Some(i)) => node.as_array_mut().map(|a| &mut a[i]),
+        (None, None) => None,
     };
     if let Some(n) = next {
-        remove_path(n, rest);
+        remove_path(n, rest, next_schema);
     }
 }
 
-/// The list item a `k:` or `v:` path element names.
-fn item_index(node: &Value, e: &str) -> Option<usize> {
+/// The list item a `k:` or `v:` path element names (`item_schema`: the items' schema).
+fn item_index(node: &Value, e: &str, item_schema: Option<&Value>) -> Option<usize> {
     let items = node.as_array()?;
     if let Some(key) = e.strip_prefix("k:") {
-        let key: Map<String, Value> = serde_json::from_str(key).ok()?;
-        let matches = |it: &Value| {
-            key.iter().all(|(k, v)| match it.get(k) {
-                Some(x) => x == v,
-                None => k == "protocol" && v == "TCP",
-            })
-        };
-        return items.iter().position(matches);
+        let key: BTreeMap<String, Value> = serde_json::from_str(key).ok()?;
+        let names: Vec<String> = key.keys().cloned().collect();
+        return items
+            .iter()
+            .position(|it| key_map(it, &names, item_schema) == key);
     }
     let v: Value = serde_json::from_str(e.strip_prefix("v:")?).ok()?;
     items.iter().position(|it| *it == v)
@@ -631,4 +638,45 @@ fn conflict_error(list: &[Entry], conflicts: &[(usize, &Path)]) -> ApiError {
     let mut e = ApiError::new(409, "Conflict", message);
     e.details = Some(Box::new(json!({"causes": causes})));
     e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Any key field's schema default fills a missing key (structured-merge-diff v4
+    /// typed/helpers.go `keyedAssociativeListItemToPathElement`), not only a port's protocol:
+    /// here a CRD-style list keyed by `name` and `zone` whose `zone` defaults to `a`.
+    #[test]
+    fn a_missing_key_field_takes_the_schema_default() {
+        let items = json!({"type": "object", "properties": {
+            "name": {"type": "string"},
+            "zone": {"type": "string", "default": "a"},
+        }});
+        let keys = ["name".to_string(), "zone".to_string()];
+        assert_eq!(
+            key_of(&json!({"name": "x"}), &keys, Some(&items)),
+            r#"k:{"name":"x","zone":"a"}"#
+        );
+        assert_eq!(
+            key_of(&json!({"name": "x", "zone": "b"}), &keys, Some(&items)),
+            r#"k:{"name":"x","zone":"b"}"#
+        );
+        // Without a default the key is what the item has.
+        assert_eq!(key_of(&json!({"name": "x"}), &keys, None), r#"k:{"name":"x"}"#);
+        // The built-in default comes from the published schema (k8s.io/api core/v1 types.go
+        // `// +default="TCP"` on ContainerPort.protocol).
+        let port = json!({"$ref": "#/definitions/io.k8s.api.core.v1.ContainerPort"});
+        let keys = ["containerPort".to_string(), "protocol".to_string()];
+        assert_eq!(
+            key_of(&json!({"containerPort": 80}), &keys, Some(&port)),
+            r#"k:{"containerPort":80,"protocol":"TCP"}"#
+        );
+        // Pruning finds the item by the same defaulted key.
+        let list = json!([{"name": "y", "zone": "b"}, {"name": "x"}]);
+        assert_eq!(
+            item_index(&list, r#"k:{"name":"x","zone":"a"}"#, Some(&items)),
+            Some(1)
+        );
+    }
 }
