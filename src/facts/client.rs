@@ -6,6 +6,7 @@ use kube::Client;
 use kube::api::{Api, ListParams};
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
+use std::marker::PhantomData;
 
 use crate::error::{Error, Result, api_error};
 
@@ -126,11 +127,8 @@ where
             }
             None => None,
         };
-        let page: Items<T> = serde_json::from_slice(&body).map_err(unreadable)?;
+        each_item(&body, |item| fold(&mut acc, item)).map_err(unreadable)?;
         drop(body);
-        for item in page.items.into_iter().flatten() {
-            fold(&mut acc, item);
-        }
         match next {
             Some(handle) => answer = handle.await,
             None => return Ok(acc),
@@ -161,10 +159,90 @@ async fn fetch(client: Client, path: String, params: ListParams) -> kube::Result
     Ok(body)
 }
 
-/// The items of a list page; `kind`, `apiVersion` and `metadata` are skipped.
+/// Decodes the items of a list page one at a time into `fold`, never collecting them: a page of
+/// 2,000 pods held as a `Vec` is moved twice over while it grows, and freed item by item after.
+/// `kind`, `apiVersion` and `metadata` are skipped; `"items": null` is an empty page.
+fn each_item<T: DeserializeOwned>(body: &[u8], mut fold: impl FnMut(T)) -> serde_json::Result<()> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    de::DeserializeSeed::deserialize(Page(&mut fold, PhantomData), &mut de)?;
+    de.end()
+}
+
 #[derive(Deserialize)]
-struct Items<T> {
-    items: Option<Vec<T>>,
+#[serde(field_identifier, rename_all = "lowercase")]
+enum PageKey {
+    Items,
+    #[serde(other)]
+    Other,
+}
+
+/// A list page, read for its items (a `DeserializeSeed` so that each item goes to the fold).
+struct Page<'f, T, F>(&'f mut F, PhantomData<T>);
+
+impl<'de, T: DeserializeOwned, F: FnMut(T)> de::DeserializeSeed<'de> for Page<'_, T, F> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned, F: FnMut(T)> Visitor<'de> for Page<'_, T, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a Kubernetes list")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> std::result::Result<(), M::Error> {
+        while let Some(key) = map.next_key::<PageKey>()? {
+            match key {
+                PageKey::Items => map.next_value_seed(Each(&mut *self.0, PhantomData))?,
+                PageKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A page's `items`: a list, or `null`.
+struct Each<'f, T, F>(&'f mut F, PhantomData<T>);
+
+impl<'de, T: DeserializeOwned, F: FnMut(T)> de::DeserializeSeed<'de> for Each<'_, T, F> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned, F: FnMut(T)> Visitor<'de> for Each<'_, T, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of items")
+    }
+
+    fn visit_none<E: de::Error>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+
+    fn visit_seq<S: de::SeqAccess<'de>>(self, mut seq: S) -> std::result::Result<(), S::Error> {
+        while let Some(item) = seq.next_element::<T>()? {
+            (self.0)(item);
+        }
+        Ok(())
+    }
 }
 
 /// A list's continue token, read from its `metadata` without decoding the items: the reader
@@ -284,12 +362,21 @@ mod tests {
     /// Only the items are decoded, whatever else the list carries.
     #[test]
     fn a_page_decodes_its_items_only() {
-        let page: Items<crate::k8s::lean::Service> = serde_json::from_str(
-            r#"{"kind":"ServiceList","metadata":{"continue":"t"},"items":[{"metadata":{"name":"web","namespace":"shop"},"spec":{"type":"NodePort","ports":[{"nodePort":30080,"port":80}]}}]}"#,
+        let page = |body: &str| {
+            let mut items: Vec<crate::k8s::lean::Service> = Vec::new();
+            each_item(body.as_bytes(), |s| items.push(s)).map(|()| items)
+        };
+        let items = page(
+            r#"{"kind":"ServiceList","metadata":{"continue":"t"},"items":[{"metadata":{"name":"web","namespace":"shop"},"spec":{"type":"NodePort","ports":[{"nodePort":30080,"port":80}]}},{"metadata":{"name":"db"}}]}"#,
         )
         .unwrap();
-        let items = page.items.unwrap();
+        assert_eq!(items.len(), 2);
         assert_eq!(items[0].metadata.name.as_deref(), Some("web"));
         assert_eq!(items[0].spec.ports[0].node_port, Some(30080));
+        assert_eq!(items[1].metadata.name.as_deref(), Some("db"));
+        assert!(page(r#"{"items":null,"metadata":{}}"#).unwrap().is_empty());
+        assert!(page(r#"{"metadata":{}}"#).unwrap().is_empty());
+        assert!(page(r#"{"items":[{"metadata":{"name":7}}]}"#).is_err());
+        assert!(page(r#"{"items":[]} trailing"#).is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! Everything the checks need to know about a cluster, read once: concurrent, paginated lists
 //! decoded lean (`k8s::lean`), never one request per node.
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::authorization::v1::{
@@ -42,7 +43,7 @@ pub struct NamespaceFacts {
     pub name: String,
     pub labels: BTreeMap<String, String>,
     /// Non-terminated pods per node.
-    pub pods_by_node: BTreeMap<String, usize>,
+    pub pods_by_node: BTreeMap<Arc<str>, usize>,
 }
 
 impl NamespaceFacts {
@@ -160,7 +161,7 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
         denied(client, permissions),
     )?;
     let mut requested: HashMap<&str, Resources> = HashMap::new();
-    let mut by_namespace: HashMap<&str, BTreeMap<String, usize>> = HashMap::new();
+    let mut by_namespace: HashMap<&str, BTreeMap<Arc<str>, usize>> = HashMap::new();
     for pod in &inventory.pods {
         if !pod.node.is_empty() {
             let sum = requested.entry(&pod.node).or_default();
@@ -169,7 +170,7 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
         *by_namespace
             .entry(&pod.namespace)
             .or_default()
-            .entry(pod.node.to_string())
+            .entry(pod.node.clone())
             .or_insert(0) += 1;
     }
     Ok(Facts {
@@ -185,8 +186,7 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
                 name: ns.name_any(),
                 labels: ns.labels().clone(),
                 pods_by_node: by_namespace
-                    .get(ns.name_any().as_str())
-                    .cloned()
+                    .remove(ns.name_any().as_str())
                     .unwrap_or_default(),
             })
             .collect(),

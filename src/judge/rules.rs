@@ -381,7 +381,7 @@ pub fn sidecar_overhead(facts: &Facts, desired: &Desired) -> Check {
         .filter(|ns| desired.inject.contains(&ns.name))
     {
         for (node, count) in &ns.pods_by_node {
-            *per_node.entry(node.as_str()).or_default() += count;
+            *per_node.entry(node).or_default() += count;
             pods += count;
         }
     }
