@@ -116,7 +116,11 @@ where
             ))
             .with_source(e)
         };
-        let next = match continue_token(&body).map_err(unreadable)? {
+        // Checked once here, the decoder then reads strings without checking each again.
+        let text = std::str::from_utf8(&body).map_err(|e| {
+            Error::failed(format!("the API server sent a list of {what} that is not UTF-8")).with_source(e)
+        })?;
+        let next = match continue_token(text).map_err(unreadable)? {
             Some(token) => {
                 params = params.continue_token(&token);
                 let (request, handle) =
@@ -127,7 +131,7 @@ where
             }
             None => None,
         };
-        each_item(&body, |item| fold(&mut acc, item)).map_err(unreadable)?;
+        each_item(text, |item| fold(&mut acc, item)).map_err(unreadable)?;
         drop(body);
         match next {
             Some(handle) => answer = handle.await,
@@ -138,8 +142,7 @@ where
 
 /// One page of a list, as the bytes the server sent: decoding is the caller's, so it can overlap
 /// the next request. The body's chunks are joined once into one buffer (kube's `request_text`
-/// copies a page twice and checks its UTF-8 in a pass of its own; the JSON decoder checks
-/// strings anyway). An error answer becomes `kube::Error::Api` as kube-client's own
+/// copies a page twice). An error answer becomes `kube::Error::Api` as kube-client's own
 /// `handle_api_errors` makes it (kube-client 5.0 `src/client/mod.rs`): the `Status` it carries,
 /// or, for a body that is not one (a proxy's HTML page), a failure with the HTTP code.
 async fn fetch(client: Client, path: String, params: ListParams) -> kube::Result<Bytes> {
@@ -162,8 +165,8 @@ async fn fetch(client: Client, path: String, params: ListParams) -> kube::Result
 /// Decodes the items of a list page one at a time into `fold`, never collecting them: a page of
 /// 2,000 pods held as a `Vec` is moved twice over while it grows, and freed item by item after.
 /// `kind`, `apiVersion` and `metadata` are skipped; `"items": null` is an empty page.
-fn each_item<T: DeserializeOwned>(body: &[u8], mut fold: impl FnMut(T)) -> serde_json::Result<()> {
-    let mut de = serde_json::Deserializer::from_slice(body);
+fn each_item<T: DeserializeOwned>(body: &str, mut fold: impl FnMut(T)) -> serde_json::Result<()> {
+    let mut de = serde_json::Deserializer::from_str(body);
     de::DeserializeSeed::deserialize(Page(&mut fold, PhantomData), &mut de)?;
     de.end()
 }
@@ -249,10 +252,10 @@ impl<'de, T: DeserializeOwned, F: FnMut(T)> Visitor<'de> for Each<'_, T, F> {
 /// stops as soon as it has the metadata (the API server's encoder writes `metadata` before
 /// `items`, k8s.io/apimachinery's `ListMeta` field order; another order still works, the items
 /// are then skipped over once).
-fn continue_token(body: &[u8]) -> std::result::Result<Option<String>, serde_json::Error> {
+fn continue_token(body: &str) -> std::result::Result<Option<String>, serde_json::Error> {
     let mut meta: Option<ListMeta> = None;
     let read =
-        serde::Deserializer::deserialize_map(&mut serde_json::Deserializer::from_slice(body), Head(&mut meta));
+        serde::Deserializer::deserialize_map(&mut serde_json::Deserializer::from_str(body), Head(&mut meta));
     match (meta, read) {
         (Some(meta), _) => Ok(meta.continue_.filter(|t| !t.is_empty())),
         (None, Err(e)) => Err(e),
@@ -348,7 +351,7 @@ mod tests {
     #[test]
     fn the_continue_token_is_read_from_the_metadata() {
         let first = r#"{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"7","continue":"abc=","remainingItemCount":3},"items":[{"metadata":{"name":"a"}}]}"#;
-        let token = |body: &str| continue_token(body.as_bytes());
+        let token = continue_token;
         assert_eq!(token(first).unwrap().as_deref(), Some("abc="));
         let after_items = r#"{"items":[{"metadata":{"continue":"not this"}}],"metadata":{"continue":"xyz"}}"#;
         assert_eq!(token(after_items).unwrap().as_deref(), Some("xyz"));
@@ -364,7 +367,7 @@ mod tests {
     fn a_page_decodes_its_items_only() {
         let page = |body: &str| {
             let mut items: Vec<crate::k8s::lean::Service> = Vec::new();
-            each_item(body.as_bytes(), |s| items.push(s)).map(|()| items)
+            each_item(body, |s| items.push(s)).map(|()| items)
         };
         let items = page(
             r#"{"kind":"ServiceList","metadata":{"continue":"t"},"items":[{"metadata":{"name":"web","namespace":"shop"},"spec":{"type":"NodePort","ports":[{"nodePort":30080,"port":80}]}},{"metadata":{"name":"db"}}]}"#,

@@ -185,9 +185,7 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
             .map(|ns| NamespaceFacts {
                 name: ns.name_any(),
                 labels: ns.labels().clone(),
-                pods_by_node: by_namespace
-                    .remove(ns.name_any().as_str())
-                    .unwrap_or_default(),
+                pods_by_node: by_namespace.remove(ns.name_any().as_str()).unwrap_or_default(),
             })
             .collect(),
         services,

@@ -53,9 +53,9 @@ pub struct PodInfo {
     /// `istio`, `operator.istio.io/component`.
     pub labels: BTreeMap<String, String>,
     /// The injector's `sidecar.istio.io/status` annotation: set on every pod it injected.
-    pub injector_status: Option<String>,
+    pub injector_status: Option<Box<str>>,
     /// The deprecated `sidecar.istio.io/inject` annotation, which the injector still reads.
-    pub inject_annotation: Option<String>,
+    pub inject_annotation: Option<Box<str>>,
     /// Whether an `istio-proxy` container runs (as a sidecar, or as a gateway's workload).
     pub has_proxy: bool,
     pub proxy_image: Option<Arc<str>>,
@@ -153,8 +153,8 @@ impl LeanPod {
             namespace: names.get(metadata.namespace.as_deref().unwrap_or_default()),
             name: metadata.name.unwrap_or_default(),
             labels: metadata.labels,
-            inject_annotation: annotations.remove(INJECT_LABEL),
-            injector_status: annotations.remove(STATUS_ANNOTATION),
+            inject_annotation: annotations.remove(INJECT_LABEL).map(String::into_boxed_str),
+            injector_status: annotations.remove(STATUS_ANNOTATION).map(String::into_boxed_str),
             has_proxy: proxy.is_some(),
             proxy_image: proxy.and_then(|c| c.image.as_deref()).map(|i| names.get(i)),
             host_network: spec.host_network == Some(true),

@@ -116,9 +116,9 @@ pub struct NodeStatus {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Condition {
     #[serde(default, rename = "type")]
-    pub type_: String,
+    pub type_: Text,
     #[serde(default)]
-    pub status: String,
+    pub status: Text,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
