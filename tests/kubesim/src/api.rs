@@ -172,9 +172,30 @@ pub async fn handle(State(app): State<Arc<Shared>>, req: Request) -> Response {
         Ok(b) => b,
         Err(e) => return error_response(&ApiError::bad_request(format!("reading the body: {e}"))),
     };
-    match route(&app, &parts.method, &path, &query, &parts.headers, &body).await {
+    let pb = match crate::protobuf::negotiate(&app.lock(), &parts.method, &path, &query, &parts.headers) {
+        Ok(pb) => pb,
+        Err(e) => return error_response(&e),
+    };
+    let body = if pb.body {
+        match crate::protobuf::decode(&body) {
+            Ok(v) => {
+                let ct = HeaderValue::from_static("application/json");
+                parts.headers.insert(header::CONTENT_TYPE, ct);
+                serde_json::to_vec(&v).unwrap_or_default().into()
+            }
+            Err(e) => return crate::protobuf::answer(error_response(&ApiError::bad_request(e))).await,
+        }
+    } else {
+        body
+    };
+    let resp = match route(&app, &parts.method, &path, &query, &parts.headers, &body).await {
         Ok(r) => r,
         Err(e) => error_response(&e),
+    };
+    if pb.answer {
+        crate::protobuf::answer(resp).await
+    } else {
+        resp
     }
 }
 
@@ -564,13 +585,6 @@ pub fn parse_body(body: &[u8], headers: &HeaderMap) -> ApiResult<Value> {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if ct.contains("protobuf") {
-        return Err(ApiError::new(
-            415,
-            "UnsupportedMediaType",
-            "kubesim does not speak protobuf",
-        ));
-    }
     match serde_json::from_slice::<Value>(body) {
         Ok(v) => Ok(v),
         Err(json_err) => {
