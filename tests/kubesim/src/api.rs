@@ -183,7 +183,10 @@ pub async fn handle(State(app): State<Arc<Shared>>, req: Request) -> Response {
                 parts.headers.insert(header::CONTENT_TYPE, ct);
                 serde_json::to_vec(&v).unwrap_or_default().into()
             }
-            Err(e) => return crate::protobuf::answer(error_response(&ApiError::bad_request(e))).await,
+            Err(e) if pb.answer => {
+                return crate::protobuf::answer(error_response(&ApiError::bad_request(e))).await;
+            }
+            Err(e) => return error_response(&ApiError::bad_request(e)),
         }
     } else {
         body

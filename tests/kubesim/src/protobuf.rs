@@ -82,22 +82,19 @@ pub fn negotiate(
     if !sent && !wanted {
         return Ok(Negotiated::default());
     }
-    let builtin = match crate::api::parse_target(st, path) {
-        Ok(Some(t)) => !t.res.crd,
-        _ => false,
+    let (builtin, watch_path) = match crate::api::parse_target(st, path) {
+        Ok(Some(t)) => (!t.res.crd, t.watch_path),
+        _ => (false, false),
     };
     if sent && !builtin {
         return Err(ApiError::new(
             415,
             "UnsupportedMediaType",
-            format!(
-                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {MEDIA_TYPE})"
-            ),
+            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
         ));
     }
-    let watch = query.get("watch").is_some_and(|w| w == "true" || w == "1")
-        || path.split('/').nth(3) == Some("watch")
-        || path.split('/').nth(2) == Some("watch");
+    // Watches stay JSON: client-go picks the stream decoder by the answer's Content-Type.
+    let watch = watch_path || query.get("watch").is_some_and(|w| w == "true" || w == "1");
     Ok(Negotiated {
         body: sent,
         answer: wanted && builtin && !watch,

@@ -26,10 +26,13 @@ fn start() -> Sim {
         .unwrap_or_else(|e| panic!("{e:#}"))
 }
 
-/// What kubectl's typed generators create and its auth commands ask, over protobuf: a real API
-/// server answers these (kubectl create.go / create_namespace.go / create_deployment.go /
-/// create_configmap.go, auth cani.go / whoami.go), and before kubesim decoded protobuf it
-/// refused each with 415.
+/// What kubectl's typed generators create and its auth commands ask, over protobuf (POST with
+/// `Content-Type: application/vnd.kubernetes.protobuf` and `Accept:
+/// application/vnd.kubernetes.protobuf,application/json`, answered in protobuf, which kubectl
+/// decodes to print `namespace/pb created` and `yes`): kubectl pkg/cmd/create
+/// create_namespace.go / create_deployment.go / create_configmap.go / create_secret.go and
+/// pkg/cmd/auth cani.go / whoami.go use client-go's typed clients, whose default content type
+/// for built-in kinds is protobuf. Before kubesim decoded protobuf it refused each with 415.
 fn typed_generators(bin: PathBuf) {
     let sim = start();
     let k = Kubectl::new(bin, &sim);
@@ -94,7 +97,8 @@ fn typed_generators(bin: PathBuf) {
         .get("/api/v1/namespaces/pb/secrets/s")
         .unwrap_or_else(|| panic!("secret missing"));
     assert_eq!(s["data"]["k"], "dg==", "bytes are base64 in JSON: {s}");
-    // get (Accept protobuf first, answered in protobuf) reads back what was written.
+    // kubectl get and delete (the resource builder, dynamic) send and accept JSON; seen with a
+    // logging proxy for 1.32 and 1.33. They read back what the protobuf writes stored.
     assert_eq!(
         ok(&["get", "configmap", "cfg", "-n", "pb", "-o", "jsonpath={.data.a}"]),
         "1"
@@ -451,6 +455,15 @@ fn negotiation_of_built_ins_and_custom_resources() {
         b"",
     );
     assert_eq!(ct, "application/json");
+    // Watches stay JSON (kubesim does not frame protobuf WatchEvents, streaming.go); client-go
+    // picks its stream decoder by the answer's Content-Type, so it reads them either way.
+    for path in [
+        "/api/v1/namespaces?watch=true&timeoutSeconds=1",
+        "/apis/apps/v1/watch/deployments?timeoutSeconds=1",
+    ] {
+        let (code, ct, _) = raw(&sim, "GET", path, &accept, b"");
+        assert_eq!((code, ct.as_str()), (200, "application/json"), "{path}");
+    }
     // A ConfigMap sent as protobuf is created, and a malformed envelope is a 400.
     let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "pb"}, "data": {"a": "1"}});
     let body = kubesim::protobuf::encode(&cm).unwrap_or_else(|| panic!("no encoding"));
