@@ -172,7 +172,7 @@ pub async fn handle(State(app): State<Arc<Shared>>, req: Request) -> Response {
         Ok(b) => b,
         Err(e) => return error_response(&ApiError::bad_request(format!("reading the body: {e}"))),
     };
-    let pb = match crate::protobuf::negotiate(&app.lock(), &parts.method, &path, &query, &parts.headers) {
+    let pb = match crate::protobuf::negotiate(&app, &parts.method, &path, &query, &parts.headers) {
         Ok(pb) => pb,
         Err(e) => return error_response(&e),
     };

@@ -11,8 +11,8 @@
 //! Kubernetes' Go types by `tests/fixtures/kubernetes/proto/zero-values.py` say the rest: the
 //! JSON names that are not the proto names, the structs embedded inline, and the scalars whose
 //! zero value Go's JSON still writes.
+use crate::sim::Shared;
 use crate::status::ApiError;
-use crate::store::Store;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::Response;
@@ -66,11 +66,11 @@ pub struct Negotiated {
 }
 
 /// Decides, from Content-Type and Accept, what protobuf a request involves. Only requests that
-/// mention protobuf look at the path, so JSON clients pay two header lookups. A protobuf body
-/// for a kind without protobuf (a custom resource) is refused with 415, as the API server's
-/// negotiation refuses it (apiserver `handlers/negotiation/errors.go`).
+/// mention protobuf look at the path (under the store's lock), so JSON clients pay two header
+/// lookups. A protobuf body for a kind without protobuf (a custom resource) is refused with 415
+/// in the words of apiserver's `handlers/negotiation/errors.go`.
 pub fn negotiate(
-    st: &Store,
+    app: &Shared,
     method: &Method,
     path: &str,
     query: &HashMap<String, String>,
@@ -82,7 +82,7 @@ pub fn negotiate(
     if !sent && !wanted {
         return Ok(Negotiated::default());
     }
-    let (builtin, watch_path) = match crate::api::parse_target(st, path) {
+    let (builtin, watch_path) = match crate::api::parse_target(&app.lock(), path) {
         Ok(Some(t)) => (!t.res.crd, t.watch_path),
         _ => (false, false),
     };
