@@ -172,16 +172,41 @@ pub async fn handle(State(app): State<Arc<Shared>>, req: Request) -> Response {
         Ok(b) => b,
         Err(e) => return error_response(&ApiError::bad_request(format!("reading the body: {e}"))),
     };
+    let pb = match crate::protobuf::negotiate(&app, &parts.method, &path, &query, &parts.headers) {
+        Ok(pb) => pb,
+        Err(e) => return error_response(&e),
+    };
+    let body = if pb.body {
+        match crate::protobuf::decode(&body) {
+            Ok(v) => {
+                let ct = HeaderValue::from_static("application/json");
+                parts.headers.insert(header::CONTENT_TYPE, ct);
+                serde_json::to_vec(&v).unwrap_or_default().into()
+            }
+            Err(e) if pb.answer => {
+                return crate::protobuf::answer(error_response(&ApiError::bad_request(e))).await;
+            }
+            Err(e) => return error_response(&ApiError::bad_request(e)),
+        }
+    } else {
+        body
+    };
+    // events.k8s.io/v1 is served from the core Events, converted on the way in and out.
     let events = crate::events::request(&path, &query, &body);
     let (path, query, body) = events.clone().unwrap_or((path, query, body));
-    let r = match route(&app, &parts.method, &path, &query, &parts.headers, &body).await {
+    let resp = match route(&app, &parts.method, &path, &query, &parts.headers, &body).await {
         Ok(r) => r,
         Err(e) => error_response(&e),
     };
-    if events.is_some() {
-        crate::events::response(r)
+    let resp = if events.is_some() {
+        crate::events::response(resp)
     } else {
-        r
+        resp
+    };
+    if pb.answer {
+        crate::protobuf::answer(resp).await
+    } else {
+        resp
     }
 }
 
@@ -575,13 +600,6 @@ pub fn parse_body(body: &[u8], headers: &HeaderMap) -> ApiResult<Value> {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if ct.contains("protobuf") {
-        return Err(ApiError::new(
-            415,
-            "UnsupportedMediaType",
-            "kubesim does not speak protobuf",
-        ));
-    }
     match serde_json::from_slice::<Value>(body) {
         Ok(v) => Ok(v),
         Err(json_err) => {

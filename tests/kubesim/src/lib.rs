@@ -22,6 +22,7 @@ pub mod ops;
 pub mod patch;
 pub mod plugins;
 pub mod portforward;
+pub mod protobuf;
 pub mod proxy;
 pub mod quantity;
 pub mod resources;

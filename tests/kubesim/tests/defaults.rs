@@ -118,8 +118,8 @@ fn deployments_and_services_get_their_api_defaults() {
 #[path = "common/clients.rs"]
 mod clients;
 
-/// `kubectl auth whoami` posts its SelfSubjectReview as protobuf (a 415 here, see README), so
-/// the review is checked with the Python client, which sends JSON.
+/// The review over JSON, with the Python client (`kubectl auth whoami` posts it as protobuf:
+/// tests/protobuf.rs).
 #[test]
 fn self_subject_review_answers_who_the_client_is() {
     let Some(py) = clients::client("ISTIOUP_PYTHON", "python kubernetes client") else {

@@ -2,17 +2,13 @@
 //! tests/tools/install-clients.sh) against kubesim, with a tiny chart (a ConfigMap and a
 //! Deployment) written to a temp dir.
 //!
-//! GAP (kubesim): helm keeps its releases in Secrets (`sh.helm.release.v1.<name>.v<n>`, type
+//! helm keeps its releases in Secrets (`sh.helm.release.v1.<name>.v<n>`, type
 //! `helm.sh/release.v1`, labels owner=helm,name,status,version) through client-go's typed
-//! client, which *writes* them as protobuf: `POST /api/v1/namespaces/<ns>/secrets` and
-//! `PUT .../secrets/<name>` with `Content-Type: application/vnd.kubernetes.protobuf`. kubesim
-//! answers those 415 UnsupportedMediaType ("kubesim does not speak protobuf") where a real
-//! server answers 201/200. So `helm install` and `helm upgrade` fail before touching any chart
-//! object. Reads (`GET .../secrets?labelSelector=...`, Accept protobuf,json) are answered as JSON,
-//! which helm accepts, so the tests below seed a release Secret as helm would have written it
-//! and check what does work: list, status, get, history and uninstall (whose protobuf PUT
-//! fails but is only logged by helm). When kubesim learns protobuf the "gap" assertions fail:
-//! replace them with a real install → list → upgrade → uninstall cycle.
+//! client, which writes them as protobuf: `POST /api/v1/namespaces/<ns>/secrets` and
+//! `PUT .../secrets/<name>` with `Content-Type: application/vnd.kubernetes.protobuf`; kubesim
+//! decodes those (src/protobuf.rs; the install → list → upgrade → uninstall cycle is in
+//! protobuf.rs). The tests below also seed a release Secret as helm would have written it and
+//! check that helm reads and upgrades what it did not write itself.
 #[path = "common/clients.rs"]
 mod clients;
 
@@ -173,19 +169,20 @@ fn template_needs_no_server() {
 }
 
 #[test]
-fn install_stops_at_the_protobuf_release_secret() {
+fn install_writes_the_protobuf_release_secret() {
     let Some(helm) = Helm::new() else { return };
     let sim = start();
-    // `helm list` reads release Secrets (GET with Accept protobuf,json): answered as JSON, an
-    // empty list prints only the header.
+    // `helm list` reads release Secrets (GET with Accept protobuf,json): an empty list prints
+    // only the header.
     let out = helm.ok(Some(&sim), &["list", "-n", "default"]);
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(out.starts_with("NAME"), "{out}");
 
-    let out = helm.run(Some(&sim), &["install", "demo", helm.chart(), "-n", "default"]);
+    helm.ok(Some(&sim), &["install", "demo", helm.chart(), "-n", "default"]);
     let reqs = sim.requests();
-    // What works up to the gap: helm looks for an existing release and for the chart's
-    // objects (404s) before it writes anything.
+    // helm looks for an existing release and for the chart's objects (404s), then writes the
+    // release Secret: POST /api/v1/namespaces/default/secrets, Content-Type
+    // application/vnd.kubernetes.protobuf -> 201 Created, as a real server answers.
     assert!(
         has(
             &reqs,
@@ -193,30 +190,20 @@ fn install_stops_at_the_protobuf_release_secret() {
         ),
         "{reqs:?}"
     );
-    assert!(
-        has(&reqs, "GET /api/v1/namespaces/default/configmaps/demo-config"),
-        "{reqs:?}"
-    );
-    // GAP: POST /api/v1/namespaces/default/secrets, Content-Type
-    // application/vnd.kubernetes.protobuf -> 415 (a real server: 201 Created).
     assert!(has(&reqs, "POST /api/v1/namespaces/default/secrets"), "{reqs:?}");
-    assert!(!out.ok, "helm install succeeded: {}", out.stdout);
-    assert!(
-        out.stderr
-            .contains("INSTALLATION FAILED: create: failed to create: kubesim does not speak protobuf"),
-        "{}",
-        out.stderr
-    );
-    // ...and nothing of the chart was created.
     assert!(
         sim.get("/api/v1/namespaces/default/configmaps/demo-config")
-            .is_none()
+            .is_some()
     );
     assert!(
         sim.get("/apis/apps/v1/namespaces/default/deployments/demo-web")
-            .is_none()
+            .is_some()
     );
-    assert!(sim.list("/api/v1/namespaces/default/secrets").is_empty());
+    let secret = sim
+        .get("/api/v1/namespaces/default/secrets/sh.helm.release.v1.demo.v1")
+        .unwrap_or_else(|| panic!("no release secret"));
+    assert_eq!(secret["type"], "helm.sh/release.v1");
+    assert_eq!(secret["metadata"]["labels"]["status"], "deployed");
 }
 
 #[test]
@@ -255,10 +242,10 @@ fn seeded_release_list_status_upgrade_uninstall() {
         "{history}"
     );
 
-    // GAP: helm upgrade writes revision 2 first: POST /api/v1/namespaces/default/secrets
-    // (protobuf) -> 415, so the upgrade fails and the Deployment keeps 1 replica.
+    // helm upgrade writes revision 2 (POST, protobuf), applies the chart, then marks
+    // revision 1 superseded (PUT, protobuf).
     sim.clear_requests();
-    let up = helm.run(
+    helm.ok(
         Some(&sim),
         &[
             "upgrade",
@@ -270,32 +257,29 @@ fn seeded_release_list_status_upgrade_uninstall() {
             "replicas=2",
         ],
     );
-    assert!(!up.ok, "helm upgrade succeeded: {}", up.stdout);
-    assert!(
-        up.stderr
-            .contains("UPGRADE FAILED: create: failed to create: kubesim does not speak protobuf"),
-        "{}",
-        up.stderr
-    );
     assert!(has(&sim.requests(), "POST /api/v1/namespaces/default/secrets"));
-    assert_eq!(sim.get(dep).unwrap_or_default()["spec"]["replicas"], 1);
-    assert_eq!(sim.list("/api/v1/namespaces/default/secrets").len(), 1);
+    assert_eq!(sim.get(dep).unwrap_or_default()["spec"]["replicas"], 2);
+    assert_eq!(sim.list("/api/v1/namespaces/default/secrets").len(), 2);
+    assert_eq!(
+        sim.get(secret).unwrap_or_default()["metadata"]["labels"]["status"],
+        "superseded"
+    );
+    let v2 = "/api/v1/namespaces/default/secrets/sh.helm.release.v1.seeded.v2";
 
-    // helm uninstall: the status update to "uninstalling" (PUT, protobuf) gets the 415 but
-    // helm only logs it (GAP); the chart's objects are deleted (DELETE, JSON), then the
-    // release Secret (DELETE with a protobuf DeleteOptions body, which kubesim accepts).
+    // helm uninstall: the status update to "uninstalling" (PUT, protobuf), the chart's objects
+    // deleted, then the release Secrets (DELETE with a protobuf DeleteOptions body).
     sim.clear_requests();
     let out = helm.ok(Some(&sim), &["uninstall", "seeded", "-n", "default"]);
     assert_eq!(out.trim(), "release \"seeded\" uninstalled");
     let reqs = sim.requests();
-    assert!(has(&reqs, &format!("PUT {secret}")), "{reqs:?}");
+    assert!(has(&reqs, &format!("PUT {v2}")), "{reqs:?}");
     assert!(has(&reqs, &format!("DELETE {dep}")), "{reqs:?}");
     assert!(has(&reqs, &format!("DELETE {cm}")), "{reqs:?}");
     assert!(has(&reqs, &format!("DELETE {secret}")), "{reqs:?}");
     assert!(sim.get(cm).is_none());
     assert!(sim.wait_for(Duration::from_secs(10), |s| s.get(dep).is_none()
         && s.list("/apis/apps/v1/namespaces/default/replicasets").is_empty()));
-    assert!(sim.get(secret).is_none());
+    assert!(sim.get(secret).is_none() && sim.get(v2).is_none());
     let out = helm.ok(Some(&sim), &["list", "-n", "default"]);
     assert_eq!(out.lines().count(), 1, "{out}");
     let gone = helm.run(Some(&sim), &["status", "seeded", "-n", "default"]);

@@ -235,7 +235,7 @@ fn get_all_lists_the_all_category() {
         .start()
         .unwrap_or_else(|e| panic!("{e:#}"));
     let k = Kubectl::new(bin, &sim);
-    // (kubectl create speaks protobuf, which kubesim does not: seed them directly.)
+    // (Seeded directly; kubectl create over protobuf is tested in protobuf.rs.)
     sim.apply_yaml(
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\n---\napiVersion: apps/v1\nkind: ControllerRevision\nmetadata: {name: web-1, namespace: shop}\nrevision: 1\n",
     )

@@ -240,19 +240,12 @@ fn delete_namespace_waits_through_terminating() {
 fn auth_can_i_sends_protobuf() {
     let sim = start();
     let Some(k) = Kubectl::new(&sim) else { return };
-    // GAP (kubesim): `kubectl auth can-i` POSTs the SelfSubjectAccessReview with
-    // `Content-Type: application/vnd.kubernetes.protobuf` (and Accept protobuf,json). A real
-    // API server answers 201 with status.allowed and kubectl prints "yes" (exit 0) / "no"
-    // (exit 1); kubesim does not decode protobuf and answers 415 UnsupportedMediaType, so
-    // kubectl prints the error and exits 1. This pins today's behaviour: when kubesim learns
-    // protobuf, replace it with `assert_eq!(k.ok(&["auth", "can-i", "create", "pods"]), "yes\n")`.
-    let out = k.run(&["auth", "can-i", "create", "pods", "-n", "shop"], None);
-    assert!(!out.ok, "{}\n{}", out.stdout, out.stderr);
-    assert!(
-        out.stderr
-            .contains("Error from server (UnsupportedMediaType): kubesim does not speak protobuf"),
-        "{}",
-        out.stderr
+    // `kubectl auth can-i` POSTs the SelfSubjectAccessReview with `Content-Type:
+    // application/vnd.kubernetes.protobuf` (and Accept protobuf,json); kubesim decodes it and
+    // answers 201 with status.allowed in protobuf, so kubectl prints "yes" (exit 0).
+    assert_eq!(
+        k.ok(&["auth", "can-i", "create", "pods", "-n", "shop"], None),
+        "yes\n"
     );
     assert!(
         sim.requests()
