@@ -317,20 +317,13 @@ fn istiod_deployment_round_trips() {
 }
 
 /// The JSON names kubesim maps proto fields to are those of Kubernetes' published OpenAPI
-/// (release-1.33 swagger.json, tests/fixtures/kubernetes/openapi-1.33.json) for every message
+/// (release-1.33 swagger.json, tests/fixtures/kubernetes/openapi-1.33.json.gz) for every message
 /// the OpenAPI defines with properties: the json tags equal the proto names except
 /// apiextensions' `$ref`, `$schema` and `x-kubernetes-*`, which `json_name` renames.
 #[test]
 fn field_names_are_the_openapi_property_names() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../fixtures/kubernetes/openapi-1.33.json"
-    ))
-    .unwrap_or_else(|e| panic!("{e}"));
-    let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
-    let defs = doc["definitions"]
-        .as_object()
-        .unwrap_or_else(|| panic!("no definitions"));
+    let defs = kubesim::schema::definitions();
+    assert!(!defs.is_empty(), "no definitions in the OpenAPI fixture");
     let mut checked = 0;
     for msg in kubesim::protobuf::pool().all_messages() {
         let key = format!(
