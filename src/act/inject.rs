@@ -651,17 +651,25 @@ fn template_label(
 /// Removes every injection label (`istio-injection` of any value, `istio.io/rev`) and istioup's
 /// ownership record from each namespace: what `uninstall --purge` leaves of injection. Returns
 /// `ns: label=value, ...` for each namespace changed.
+/// Many namespaces are read with one list, as `enable` and `disable` read them; one missing from
+/// it is read by name (gone by then: nothing to do).
 pub async fn strip_all(client: &Client, namespaces: &[String]) -> Result<Vec<String>> {
     let api = Api::<Namespace>::all(client.clone());
-    let changed: Vec<Option<String>> = stream::iter(namespaces.iter().cloned())
-        .map(|name| {
+    let mut listed = listed(&api, namespaces).await?;
+    let work: Vec<(String, Option<Namespace>)> =
+        namespaces.iter().map(|n| (n.clone(), listed.remove(n))).collect();
+    let changed: Vec<Option<String>> = stream::iter(work)
+        .map(|(name, known)| {
             let api = api.clone();
             async move {
-                let Some(ns) = api
-                    .get_opt(&name)
-                    .await
-                    .map_err(|e| api_error(e, &format!("cannot read namespace {name}")))?
-                else {
+                let ns = match known {
+                    Some(ns) => Some(ns),
+                    None => api
+                        .get_opt(&name)
+                        .await
+                        .map_err(|e| api_error(e, &format!("cannot read namespace {name}")))?,
+                };
+                let Some(ns) = ns else {
                     return Ok(None);
                 };
                 let labels: Vec<String> = [INJECTION_LABEL, REVISION_LABEL]

@@ -674,3 +674,47 @@ fn istioups_own_objects_are_planned_and_removed_even_after_istio_is_gone() {
             .is_none()
     );
 }
+
+/// `--purge` strips the injection labels of many namespaces from one list of them, as `enable`
+/// and `disable` read them, not with a GET of each; someone else's label goes too (`--purge`
+/// removes what Istio reads, `src/act/uninstall.rs`), and a namespace without one is left unwritten.
+#[test]
+fn purge_strips_many_namespaces_from_one_list() {
+    let c = Cluster::start(CLUSTER);
+    c.install(&[]);
+    let mut yaml = String::new();
+    for i in 1..=6 {
+        let label = match i {
+            6 => "{}".to_string(),
+            5 => "{istio.io/rev: canary}".to_string(),
+            _ => "{istio-injection: enabled}".to_string(),
+        };
+        yaml.push_str(&format!(
+            "---\napiVersion: v1\nkind: Namespace\nmetadata: {{name: team-{i}, labels: {label}}}\n"
+        ));
+    }
+    c.sim.apply_yaml(&yaml).unwrap();
+    let before = c.sim.requests().len();
+    let out = c
+        .istioup()
+        .args(["uninstall", "--purge", "--no-backup", "-y"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    for i in 1..=5 {
+        let labels = c.namespace_labels(&format!("team-{i}"));
+        assert!(
+            labels.get("istio-injection").is_none() && labels.get("istio.io/rev").is_none(),
+            "team-{i}: {labels}"
+        );
+    }
+    let requests = c.sim.requests()[before..].to_vec();
+    let one_namespace = |method: &str, r: &str| {
+        let prefix = format!("{method} /api/v1/namespaces/team-");
+        r.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('/'))
+    };
+    let gets: Vec<&String> = requests.iter().filter(|r| one_namespace("GET", r)).collect();
+    assert!(gets.is_empty(), "one GET per namespace: {gets:?}");
+    let patches: Vec<&String> = requests.iter().filter(|r| one_namespace("PATCH", r)).collect();
+    assert_eq!(patches.len(), 5, "team-6 has nothing to strip: {patches:?}");
+}
