@@ -4,7 +4,8 @@
 //! strict decoding errors, so `fieldValidation=Strict` rejects them and Warn names them), and
 //! values of the wrong type or outside an `enum` fail validation with a 422
 //! (pkg/apiserver/validation: `spec.x: Invalid value: "string": spec.x in body must be of type
-//! integer: "string"`, `Unsupported value: "FOO": supported values: ...`). A CRD without a
+//! integer: "string"`, `Unsupported value: "FOO": supported values: ...`; `required`, bounds,
+//! lengths, counts and `pattern`s as schema::keywords reports them). A CRD without a
 //! schema (the stand-in's trimmed fixtures) leaves its objects unchecked.
 use crate::resources::Resource;
 use crate::schema::Findings;
@@ -71,5 +72,6 @@ pub fn invalid(res: &Resource, name: &str, f: &Findings) -> ApiError {
         );
         causes.push(("FieldValueNotSupported", path.clone(), body));
     }
+    causes.extend(f.violations.iter().cloned());
     crate::validate::invalid(&res.kind, &res.group, name, causes)
 }

@@ -15,7 +15,11 @@
 //!   &value.valueUnstructured{Value:1}`, list elements named by their keys
 //!   (`containers[name="x"]`).
 //!
-//! Custom resources use the same walk over their CRD's structural schema (no `$ref`s there).
+//! Custom resources use the same walk over their CRD's structural schema (no `$ref`s there),
+//! which also checks its value keywords (`required`, bounds, lengths, counts, `pattern`:
+//! see `keywords`).
+mod keywords;
+
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -111,15 +115,19 @@ pub struct Findings {
     pub mismatches: Vec<Mismatch>,
     /// Values outside a structural schema's `enum` (custom resources only): path, value, enum.
     pub unsupported: Vec<(String, Value, Vec<Value>)>,
+    /// The structural schema's other value checks that fail (custom resources only), as the
+    /// field errors apiextensions-apiserver makes of them: reason, path, body (`Required
+    /// value`, `Invalid value: 0: spec.x in body should be greater than or equal to 1`).
+    pub violations: Vec<(&'static str, String, String)>,
 }
 
 impl Findings {
-    /// `strict decoding error: unknown field "a", unknown field "b"` (runtime.StrictDecodingError).
-    /// Whether a custom resource fails its schema's validation (wrong types, enums).
+    /// Whether a custom resource fails its schema's validation (wrong types, enums, bounds...).
     pub fn invalid(&self) -> bool {
-        !self.mismatches.is_empty() || !self.unsupported.is_empty()
+        !self.mismatches.is_empty() || !self.unsupported.is_empty() || !self.violations.is_empty()
     }
 
+    /// `strict decoding error: unknown field "a", unknown field "b"` (runtime.StrictDecodingError).
     pub fn strict_error(&self) -> Option<String> {
         if self.unknown.is_empty() {
             return None;
@@ -276,7 +284,18 @@ impl Walk {
         });
     }
 
+    /// Inside a built-in definition reached by `$ref` (a custom resource's `metadata`) only
+    /// types are checked: the real server validates ObjectMeta apart, not by its OpenAPI.
     fn walk(&mut self, v: &mut Value, s: &Value, name: Option<&str>, at: &At) {
+        let structural = self.structural;
+        if s.get("$ref").is_some() {
+            self.structural = false;
+        }
+        self.walk_resolved(v, s, name, at);
+        self.structural = structural;
+    }
+
+    fn walk_resolved(&mut self, v: &mut Value, s: &Value, name: Option<&str>, at: &At) {
         if v.is_null() {
             return;
         }
@@ -311,6 +330,10 @@ impl Walk {
                     let sub = At { path: &path, ..*at };
                     self.walk(item, &item_schema, None, &sub);
                 }
+                if self.structural {
+                    let n = items.len();
+                    self.counts(n, s, at.path, ("minItems", "maxItems"), "items");
+                }
             }
             "string" if !v.is_string() => self.mismatch(at, s, name, "string", v),
             "integer" if !(v.is_i64() || v.is_u64()) || !fits(v, s) => {
@@ -318,15 +341,30 @@ impl Walk {
             }
             "number" if !v.is_number() => self.mismatch(at, s, name, "number", v),
             "boolean" if !v.is_boolean() => self.mismatch(at, s, name, "boolean", v),
-            _ if self.structural
-                && let Some(allowed) = s.get("enum").and_then(Value::as_array)
-                && !allowed.contains(v) =>
-            {
-                self.out
-                    .unsupported
-                    .push((at.path.to_string(), v.clone(), allowed.clone()));
+            _ if self.structural => {
+                if let Some(c) = keywords::scalar(v, s, at.path) {
+                    self.violate(c.0, at.path, c.1);
+                }
+                if let Some(allowed) = s.get("enum").and_then(Value::as_array)
+                    && !allowed.contains(v)
+                {
+                    self.out
+                        .unsupported
+                        .push((at.path.to_string(), v.clone(), allowed.clone()));
+                }
             }
             _ => {}
+        }
+    }
+
+    fn violate(&mut self, reason: &'static str, path: &str, body: String) {
+        self.out.violations.push((reason, path.to_string(), body));
+    }
+
+    /// `minItems`/`maxItems` of an array, `minProperties`/`maxProperties` of an object.
+    fn counts(&mut self, n: usize, s: &Value, path: &str, keys: (&str, &str), what: &str) {
+        if let Some(c) = keywords::count(n, s, path, keys, what) {
+            self.violate(c.0, path, c.1);
         }
     }
 
@@ -334,6 +372,40 @@ impl Walk {
         let Some(m) = v.as_object_mut() else {
             return self.mismatch(at, s, name, "object", v);
         };
+        let first = self.out.violations.len();
+        self.children(m, s, name, at);
+        if !self.structural {
+            return;
+        }
+        // kube-openapi's objectValidator: property counts (of the pruned object) first, then
+        // the properties, then `required` (object_validator.go).
+        let counted = keywords::count(
+            m.len(),
+            s,
+            at.path,
+            ("minProperties", "maxProperties"),
+            "properties",
+        );
+        if let Some((reason, body)) = counted {
+            self.out
+                .violations
+                .insert(first, (reason, at.path.to_string(), body));
+        }
+        // A property with a `default` is never missing on a real server: structural
+        // defaulting (apiextensions-apiserver pkg/apiserver/schema/defaulting) runs in the
+        // decoder, before validation, and kubesim does not default custom resources.
+        let defaulted = |k: &str| crate::util::at(s, &["properties", k, "default"]).is_some();
+        for k in s.get("required").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(k) = k.as_str()
+                && !m.contains_key(k)
+                && !defaulted(k)
+            {
+                self.violate("FieldValueRequired", &join(at.path, k), "Required value".into());
+            }
+        }
+    }
+
+    fn children(&mut self, m: &mut Map<String, Value>, s: &Value, name: Option<&str>, at: &At) {
         if let Some(props) = s.get("properties").and_then(Value::as_object) {
             let go_struct = name
                 .map(|n| n.rsplit('.').next().unwrap_or(n).to_string())
