@@ -70,10 +70,10 @@ pub struct PodInfo {
 /// One shared copy of each namespace, node and image name the pods of a list repeat (looked up
 /// three times per pod: a fast non-cryptographic hash, the names being the server's).
 #[derive(Debug, Default)]
-pub struct Names(Mutex<FxHashSet<Arc<str>>>);
+struct Names(Mutex<FxHashSet<Arc<str>>>);
 
 impl Names {
-    pub fn get(&self, name: &str) -> Arc<str> {
+    fn get(&self, name: &str) -> Arc<str> {
         let mut set = self.0.lock().unwrap_or_else(|p| p.into_inner());
         match set.get(name) {
             Some(shared) => shared.clone(),
@@ -136,13 +136,10 @@ impl LeanPod {
         !matches!(self.status.phase.as_deref(), Some("Succeeded" | "Failed"))
             && self.metadata.deletion_timestamp.is_none()
     }
-}
 
-impl LeanPod {
     fn into_info(self, names: &Names) -> PodInfo {
-        let pod = self;
-        let requests = pod_requests(&pod.spec);
-        let LeanPod { metadata, spec, .. } = pod;
+        let requests = pod_requests(&self.spec);
+        let LeanPod { metadata, spec, .. } = self;
         let mut annotations = metadata.annotations;
         let proxy = spec
             .containers
