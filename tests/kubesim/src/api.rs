@@ -204,7 +204,13 @@ pub async fn handle(State(app): State<Arc<Shared>>, req: Request) -> Response {
         resp
     };
     if pb.answer {
-        crate::protobuf::answer(resp).await
+        let resp = crate::protobuf::answer(resp).await;
+        let sent = resp.headers().get(header::CONTENT_TYPE);
+        if sent.is_some_and(|ct| ct.as_bytes() == crate::protobuf::MEDIA_TYPE.as_bytes()) {
+            app.protobuf_answers
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        resp
     } else {
         resp
     }
@@ -848,6 +854,33 @@ fn list(
         && let Some(tbl) = crate::table::render(t, &items, rv, token.clone())
     {
         return Ok(json_response(200, &tbl));
+    }
+    // A protobuf list is built from each item's cached message, not re-encoded from its JSON.
+    // Events stay on the generic path: events.k8s.io answers are converted from their JSON.
+    let protobuf = !t.res.crd
+        && t.res.kind != "Event"
+        && app.protobuf.load(std::sync::atomic::Ordering::Relaxed)
+        && crate::protobuf::prefers_protobuf(
+            headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(""),
+        );
+    if protobuf {
+        let mut meta = json!({"resourceVersion": rv.to_string()});
+        if let Some(c) = &token {
+            meta["continue"] = json!(c);
+        }
+        if let Some(r) = remaining {
+            meta["remainingItemCount"] = json!(r);
+        }
+        let api_version = t.res.api_version(&t.version);
+        if let Some(pb) = crate::protobuf::encode_list(&api_version, &t.res.kind, &meta, &items) {
+            let mut r = bytes_response(200, pb);
+            let ct = HeaderValue::from_static(crate::protobuf::MEDIA_TYPE);
+            r.headers_mut().insert(header::CONTENT_TYPE, ct);
+            return Ok(r);
+        }
     }
     Ok(bytes_response(200, list_body(t, &items, rv, token, remaining)))
 }

@@ -79,6 +79,10 @@ struct ServeArgs {
     /// Treat admission webhooks with a `url` client config as reachable.
     #[arg(long)]
     webhook_urls_reachable: bool,
+    /// Answer JSON only, as a server or proxy without protobuf (built-in kinds are otherwise
+    /// served in protobuf to clients that ask, as by a real API server).
+    #[arg(long)]
+    no_protobuf: bool,
 }
 
 /// `10ms`, `2s`, `1m`, or a bare number of milliseconds.
@@ -148,6 +152,7 @@ fn serve(a: ServeArgs) -> anyhow::Result<()> {
         b = b.namespace_termination(d);
     }
     b = b.webhook_urls_reachable(a.webhook_urls_reachable);
+    b = b.protobuf(!a.no_protobuf);
     if let Some(t) = &a.token {
         b = b.token(t);
     }

@@ -13,6 +13,7 @@
 //! zero value Go's JSON still writes.
 use crate::sim::Shared;
 use crate::status::ApiError;
+use crate::store::Obj;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::Response;
@@ -24,7 +25,7 @@ use prost_reflect::{
 };
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 pub const MEDIA_TYPE: &str = "application/vnd.kubernetes.protobuf";
 const MAGIC: &[u8] = b"k8s\0";
@@ -83,7 +84,10 @@ pub fn negotiate(
         return Ok(Negotiated::default());
     }
     let (builtin, watch_path) = match crate::api::parse_target(&app.lock(), path) {
-        Ok(Some(t)) => (!t.res.crd, t.watch_path),
+        Ok(Some(t)) => (
+            app.protobuf.load(std::sync::atomic::Ordering::Relaxed) && !t.res.crd,
+            t.watch_path,
+        ),
         _ => (false, false),
     };
     if sent && !builtin {
@@ -168,6 +172,11 @@ pub fn encode(obj: &Value) -> Option<Vec<u8>> {
     let api_version = obj.get("apiVersion")?.as_str()?;
     let kind = obj.get("kind")?.as_str()?;
     let msg = from_json(&message_of(api_version, kind)?, obj).ok()?;
+    envelope(api_version, kind, &msg.encode_to_vec())
+}
+
+/// `raw` (an encoded message of `kind`) in the envelope.
+fn envelope(api_version: &str, kind: &str, raw: &[u8]) -> Option<Vec<u8>> {
     let unknown_desc = pool().get_message_by_name(UNKNOWN)?;
     let type_meta_desc = pool().get_message_by_name("k8s.io.apimachinery.pkg.runtime.TypeMeta")?;
     let mut type_meta = DynamicMessage::new(type_meta_desc);
@@ -175,13 +184,59 @@ pub fn encode(obj: &Value) -> Option<Vec<u8>> {
     type_meta.set_field_by_name("kind", Pb::String(kind.into()));
     let mut unknown = DynamicMessage::new(unknown_desc);
     unknown.set_field_by_name("typeMeta", Pb::Message(type_meta));
-    unknown.set_field_by_name("raw", Pb::Bytes(msg.encode_to_vec().into()));
+    unknown.set_field_by_name("raw", Pb::Bytes(raw.to_vec().into()));
     // gogo writes the envelope's non-pointer strings even when empty.
     unknown.set_field_by_name("contentEncoding", Pb::String(String::new()));
     unknown.set_field_by_name("contentType", Pb::String(String::new()));
     let mut out = MAGIC.to_vec();
     out.extend(unknown.encode_to_vec());
     Some(out)
+}
+
+/// Each object's message, encoded once: the reflection that maps JSON to a message is far slower
+/// than a real API server's generated marshallers, and a big list would otherwise be timed as
+/// kubesim's encoder rather than as the transfer. Keyed by the object's allocation, which the
+/// `Weak` keeps from being reused while the entry exists; the store replaces an object's `Arc`
+/// on every change, so a changed object is encoded again, and entries of dropped objects are
+/// swept when the cache has grown.
+fn encoded(obj: &Obj, desc: &MessageDescriptor) -> Option<bytes::Bytes> {
+    type Cache = HashMap<usize, (Weak<Value>, bytes::Bytes)>;
+    static CACHE: OnceLock<Mutex<(Cache, usize)>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = Arc::as_ptr(obj) as usize;
+    if let Some((weak, bytes)) = cache.lock().ok()?.0.get(&key)
+        && weak.upgrade().is_some_and(|o| Arc::ptr_eq(&o, obj))
+    {
+        return Some(bytes.clone());
+    }
+    let bytes: bytes::Bytes = from_json(desc, obj).ok()?.encode_to_vec().into();
+    let mut guard = cache.lock().ok()?;
+    let (map, swept_at) = &mut *guard;
+    if map.len() > 2 * *swept_at + 1024 {
+        map.retain(|_, (weak, _)| weak.strong_count() > 0);
+        *swept_at = map.len();
+    }
+    map.insert(key, (Arc::downgrade(obj), bytes.clone()));
+    Some(bytes)
+}
+
+/// A list of built-in objects in the envelope, built from each item's cached message (a list
+/// message is its `ListMeta`, field 1, then its items, field 2: the order gogo writes them in),
+/// or `None` when the kind has no message or an item does not fit it.
+pub fn encode_list(api_version: &str, kind: &str, list_meta: &Value, items: &[Obj]) -> Option<Vec<u8>> {
+    let list_desc = message_of(api_version, &format!("{kind}List"))?;
+    let item_desc = message_of(api_version, kind)?;
+    let items_field = list_desc.get_field_by_name("items")?.number();
+    let meta = from_json(&list_desc, &json!({ "metadata": list_meta })).ok()?;
+    let mut raw = meta.encode_to_vec();
+    let key = (items_field << 3) | 2;
+    for item in items {
+        let bytes = encoded(item, &item_desc)?;
+        prost::encoding::encode_varint(u64::from(key), &mut raw);
+        prost::encoding::encode_varint(bytes.len() as u64, &mut raw);
+        raw.extend_from_slice(&bytes);
+    }
+    envelope(api_version, &format!("{kind}List"), &raw)
 }
 
 /// Re-encodes a JSON answer (an object, a list, a Status) as protobuf; anything else (a log,

@@ -24,6 +24,11 @@ pub struct Shared {
     pub proxies: crate::proxy::Responders,
     /// What listens in pods, for the pods/portforward subresource.
     pub port_forwards: crate::portforward::Responders,
+    /// Whether built-in kinds are served in protobuf to clients that ask (a real API server
+    /// does; a server or proxy that speaks JSON only does not).
+    pub protobuf: std::sync::atomic::AtomicBool,
+    /// How many answers were sent in protobuf.
+    pub protobuf_answers: std::sync::atomic::AtomicUsize,
 }
 
 impl Shared {
@@ -84,6 +89,7 @@ pub struct SimBuilder {
     pod_grace: Duration,
     namespace_termination: Duration,
     webhook_urls_reachable: bool,
+    protobuf: bool,
 }
 
 impl Default for SimBuilder {
@@ -105,6 +111,7 @@ impl Default for SimBuilder {
             pod_grace: ControlConfig::default().pod_grace,
             namespace_termination: Duration::ZERO,
             webhook_urls_reachable: false,
+            protobuf: true,
         }
     }
 }
@@ -194,6 +201,13 @@ impl SimBuilder {
 
     /// Whether admission webhooks configured with a `url` (not a service) count as reachable
     /// (default false: calling them fails like an unreachable host).
+    /// Whether built-in kinds are served in protobuf when asked (on by default, as a real API
+    /// server); off, every answer is JSON and a protobuf body is refused with 415.
+    pub fn protobuf(mut self, on: bool) -> Self {
+        self.protobuf = on;
+        self
+    }
+
     pub fn webhook_urls_reachable(mut self, on: bool) -> Self {
         self.webhook_urls_reachable = on;
         self
@@ -256,6 +270,8 @@ impl SimBuilder {
             requests: Mutex::new(Vec::new()),
             proxies: Default::default(),
             port_forwards: Default::default(),
+            protobuf: self.protobuf.into(),
+            protobuf_answers: Default::default(),
         });
         let tls = self.tls.then_some(material);
         let listener =
@@ -401,6 +417,20 @@ impl Sim {
     /// Every request served so far, as `METHOD /path?query` (the last 10,000).
     pub fn requests(&self) -> Vec<String> {
         self.shared.requests.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// Turns protobuf answers on or off, as [`SimBuilder::protobuf`].
+    pub fn set_protobuf(&self, on: bool) {
+        self.shared
+            .protobuf
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many answers were sent in protobuf since the start.
+    pub fn protobuf_answers(&self) -> usize {
+        self.shared
+            .protobuf_answers
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn clear_requests(&self) {
