@@ -9,6 +9,7 @@ use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 use std::marker::PhantomData;
 
 use crate::error::{Error, Result, api_error};
+use crate::k8s::proto;
 
 /// Page size for lists: kubectl's default chunk size. Big clusters are read in pages, never in
 /// one response.
@@ -74,7 +75,8 @@ where
 pub const LEAN_PAGE: u32 = 2_000;
 
 /// Folds every object at `path` (a list URL such as `/api/v1/pods`) matching `params` into
-/// `acc`, decoding each into the lean type `T`, with the same pager semantics as [`fold_all`]:
+/// `acc`, decoding each into the lean type `T` (from protobuf, which istioup asks for, or from
+/// JSON when that is what the server answers), with the same pager semantics as [`fold_all`]:
 /// an expired continue token (410) reads the list again whole, into a fresh `acc`. Requests go
 /// through the client's own stack, so the retry layer (`target::retry`) applies to each.
 ///
@@ -90,7 +92,7 @@ pub async fn fold_lean<T, A>(
     mut fold: impl FnMut(&mut A, T),
 ) -> Result<A>
 where
-    T: DeserializeOwned,
+    T: DeserializeOwned + proto::Message,
     A: Clone,
 {
     let first = params.clone().limit(LEAN_PAGE);
@@ -99,8 +101,8 @@ where
     let mut params = first.clone();
     let mut answer = fetch(client.clone(), path.to_string(), params.clone()).await;
     loop {
-        let body = match answer {
-            Ok(body) => body,
+        let page = match answer {
+            Ok(page) => page,
             Err(e) if expired(&e) && params.continue_token.is_some() => {
                 acc = initial.clone();
                 params = first.clone();
@@ -110,17 +112,8 @@ where
             }
             Err(e) => return Err(api_error(e, &format!("cannot list {what}"))),
         };
-        let unreadable = |e: serde_json::Error| {
-            Error::failed(format!(
-                "the API server sent a list of {what} istioup cannot read"
-            ))
-            .with_source(e)
-        };
-        // Checked once here, the decoder then reads strings without checking each again.
-        let text = std::str::from_utf8(&body).map_err(|e| {
-            Error::failed(format!("the API server sent a list of {what} that is not UTF-8")).with_source(e)
-        })?;
-        let next = match continue_token(text).map_err(unreadable)? {
+        let items = page.items(what)?;
+        let next = match items.continue_token().map_err(|e| unreadable(what, e))? {
             Some(token) => {
                 params = params.continue_token(&token);
                 let (request, handle) =
@@ -131,8 +124,10 @@ where
             }
             None => None,
         };
-        each_item(text, |item| fold(&mut acc, item)).map_err(unreadable)?;
-        drop(body);
+        items
+            .each(|item| fold(&mut acc, item))
+            .map_err(|e| unreadable(what, e))?;
+        drop(page);
         match next {
             Some(handle) => answer = handle.await,
             None => return Ok(acc),
@@ -140,26 +135,114 @@ where
     }
 }
 
+fn unreadable(what: &str, e: Unreadable) -> Error {
+    Error::failed(format!(
+        "the API server sent a list of {what} istioup cannot read"
+    ))
+    .with_source(e)
+}
+
+/// What istioup asks list answers in: protobuf first, which the API server has for every
+/// built-in kind, JSON otherwise (client-go's `ContentConfig` for built-in clients:
+/// k8s.io/client-go/rest/config.go, `AcceptContentTypes`).
+const ACCEPT: &str = "application/vnd.kubernetes.protobuf,application/json";
+
+/// One page of a list, as the bytes the server sent, in the encoding it chose.
+struct Answer {
+    body: Bytes,
+    protobuf: bool,
+}
+
+/// A page's list, checked and ready to be read: its continue token first, then its items.
+enum Items<'a> {
+    Json(&'a str),
+    Protobuf(&'a [u8]),
+}
+
+/// Why a page could not be read, in the words of its decoder.
+#[derive(Debug, thiserror::Error)]
+enum Unreadable {
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Protobuf(#[from] proto::Error),
+}
+
+impl Answer {
+    fn items(&self, what: &str) -> Result<Items<'_>> {
+        if self.protobuf {
+            let list = proto::unwrap(&self.body).map_err(|e| unreadable(what, e.into()))?;
+            return Ok(Items::Protobuf(list));
+        }
+        // Checked once here, the decoder then reads strings without checking each again.
+        let text = std::str::from_utf8(&self.body).map_err(|e| {
+            Error::failed(format!("the API server sent a list of {what} that is not UTF-8")).with_source(e)
+        })?;
+        Ok(Items::Json(text))
+    }
+}
+
+impl Items<'_> {
+    fn continue_token(&self) -> std::result::Result<Option<String>, Unreadable> {
+        Ok(match self {
+            Items::Json(text) => continue_token(text)?,
+            Items::Protobuf(list) => proto::continue_token(list)?,
+        })
+    }
+
+    fn each<T: DeserializeOwned + proto::Message>(
+        &self,
+        fold: impl FnMut(T),
+    ) -> std::result::Result<(), Unreadable> {
+        match self {
+            Items::Json(text) => each_item(text, fold)?,
+            Items::Protobuf(list) => proto::each_item(list, fold)?,
+        }
+        Ok(())
+    }
+}
+
 /// One page of a list, as the bytes the server sent: decoding is the caller's, so it can overlap
 /// the next request. The body's chunks are joined once into one buffer (kube's `request_text`
 /// copies a page twice). An error answer becomes `kube::Error::Api` as kube-client's own
-/// `handle_api_errors` makes it (kube-client 5.0 `src/client/mod.rs`): the `Status` it carries,
-/// or, for a body that is not one (a proxy's HTML page), a failure with the HTTP code.
-async fn fetch(client: Client, path: String, params: ListParams) -> kube::Result<Bytes> {
-    let request = kube::core::Request::new(path)
+/// `handle_api_errors` makes it (kube-client 5.0 `src/client/mod.rs`): the `Status` it carries
+/// (in JSON or protobuf, as the server chose), or, for a body that is neither (a proxy's HTML
+/// page), a failure with the HTTP code.
+async fn fetch(client: Client, path: String, params: ListParams) -> kube::Result<Answer> {
+    let mut request = kube::core::Request::new(path)
         .list(&params)
         .map_err(kube::Error::BuildRequest)?;
+    request
+        .headers_mut()
+        .insert(http::header::ACCEPT, http::HeaderValue::from_static(ACCEPT));
     let response = client.send(request.map(kube::client::Body::from)).await?;
     let code = response.status();
+    let protobuf = response
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|ct| ct.to_str().ok())
+        .is_some_and(|ct| {
+            ct.split(';')
+                .next()
+                .is_some_and(|t| t.trim() == proto::MEDIA_TYPE)
+        });
     let body = response.into_body().collect().await?.to_bytes();
     if code.is_client_error() || code.is_server_error() {
-        let status = serde_json::from_slice::<kube::core::Status>(&body).unwrap_or_else(|_| {
+        let status = if protobuf {
+            proto::unwrap(&body).and_then(proto::status).ok()
+        } else {
+            serde_json::from_slice::<kube::core::Status>(&body).ok()
+        };
+        let mut status = status.unwrap_or_else(|| {
             let text = String::from_utf8_lossy(&body);
-            kube::core::Status::failure(text.trim(), "Failed to parse error data").with_code(code.as_u16())
+            kube::core::Status::failure(text.trim(), "Failed to parse error data")
         });
+        if status.code == 0 {
+            status.code = code.as_u16();
+        }
         return Err(kube::Error::Api(status.boxed()));
     }
-    Ok(body)
+    Ok(Answer { body, protobuf })
 }
 
 /// Decodes the items of a list page one at a time into `fold`, never collecting them: a page of
@@ -325,7 +408,7 @@ pub async fn fold_by_namespace<T, A>(
     mut merge: impl FnMut(A),
 ) -> Result<()>
 where
-    T: DeserializeOwned,
+    T: DeserializeOwned + proto::Message,
     A: Clone,
 {
     let fold = &fold;

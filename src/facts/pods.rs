@@ -22,6 +22,7 @@ use crate::istio::{
     COMPONENT_LABEL, INJECT_LABEL, PROXY_CONTAINER, REVISION_LABEL, STATUS_ANNOTATION, image_tag,
 };
 use crate::k8s::lean::{self, Text, only_keys};
+use crate::k8s::proto::{self, Value};
 use crate::k8s::scheduling::{Resources, pod_requests};
 
 /// Whether the pod runs an `istio-proxy` container, as a sidecar, a native sidecar (init
@@ -128,6 +129,47 @@ fn read_annotations<'de, D: Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<BTreeMap<String, String>, D::Error> {
     only_keys(d, READ_ANNOTATIONS)
+}
+
+// The same read from protobuf: Pod and ObjectMeta's field numbers in k8s.io/api/core/v1 and
+// k8s.io/apimachinery/pkg/apis/meta/v1 generated.proto.
+impl proto::Message for LeanPod {
+    fn field(&mut self, number: u32, v: Value<'_>) -> std::result::Result<(), proto::Error> {
+        match number {
+            1 => proto::merge(&mut self.metadata, v.bytes()?)?,
+            2 => proto::merge(&mut self.spec, v.bytes()?)?,
+            3 => proto::merge(&mut self.status, v.bytes()?)?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl proto::Message for LeanMeta {
+    fn field(&mut self, number: u32, v: Value<'_>) -> std::result::Result<(), proto::Error> {
+        let keep = |map: &mut BTreeMap<String, String>, wanted: &[&str]| {
+            let (key, value) = proto::entry(v)?;
+            if wanted.contains(&key) {
+                map.insert(key.to_string(), value.string()?);
+            }
+            Ok::<_, proto::Error>(())
+        };
+        match number {
+            1 => self.name = v.opt_text()?,
+            3 => self.namespace = v.opt_text()?,
+            8 => {
+                let seconds = proto::time_seconds(v)?;
+                let at = Timestamp::from_second(seconds)
+                    .map_err(|_| proto::Error(format!("creationTimestamp {seconds} is out of range")))?;
+                self.creation_timestamp = Some(Time(at));
+            }
+            9 => self.deletion_timestamp = Some(IgnoredAny),
+            11 => keep(&mut self.labels, READ_LABELS)?,
+            12 => keep(&mut self.annotations, READ_ANNOTATIONS)?,
+            _ => {}
+        }
+        Ok(())
+    }
 }
 
 impl LeanPod {
@@ -258,5 +300,152 @@ impl PodInfo {
     /// The proxy image tag of an injected pod.
     pub fn proxy_version(&self) -> Option<String> {
         self.proxy_image.as_deref().and_then(image_tag)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_pb::api::core::v1 as pb;
+    use k8s_pb::apimachinery::pkg::api::resource::Quantity;
+    use k8s_pb::apimachinery::pkg::apis::meta::v1 as meta;
+    use prost::Message as _;
+
+    fn quantities(pairs: &[(&str, &str)]) -> BTreeMap<String, Quantity> {
+        let q = |s: &str| Quantity {
+            string: Some(s.into()),
+        };
+        pairs.iter().map(|(k, v)| (k.to_string(), q(v))).collect()
+    }
+
+    fn container(name: &str, image: &str, cpu: &str, restart: Option<&str>) -> pb::Container {
+        pb::Container {
+            name: Some(name.into()),
+            image: Some(image.into()),
+            args: vec!["--skipped".into()],
+            env: vec![pb::EnvVar {
+                name: Some("SKIPPED".into()),
+                value: Some("x".into()),
+                ..Default::default()
+            }],
+            resources: Some(pb::ResourceRequirements {
+                requests: quantities(&[("cpu", cpu), ("memory", "128Mi"), ("ephemeral-storage", "1Gi")]),
+                limits: quantities(&[("cpu", "2")]),
+                ..Default::default()
+            }),
+            restart_policy: restart.map(Into::into),
+            ..Default::default()
+        }
+    }
+
+    /// A pod written by k8s-pb (prost messages generated from Kubernetes' own generated.proto)
+    /// reads as the same pod written as JSON: the field numbers of the lean reader are
+    /// Kubernetes', not ours. The proxy is a native sidecar (an init container with
+    /// `restartPolicy: Always`), as Istio 1.27+ injects it.
+    #[test]
+    fn a_protobuf_pod_reads_as_its_json() {
+        let labels = [
+            ("app", "web"),
+            ("istio.io/rev", "canary"),
+            ("sidecar.istio.io/inject", "true"),
+        ];
+        let annotations = [
+            ("sidecar.istio.io/status", r#"{"containers":["istio-proxy"]}"#),
+            ("kubectl.kubernetes.io/last-applied-configuration", "{...}"),
+        ];
+        let pod = pb::Pod {
+            metadata: Some(meta::ObjectMeta {
+                name: Some("web-0".into()),
+                namespace: Some("shop".into()),
+                uid: Some("u".into()),
+                labels: labels
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                annotations: annotations
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                creation_timestamp: Some(meta::Time {
+                    seconds: Some(1_764_547_200),
+                    nanos: Some(0),
+                }),
+                managed_fields: vec![meta::ManagedFieldsEntry {
+                    manager: Some("kubectl".into()),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }),
+            spec: Some(pb::PodSpec {
+                containers: vec![container("web", "nginx:1.27", "250m", None)],
+                init_containers: vec![container(
+                    "istio-proxy",
+                    "docker.io/istio/proxyv2:1.28.0",
+                    "100m",
+                    Some("Always"),
+                )],
+                node_name: Some("node-7".into()),
+                host_network: Some(false),
+                overhead: quantities(&[("cpu", "10m"), ("memory", "16Mi")]),
+                ..Default::default()
+            }),
+            status: Some(pb::PodStatus {
+                phase: Some("Running".into()),
+                pod_ip: Some("10.0.0.7".into()),
+                ..Default::default()
+            }),
+        };
+        let json = r#"{"metadata": {"name": "web-0", "namespace": "shop", "uid": "u",
+            "labels": {"app": "web", "istio.io/rev": "canary", "sidecar.istio.io/inject": "true"},
+            "annotations": {"sidecar.istio.io/status": "{\"containers\":[\"istio-proxy\"]}",
+                "kubectl.kubernetes.io/last-applied-configuration": "{...}"},
+            "creationTimestamp": "2025-12-01T00:00:00Z", "managedFields": [{"manager": "kubectl"}]},
+          "spec": {"nodeName": "node-7", "overhead": {"cpu": "10m", "memory": "16Mi"},
+            "containers": [{"name": "web", "image": "nginx:1.27", "args": ["--skipped"],
+              "env": [{"name": "SKIPPED", "value": "x"}],
+              "resources": {"requests": {"cpu": "250m", "memory": "128Mi", "ephemeral-storage": "1Gi"}, "limits": {"cpu": "2"}}}],
+            "initContainers": [{"name": "istio-proxy", "image": "docker.io/istio/proxyv2:1.28.0", "restartPolicy": "Always",
+              "resources": {"requests": {"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "1Gi"}, "limits": {"cpu": "2"}}}]},
+          "status": {"phase": "Running", "podIP": "10.0.0.7"}}"#;
+        let names = Names::default();
+        let from_pb: LeanPod = proto::decode(&pod.encode_to_vec()).unwrap();
+        let from_json: LeanPod = serde_json::from_str(json).unwrap();
+        assert!(from_pb.is_live());
+        let (a, b) = (from_pb.into_info(&names), from_json.into_info(&names));
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        assert_eq!(&*a.namespace, "shop");
+        assert_eq!(a.name, "web-0");
+        assert_eq!(
+            a.labels.keys().collect::<Vec<_>>(),
+            ["istio.io/rev", "sidecar.istio.io/inject"]
+        );
+        assert!(a.injector_status.is_some() && a.has_proxy);
+        assert_eq!(a.proxy_image.as_deref(), Some("docker.io/istio/proxyv2:1.28.0"));
+        assert_eq!(&*a.node, "node-7");
+        assert_eq!(a.created.map(|t| t.as_second()), Some(1_764_547_200));
+        // 250m + the native sidecar's 100m + the overhead's 10m.
+        assert_eq!(a.requests, Resources::new(360, (256 + 16) << 20));
+    }
+
+    /// Finished and terminating pods are not live, read from protobuf as from JSON.
+    #[test]
+    fn protobuf_pods_that_hold_nothing_are_not_live() {
+        let pod = |phase: &str, deleting: bool| pb::Pod {
+            metadata: Some(meta::ObjectMeta {
+                deletion_timestamp: deleting.then_some(meta::Time {
+                    seconds: Some(1),
+                    nanos: None,
+                }),
+                ..Default::default()
+            }),
+            status: Some(pb::PodStatus {
+                phase: Some(phase.into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let live = |p: pb::Pod| proto::decode::<LeanPod>(&p.encode_to_vec()).unwrap().is_live();
+        assert!(live(pod("Running", false)) && live(pod("Pending", false)));
+        assert!(!live(pod("Succeeded", false)) && !live(pod("Failed", false)) && !live(pod("Running", true)));
     }
 }

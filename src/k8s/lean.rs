@@ -11,6 +11,8 @@ use compact_str::CompactString;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 
+use super::proto::{self, Value};
+
 /// A short string held inline (up to 24 bytes: names, quantities, phases), so decoding one costs
 /// no allocation; 150,000 pods carry about ten each.
 pub type Text = CompactString;
@@ -169,6 +171,202 @@ pub struct LoadBalancerStatus {
     pub ingress: Vec<IgnoredAny>,
 }
 
+// The same structs read from protobuf: field numbers from k8s.io/api/core/v1/generated.proto.
+
+impl proto::Message for PodSpec {
+    fn field(&mut self, number: u32, v: Value<'_>) -> Result<(), proto::Error> {
+        match number {
+            2 => self.containers.push(proto::decode(v.bytes()?)?),
+            10 => self.node_name = v.opt_text()?,
+            // Go writes a non-pointer bool even when false, which JSON (omitempty) leaves out.
+            11 => self.host_network = v.bool()?.then_some(true),
+            20 => self.init_containers.push(proto::decode(v.bytes()?)?),
+            32 => self.overhead.get_or_insert_default().set(v)?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl proto::Message for Container {
+    fn field(&mut self, number: u32, v: Value<'_>) -> Result<(), proto::Error> {
+        match number {
+            1 => self.name = v.text()?,
+            2 => self.image = v.opt_text()?,
+            8 => proto::merge(self.resources.get_or_insert_default(), v.bytes()?)?,
+            24 => self.restart_policy = Some(v.text()?),
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl proto::Message for Requirements {
+    fn field(&mut self, number: u32, v: Value<'_>) -> Result<(), proto::Error> {
+        if number == 2 {
+            self.requests.get_or_insert_default().set(v)?;
+        }
+        Ok(())
+    }
+}
+
+impl Quantities {
+    /// One entry of a `map<string, Quantity>`: kept when it is the CPU or the memory.
+    fn set(&mut self, entry: Value<'_>) -> Result<(), proto::Error> {
+        match proto::entry(entry)? {
+            ("cpu", q) => self.cpu = Some(proto::quantity(q)?),
+            ("memory", q) => self.memory = Some(proto::quantity(q)?),
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl proto::Message for PodStatus {
+    fn field(&mut self, number: u32, v: Value<'_>) -> Result<(), proto::Error> {
+        if number == 1 {
+            self.phase = v.opt_text()?;
+        }
+        Ok(())
+    }
+}
+
+/// ObjectMeta (k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto): name 1, labels 11.
+impl proto::Message for NodeMeta {
+    fn field(&mut self, number: u32, v: Value<'_>) -> Result<(), proto::Error> {
+        match number {
+            1 => self.name = v.opt_string()?,
+            11 => {
+                let (key, value) = proto::entry(v)?;
+                self.labels.insert(key.to_string(), value.string()?);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl proto::Message for Node {
+    fn field(&mut self, number: u32, v: Value<'_>) -> Result<(), proto::Error> {
+        match number {
+            1 => proto::merge(&mut self.metadata, v.bytes()?)?,
+            2 => proto::merge(&mut self.spec, v.bytes()?)?,
+            3 => proto::merge(&mut self.status, v.bytes()?)?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl proto::Message for NodeSpec {
+    fn field(&mut self, number: u32, v: Value<'_>) -> Result<(), proto::Error> {
+        match number {
+            4 => self.unschedulable = v.bool()?.then_some(true),
+            5 => self.taints.push(proto::decode(v.bytes()?)?),
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl proto::Message for Taint {
+    fn field(&mut self, number: u32, v: Value<'_>) -> Result<(), proto::Error> {
+        match number {
+            1 => self.key = v.string()?,
+            2 => self.value = v.opt_string()?,
+            3 => self.effect = v.string()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl proto::Message for NodeStatus {
+    fn field(&mut self, number: u32, v: Value<'_>) -> Result<(), proto::Error> {
+        match number {
+            1 => self.capacity.get_or_insert_default().set(v)?,
+            2 => self.allocatable.get_or_insert_default().set(v)?,
+            4 => self.conditions.push(proto::decode(v.bytes()?)?),
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl proto::Message for Condition {
+    fn field(&mut self, number: u32, v: Value<'_>) -> Result<(), proto::Error> {
+        match number {
+            1 => self.type_ = v.text()?,
+            2 => self.status = v.text()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// ObjectMeta: name 1, namespace 3.
+impl proto::Message for ServiceMeta {
+    fn field(&mut self, number: u32, v: Value<'_>) -> Result<(), proto::Error> {
+        match number {
+            1 => self.name = v.opt_string()?,
+            3 => self.namespace = v.opt_string()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl proto::Message for Service {
+    fn field(&mut self, number: u32, v: Value<'_>) -> Result<(), proto::Error> {
+        match number {
+            1 => proto::merge(&mut self.metadata, v.bytes()?)?,
+            2 => proto::merge(&mut self.spec, v.bytes()?)?,
+            3 => proto::merge(&mut self.status, v.bytes()?)?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl proto::Message for ServiceSpec {
+    fn field(&mut self, number: u32, v: Value<'_>) -> Result<(), proto::Error> {
+        match number {
+            1 => self.ports.push(proto::decode(v.bytes()?)?),
+            4 => self.type_ = v.opt_string()?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl proto::Message for ServicePort {
+    fn field(&mut self, number: u32, v: Value<'_>) -> Result<(), proto::Error> {
+        if number == 5 {
+            // A non-pointer int32, written even when 0, which JSON (omitempty) leaves out.
+            self.node_port = Some(v.int32()?).filter(|&p| p != 0);
+        }
+        Ok(())
+    }
+}
+
+impl proto::Message for ServiceStatus {
+    fn field(&mut self, number: u32, v: Value<'_>) -> Result<(), proto::Error> {
+        if number == 1 {
+            proto::merge(self.load_balancer.get_or_insert_default(), v.bytes()?)?;
+        }
+        Ok(())
+    }
+}
+
+impl proto::Message for LoadBalancerStatus {
+    fn field(&mut self, number: u32, _: Value<'_>) -> Result<(), proto::Error> {
+        if number == 1 {
+            self.ingress.push(IgnoredAny);
+        }
+        Ok(())
+    }
+}
+
 /// A list or map the API server may send as `null` (Go's nil slice or map).
 pub fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
 where
@@ -251,6 +449,126 @@ impl<'de> Visitor<'de> for Wanted {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use k8s_pb::api::core::v1 as pb;
+    use k8s_pb::apimachinery::pkg::api::resource::Quantity;
+    use k8s_pb::apimachinery::pkg::apis::meta::v1 as meta;
+    use prost::Message as _;
+
+    fn quantities(pairs: &[(&str, &str)]) -> BTreeMap<String, Quantity> {
+        let q = |s: &str| Quantity {
+            string: Some(s.into()),
+        };
+        pairs.iter().map(|(k, v)| (k.to_string(), q(v))).collect()
+    }
+
+    /// A node and a Service written by k8s-pb (generated from Kubernetes' generated.proto) read
+    /// as the same objects written as JSON, with the server's omitempty: a false
+    /// `unschedulable` and a 0 `nodePort`, which protobuf carries, read as absent.
+    #[test]
+    fn protobuf_nodes_and_services_read_as_their_json() {
+        let node = pb::Node {
+            metadata: Some(meta::ObjectMeta {
+                name: Some("node-1".into()),
+                labels: [
+                    ("topology.kubernetes.io/zone", "a"),
+                    ("kubernetes.io/os", "linux"),
+                ]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+                ..Default::default()
+            }),
+            spec: Some(pb::NodeSpec {
+                unschedulable: Some(false),
+                taints: vec![
+                    pb::Taint {
+                        key: Some("dedicated".into()),
+                        value: Some("infra".into()),
+                        effect: Some("NoSchedule".into()),
+                        ..Default::default()
+                    },
+                    pb::Taint {
+                        key: Some("node.kubernetes.io/not-ready".into()),
+                        value: Some(String::new()),
+                        effect: Some("NoExecute".into()),
+                        time_added: Some(meta::Time {
+                            seconds: Some(5),
+                            nanos: None,
+                        }),
+                    },
+                ],
+                ..Default::default()
+            }),
+            status: Some(pb::NodeStatus {
+                capacity: quantities(&[("cpu", "4"), ("memory", "16Gi"), ("pods", "110")]),
+                allocatable: quantities(&[("cpu", "3800m"), ("memory", "15Gi"), ("pods", "110")]),
+                conditions: vec![pb::NodeCondition {
+                    r#type: Some("Ready".into()),
+                    status: Some("True".into()),
+                    reason: Some("KubeletReady".into()),
+                    ..Default::default()
+                }],
+                images: vec![pb::ContainerImage {
+                    names: vec!["skipped".into()],
+                    size_bytes: Some(1),
+                }],
+                ..Default::default()
+            }),
+        };
+        let json = r#"{"metadata": {"name": "node-1", "labels": {"topology.kubernetes.io/zone": "a", "kubernetes.io/os": "linux"}},
+            "spec": {"taints": [{"key": "dedicated", "value": "infra", "effect": "NoSchedule"},
+                {"key": "node.kubernetes.io/not-ready", "effect": "NoExecute", "timeAdded": "1970-01-01T00:00:05Z"}]},
+            "status": {"capacity": {"cpu": "4", "memory": "16Gi", "pods": "110"},
+                "allocatable": {"cpu": "3800m", "memory": "15Gi", "pods": "110"},
+                "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady"}],
+                "images": [{"names": ["skipped"], "sizeBytes": 1}]}}"#;
+        let from_pb: Node = proto::decode(&node.encode_to_vec()).unwrap();
+        let from_json: Node = serde_json::from_str(json).unwrap();
+        assert_eq!(format!("{from_pb:?}"), format!("{from_json:?}"));
+        assert_eq!(from_pb.status.allocatable.unwrap().cpu.as_deref(), Some("3800m"));
+        assert_eq!(from_pb.spec.taints.len(), 2);
+
+        let service = pb::Service {
+            metadata: Some(meta::ObjectMeta {
+                name: Some("web".into()),
+                namespace: Some("shop".into()),
+                ..Default::default()
+            }),
+            spec: Some(pb::ServiceSpec {
+                r#type: Some("LoadBalancer".into()),
+                ports: vec![
+                    pb::ServicePort {
+                        port: Some(80),
+                        node_port: Some(30080),
+                        ..Default::default()
+                    },
+                    pb::ServicePort {
+                        port: Some(81),
+                        node_port: Some(0),
+                        ..Default::default()
+                    },
+                ],
+                ..Default::default()
+            }),
+            status: Some(pb::ServiceStatus {
+                load_balancer: Some(pb::LoadBalancerStatus {
+                    ingress: vec![pb::LoadBalancerIngress {
+                        ip: Some("1.2.3.4".into()),
+                        ..Default::default()
+                    }],
+                }),
+                ..Default::default()
+            }),
+        };
+        let json = r#"{"metadata": {"name": "web", "namespace": "shop"},
+            "spec": {"type": "LoadBalancer", "ports": [{"port": 80, "nodePort": 30080}, {"port": 81}]},
+            "status": {"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}}}"#;
+        let from_pb: Service = proto::decode(&service.encode_to_vec()).unwrap();
+        let from_json: Service = serde_json::from_str(json).unwrap();
+        assert_eq!(format!("{from_pb:?}"), format!("{from_json:?}"));
+        assert_eq!(from_pb.spec.ports[0].node_port, Some(30080));
+        assert_eq!(from_pb.spec.ports[1].node_port, None);
+    }
 
     #[derive(Deserialize)]
     struct Meta {

@@ -63,6 +63,16 @@ impl Cluster {
         Cluster { sim, dir }
     }
 
+    /// A JSON report with what differs from one simulated cluster to the next (the server's
+    /// address, the test's directory) replaced, to compare reports of two clusters.
+    pub fn comparable(&self, doc: &Value) -> Value {
+        let text = doc
+            .to_string()
+            .replace(self.sim.url(), "SERVER")
+            .replace(&self.dir.path().display().to_string(), "DIR");
+        serde_json::from_str(&text).unwrap()
+    }
+
     pub fn home(&self) -> PathBuf {
         self.dir.path().join("home")
     }

@@ -20,6 +20,7 @@ mod layout;
 mod mtls;
 mod overlays;
 mod paging;
+mod protobuf;
 mod reliability;
 mod render;
 mod status;

@@ -155,3 +155,32 @@ fn a_flaky_server_gives_the_same_facts() {
     assert_eq!(flaky_status, status);
     assert_eq!(flaky_check, check);
 }
+
+/// The same big cluster served by a server that answers JSON only gives the same facts as one
+/// that answers protobuf (many pages, per namespace and cluster-wide): the two decoders
+/// (`src/k8s/proto.rs`, `src/k8s/lean.rs`) agree page after page.
+#[test]
+fn protobuf_and_json_pages_give_the_same_facts() {
+    let c = big();
+    let json = Cluster::with(
+        Sim::builder()
+            .cluster_yaml("nodes: []\n")
+            .generate(8, 9_000, 4)
+            .protobuf(false),
+    );
+    for verb in ["status", "check"] {
+        let before = c.sim.protobuf_answers();
+        let from_protobuf = report(&c, verb);
+        assert!(
+            c.sim.protobuf_answers() - before > 4,
+            "{verb} read pages in protobuf"
+        );
+        let from_json = report(&json, verb);
+        assert_eq!(
+            c.comparable(&from_protobuf),
+            json.comparable(&from_json),
+            "{verb}"
+        );
+    }
+    assert_eq!(json.sim.protobuf_answers(), 0);
+}
