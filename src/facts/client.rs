@@ -74,10 +74,11 @@ where
 /// pods is a few MiB of JSON, read whole before it is folded).
 pub const LEAN_PAGE: u32 = 2_000;
 
-/// Folds every object at `path` (a list URL such as `/api/v1/pods`) matching `params` into
-/// `acc`, decoding each into the lean type `T` (from protobuf, which istioup asks for, or from
-/// JSON when that is what the server answers), with the same pager semantics as [`fold_all`]:
-/// an expired continue token (410) reads the list again whole, into a fresh `acc`. Requests go
+/// Folds every object at `path` (a list URL such as `/api/v1/pods`) matching `params` into an
+/// accumulator made by `new` (made when needed, so a capacity it reserves is kept), decoding
+/// each into the lean type `T` (from protobuf, which istioup asks for, or from JSON when that is
+/// what the server answers), with the same pager semantics as [`fold_all`]: an expired continue
+/// token (410) reads the list again whole, into a fresh accumulator. Requests go
 /// through the client's own stack, so the retry layer (`target::retry`) applies to each.
 ///
 /// The next page is asked for as soon as a page's continue token is known (it is read from the
@@ -88,23 +89,21 @@ pub async fn fold_lean<T, A>(
     path: &str,
     params: &ListParams,
     what: &str,
-    acc: A,
+    new: impl Fn() -> A,
     mut fold: impl FnMut(&mut A, T),
 ) -> Result<A>
 where
     T: DeserializeOwned + proto::Message,
-    A: Clone,
 {
     let first = params.clone().limit(LEAN_PAGE);
-    let initial = acc;
-    let mut acc = initial.clone();
+    let mut acc = new();
     let mut params = first.clone();
     let mut answer = fetch(client.clone(), path.to_string(), params.clone()).await;
     loop {
         let page = match answer {
             Ok(page) => page,
             Err(e) if expired(&e) && params.continue_token.is_some() => {
-                acc = initial.clone();
+                acc = new();
                 params = first.clone();
                 params.limit = None;
                 answer = fetch(client.clone(), path.to_string(), params.clone()).await;
@@ -409,13 +408,11 @@ pub async fn fold_by_namespace<T, A>(
 ) -> Result<()>
 where
     T: DeserializeOwned + proto::Message,
-    A: Clone,
 {
-    let fold = &fold;
+    let (fold, new) = (&fold, &new);
     let reads = namespaces.iter().map(|ns| {
         let path = path(ns);
-        let acc = new();
-        async move { fold_lean(client, &path, params, what, acc, |acc, item| fold(acc, item)).await }
+        async move { fold_lean(client, &path, params, what, new, |acc, item| fold(acc, item)).await }
     });
     let mut parts = futures::stream::iter(reads).buffered(NAMESPACE_STREAMS);
     while let Some(part) = parts.next().await {

@@ -143,13 +143,13 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
     let all = ListParams::default();
     let ingress_controllers = ListParams::default().labels(INGRESS_CONTROLLERS);
     let (nodes, services, ingress, inventory, denied) = tokio::try_join!(
-        fold_lean(client, "/api/v1/nodes", &all, "nodes", Vec::new(), push),
+        fold_lean(client, "/api/v1/nodes", &all, "nodes", Vec::new, push),
         fold_lean(
             client,
             "/api/v1/services",
             &all,
             "services",
-            Vec::new(),
+            Vec::new,
             push_service
         ),
         list_all(

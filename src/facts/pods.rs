@@ -149,7 +149,7 @@ impl proto::Message for LeanMeta {
     fn field(&mut self, number: u32, v: Value<'_>) -> std::result::Result<(), proto::Error> {
         let keep = |map: &mut BTreeMap<String, String>, wanted: &[&str]| {
             let (key, value) = proto::entry(v)?;
-            if wanted.contains(&key) {
+            if let Some(key) = wanted.iter().find(|w| w.as_bytes() == key) {
                 map.insert(key.to_string(), value.string()?);
             }
             Ok::<_, proto::Error>(())
@@ -226,21 +226,25 @@ const SPLIT_PODS_PER_NAMESPACE: usize = LEAN_PAGE as usize / 4;
 /// `count` is what [`count`] said.
 pub async fn live(client: &Client, namespaces: &[String], count: Option<usize>) -> Result<Vec<PodInfo>> {
     let all = ListParams::default();
-    let mut pods = Vec::with_capacity(count.unwrap_or(0));
+    let count = count.unwrap_or(0);
     let names = Names::default();
     let keep = |pods: &mut Vec<PodInfo>, pod: LeanPod| {
         if pod.is_live() {
             pods.push(pod.into_info(&names));
         }
     };
-    let split = count.is_some_and(|n| {
-        n > LEAN_PAGE as usize && namespaces.len() > 1 && n / namespaces.len() >= SPLIT_PODS_PER_NAMESPACE
-    });
+    let split = count > LEAN_PAGE as usize
+        && namespaces.len() > 1
+        && count / namespaces.len() >= SPLIT_PODS_PER_NAMESPACE;
     if !split {
-        return fold_lean(client, "/api/v1/pods", &all, "pods", pods, keep).await;
+        let new = || Vec::with_capacity(count);
+        return fold_lean(client, "/api/v1/pods", &all, "pods", new, keep).await;
     }
     let path = |ns: &str| format!("/api/v1/namespaces/{ns}/pods");
-    fold_by_namespace(client, namespaces, path, &all, "pods", Vec::new, keep, |part| {
+    // Each namespace's share, as an average: most namespaces' pods then fit without moving.
+    let share = || Vec::with_capacity(count / namespaces.len());
+    let mut pods = Vec::with_capacity(count);
+    fold_by_namespace(client, namespaces, path, &all, "pods", share, keep, |part| {
         pods.extend(part)
     })
     .await?;

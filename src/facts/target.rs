@@ -49,7 +49,15 @@ pub async fn read(target: &Target, client: &Client) -> Result<TargetSummary> {
         None if page.metadata.continue_.as_deref().is_none_or(str::is_empty) => page.items.len(),
         None => {
             let count = |n: &mut usize, _: serde::de::IgnoredAny| *n += 1;
-            fold_lean(client, "/api/v1/nodes", &ListParams::default(), "nodes", 0, count).await?
+            fold_lean(
+                client,
+                "/api/v1/nodes",
+                &ListParams::default(),
+                "nodes",
+                || 0,
+                count,
+            )
+            .await?
         }
     };
     Ok(TargetSummary {

@@ -214,8 +214,8 @@ impl Quantities {
     /// One entry of a `map<string, Quantity>`: kept when it is the CPU or the memory.
     fn set(&mut self, entry: Value<'_>) -> Result<(), proto::Error> {
         match proto::entry(entry)? {
-            ("cpu", q) => self.cpu = Some(proto::quantity(q)?),
-            ("memory", q) => self.memory = Some(proto::quantity(q)?),
+            (b"cpu", q) => self.cpu = Some(proto::quantity(q)?),
+            (b"memory", q) => self.memory = Some(proto::quantity(q)?),
             _ => {}
         }
         Ok(())
@@ -238,7 +238,8 @@ impl proto::Message for NodeMeta {
             1 => self.name = v.opt_string()?,
             11 => {
                 let (key, value) = proto::entry(v)?;
-                self.labels.insert(key.to_string(), value.string()?);
+                self.labels
+                    .insert(proto::key_str(key)?.to_string(), value.string()?);
             }
             _ => {}
         }

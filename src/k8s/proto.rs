@@ -97,6 +97,16 @@ impl<'a> Value<'a> {
     }
 }
 
+fn varint(buf: &mut &[u8]) -> Result<u64, Error> {
+    match buf.first() {
+        Some(&b) if b < 0x80 => {
+            *buf = &buf[1..];
+            Ok(u64::from(b))
+        }
+        _ => decode_varint(buf).map_err(|e| bad(e.to_string())),
+    }
+}
+
 /// The fields of a message in wire order.
 pub struct Fields<'a>(&'a [u8]);
 
@@ -107,11 +117,20 @@ impl<'a> Fields<'a> {
 
     fn read(&mut self) -> Result<(u32, Value<'a>), Error> {
         let buf = &mut self.0;
-        let (number, wire) = decode_key(buf).map_err(|e| bad(format!("a field key: {e}")))?;
+        // Keys of fields 1 to 15 and short lengths are one byte: read inline, the rest by prost.
+        let (number, wire) = match buf.first() {
+            Some(&b) if b < 0x80 && b >> 3 != 0 => {
+                *buf = &buf[1..];
+                let wire =
+                    WireType::try_from(u64::from(b & 7)).map_err(|e| bad(format!("a field key: {e}")))?;
+                (u32::from(b >> 3), wire)
+            }
+            _ => decode_key(buf).map_err(|e| bad(format!("a field key: {e}")))?,
+        };
         let value = match wire {
-            WireType::Varint => Value::Varint(decode_varint(buf).map_err(|e| bad(e.to_string()))?),
+            WireType::Varint => Value::Varint(varint(buf)?),
             WireType::LengthDelimited => {
-                let len = decode_varint(buf).map_err(|e| bad(e.to_string()))?;
+                let len = varint(buf)?;
                 let len = usize::try_from(len)
                     .ok()
                     .filter(|&n| n <= buf.len())
@@ -181,17 +200,23 @@ impl Message for serde::de::IgnoredAny {
 }
 
 /// A `map<string, V>` entry: a message of the key (field 1) and the value (field 2); a missing
-/// value is the empty message or string.
-pub fn entry(value: Value<'_>) -> Result<(&str, Value<'_>), Error> {
-    let (mut key, mut val) = ("", Value::Bytes(&[]));
+/// value is the empty message or string. The key is bytes, compared with the keys wanted
+/// without checking it is UTF-8 (a key kept is checked by [`key_str`]).
+pub fn entry(value: Value<'_>) -> Result<(&[u8], Value<'_>), Error> {
+    let (mut key, mut val): (&[u8], _) = (&[], Value::Bytes(&[]));
     for field in Fields::new(value.bytes()?) {
         match field? {
-            (1, v) => key = v.str()?,
+            (1, v) => key = v.bytes()?,
             (2, v) => val = v,
             _ => {}
         }
     }
     Ok((key, val))
+}
+
+/// A map key that is kept, as a string.
+pub fn key_str(key: &[u8]) -> Result<&str, Error> {
+    std::str::from_utf8(key).map_err(|_| bad("a map key is not UTF-8"))
 }
 
 /// A `resource.Quantity` (k8s.io/apimachinery/pkg/api/resource/generated.proto): its string

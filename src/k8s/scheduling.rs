@@ -171,13 +171,42 @@ pub fn quantities(q: &Quantities) -> Resources {
     Resources::new(
         q.cpu
             .as_deref()
-            .and_then(|q| quantity::cpu_millis(q).ok())
-            .unwrap_or(0),
+            .map_or(0, |q| remembered(&CPU, q, quantity::cpu_millis)),
         q.memory
             .as_deref()
-            .and_then(|q| quantity::memory_bytes(q).ok())
-            .unwrap_or(0),
+            .map_or(0, |q| remembered(&MEMORY, q, quantity::memory_bytes)),
     )
+}
+
+/// How many distinct quantities a thread remembers: a cluster's pods repeat a handful of request
+/// strings (`100m`, `128Mi`), so 150,000 pods parse a few dozen; past this, the rest is parsed
+/// each time.
+const REMEMBERED: usize = 1024;
+
+type Memo = std::cell::RefCell<rustc_hash::FxHashMap<super::lean::Text, i64>>;
+
+thread_local! {
+    static CPU: Memo = Default::default();
+    static MEMORY: Memo = Default::default();
+}
+
+/// `parse(text)`, or 0 when unreadable, remembered per thread by text.
+fn remembered<E>(
+    memo: &'static std::thread::LocalKey<Memo>,
+    text: &str,
+    parse: fn(&str) -> Result<i64, E>,
+) -> i64 {
+    memo.with(|m| {
+        if let Some(&v) = m.borrow().get(text) {
+            return v;
+        }
+        let v = parse(text).unwrap_or(0);
+        let mut m = m.borrow_mut();
+        if m.len() < REMEMBERED {
+            m.insert(text.into(), v);
+        }
+        v
+    })
 }
 
 #[cfg(test)]
