@@ -3,7 +3,8 @@
 //! mounts, managedFields...); on a cluster of 150,000 pods that decoding, not the network, was
 //! most of `check`'s time. Unknown fields are skipped by serde, annotations and labels other
 //! than the ones asked for are never allocated. Field names are the API's JSON names
-//! (k8s.io/api/core/v1/types.go).
+//! (k8s.io/api/core/v1/types.go). The same structs are read from protobuf (`proto::Message`
+//! impls below, field numbers from k8s.io/api/core/v1/generated.proto), which istioup asks for.
 use std::collections::BTreeMap;
 use std::fmt;
 

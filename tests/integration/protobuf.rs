@@ -1,6 +1,6 @@
-//! istioup asks for the big lists (pods, nodes, Services) in protobuf, as client-go's built-in
-//! clients do (`application/vnd.kubernetes.protobuf,application/json`, k8s.io/client-go/rest
-//! config.go `AcceptContentTypes`), and reads exactly the same facts from a server that answers
+//! istioup asks for the big lists (pods, nodes, Services) in protobuf, as Kubernetes' own
+//! components ask (`application/vnd.kubernetes.protobuf,application/json`, their client-go
+//! `rest.Config.AcceptContentTypes`, k8s.io/client-go/rest/config.go), and reads exactly the same facts from a server that answers
 //! JSON only (a proxy or server without protobuf): the two readers of `src/k8s/lean.rs` and
 //! `src/k8s/proto.rs` never disagree on what the checks and the report say.
 use serde_json::Value;
