@@ -199,8 +199,6 @@ impl SimBuilder {
         self
     }
 
-    /// Whether admission webhooks configured with a `url` (not a service) count as reachable
-    /// (default false: calling them fails like an unreachable host).
     /// Whether built-in kinds are served in protobuf when asked (on by default, as a real API
     /// server); off, every answer is JSON and a protobuf body is refused with 415.
     pub fn protobuf(mut self, on: bool) -> Self {
@@ -208,6 +206,8 @@ impl SimBuilder {
         self
     }
 
+    /// Whether admission webhooks configured with a `url` (not a service) count as reachable
+    /// (default false: calling them fails like an unreachable host).
     pub fn webhook_urls_reachable(mut self, on: bool) -> Self {
         self.webhook_urls_reachable = on;
         self
