@@ -135,13 +135,7 @@ fn read_annotations<'de, D: Deserializer<'de>>(
 // k8s.io/apimachinery/pkg/apis/meta/v1 generated.proto.
 impl proto::Message for LeanPod {
     fn field(&mut self, number: u32, v: Value<'_>) -> std::result::Result<(), proto::Error> {
-        match number {
-            1 => proto::merge(&mut self.metadata, v.bytes()?)?,
-            2 => proto::merge(&mut self.spec, v.bytes()?)?,
-            3 => proto::merge(&mut self.status, v.bytes()?)?,
-            _ => {}
-        }
-        Ok(())
+        proto::object(number, v, (&mut self.metadata, &mut self.spec, &mut self.status))
     }
 }
 

@@ -250,13 +250,7 @@ impl proto::Message for NodeMeta {
 
 impl proto::Message for Node {
     fn field(&mut self, number: u32, v: Value<'_>) -> Result<(), proto::Error> {
-        match number {
-            1 => proto::merge(&mut self.metadata, v.bytes()?)?,
-            2 => proto::merge(&mut self.spec, v.bytes()?)?,
-            3 => proto::merge(&mut self.status, v.bytes()?)?,
-            _ => {}
-        }
-        Ok(())
+        proto::object(number, v, (&mut self.metadata, &mut self.spec, &mut self.status))
     }
 }
 
@@ -320,13 +314,7 @@ impl proto::Message for ServiceMeta {
 
 impl proto::Message for Service {
     fn field(&mut self, number: u32, v: Value<'_>) -> Result<(), proto::Error> {
-        match number {
-            1 => proto::merge(&mut self.metadata, v.bytes()?)?,
-            2 => proto::merge(&mut self.spec, v.bytes()?)?,
-            3 => proto::merge(&mut self.status, v.bytes()?)?,
-            _ => {}
-        }
-        Ok(())
+        proto::object(number, v, (&mut self.metadata, &mut self.spec, &mut self.status))
     }
 }
 

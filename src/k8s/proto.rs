@@ -192,6 +192,21 @@ pub fn decode<M: Message>(buf: &[u8]) -> Result<M, Error> {
     Ok(msg)
 }
 
+/// A field of a built-in object, which numbers its metadata 1, its spec 2 and its status 3
+/// (Pod, Node, Service... in k8s.io/api/core/v1/generated.proto).
+pub fn object<M: Message, S: Message, T: Message>(
+    number: u32,
+    v: Value<'_>,
+    (metadata, spec, status): (&mut M, &mut S, &mut T),
+) -> Result<(), Error> {
+    match number {
+        1 => merge(metadata, v.bytes()?),
+        2 => merge(spec, v.bytes()?),
+        3 => merge(status, v.bytes()?),
+        _ => Ok(()),
+    }
+}
+
 /// Counting objects reads none of their fields.
 impl Message for serde::de::IgnoredAny {
     fn field(&mut self, _: u32, _: Value<'_>) -> Result<(), Error> {
