@@ -857,16 +857,7 @@ fn list(
     }
     // A protobuf list is built from each item's cached message, not re-encoded from its JSON.
     // Events stay on the generic path: events.k8s.io answers are converted from their JSON.
-    let protobuf = !t.res.crd
-        && t.res.kind != "Event"
-        && app.protobuf.load(std::sync::atomic::Ordering::Relaxed)
-        && crate::protobuf::prefers_protobuf(
-            headers
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or(""),
-        );
-    if protobuf {
+    if t.res.kind != "Event" && crate::protobuf::answers(app, t.res.crd, headers) {
         let mut meta = json!({"resourceVersion": rv.to_string()});
         if let Some(c) = &token {
             meta["continue"] = json!(c);

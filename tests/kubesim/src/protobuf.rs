@@ -84,10 +84,7 @@ pub fn negotiate(
         return Ok(Negotiated::default());
     }
     let (builtin, watch_path) = match crate::api::parse_target(&app.lock(), path) {
-        Ok(Some(t)) => (
-            app.protobuf.load(std::sync::atomic::Ordering::Relaxed) && !t.res.crd,
-            t.watch_path,
-        ),
+        Ok(Some(t)) => (serves(app, t.res.crd), t.watch_path),
         _ => (false, false),
     };
     if sent && !builtin {
@@ -103,6 +100,16 @@ pub fn negotiate(
         body: sent,
         answer: wanted && builtin && !watch,
     })
+}
+
+/// Whether kubesim serves a kind in protobuf: a built-in kind, unless protobuf is switched off.
+pub fn serves(app: &Shared, crd: bool) -> bool {
+    !crd && app.protobuf.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Whether an answer of a kind is to be protobuf, by the request's Accept header.
+pub fn answers(app: &Shared, crd: bool, headers: &HeaderMap) -> bool {
+    serves(app, crd) && prefers_protobuf(header_str(headers, header::ACCEPT).unwrap_or(""))
 }
 
 fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
