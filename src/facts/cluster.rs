@@ -1,6 +1,6 @@
 //! Everything the checks need to know about a cluster, read once: concurrent, paginated lists
 //! decoded lean (`k8s::lean`), never one request per node.
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use k8s_openapi::api::apps::v1::Deployment;
@@ -9,6 +9,7 @@ use k8s_openapi::api::authorization::v1::{
 };
 use kube::api::{Api, ListParams, PostParams};
 use kube::{Client, ResourceExt};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::client::{fold_lean, list_all};
@@ -42,8 +43,9 @@ impl Facts {
 pub struct NamespaceFacts {
     pub name: String,
     pub labels: BTreeMap<String, String>,
-    /// Non-terminated pods per node.
-    pub pods_by_node: BTreeMap<Arc<str>, usize>,
+    /// Non-terminated pods per node (unordered: only summed, and counted once per pod of a
+    /// cluster that may have 150,000).
+    pub pods_by_node: FxHashMap<Arc<str>, usize>,
 }
 
 impl NamespaceFacts {
@@ -160,8 +162,9 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
         mesh::gather(client, false),
         denied(client, permissions),
     )?;
-    let mut requested: HashMap<&str, Resources> = HashMap::new();
-    let mut by_namespace: HashMap<&str, BTreeMap<Arc<str>, usize>> = HashMap::new();
+    // Fast non-cryptographic hashes: the keys are the server's names, one lookup per pod.
+    let mut requested: FxHashMap<&str, Resources> = FxHashMap::default();
+    let mut by_namespace: FxHashMap<&str, FxHashMap<Arc<str>, usize>> = FxHashMap::default();
     for pod in &inventory.pods {
         if !pod.node.is_empty() {
             let sum = requested.entry(&pod.node).or_default();
@@ -232,7 +235,7 @@ fn push_service(services: &mut Vec<ServiceFacts>, svc: lean::Service) {
 }
 
 /// A node as the capacity check sees it; `requested` sums the requests of pods per node.
-fn node_facts(node: lean::Node, requested: &HashMap<&str, Resources>) -> Result<Node> {
+fn node_facts(node: lean::Node, requested: &FxHashMap<&str, Resources>) -> Result<Node> {
     let lean::Node {
         metadata,
         spec,

@@ -3,7 +3,7 @@
 //! hides that no single node has room (what Rancher's check did).
 use std::collections::BTreeMap;
 
-use crate::k8s::scheduling::{Node, PodDemand};
+use crate::k8s::scheduling::{Node, PodDemand, Resources};
 
 /// Why a node cannot take a pod, in the scheduler's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -33,58 +33,148 @@ pub enum Placement {
     Nowhere(String),
 }
 
-/// The DaemonSets' pods, one on every node whose labels match the selector and whose
-/// NoSchedule/NoExecute taints are tolerated (the DaemonSet controller places them there,
-/// cordoned and not-Ready nodes included). Returns the nodes with those requests taken, and why
-/// a pod would stay Pending where a node is short (istioctl then waits for the DaemonSet in vain).
-pub fn place_daemons(nodes: &[Node], daemons: &[PodDemand]) -> (Vec<Node>, Vec<String>) {
-    let mut nodes = nodes.to_vec();
-    let mut short = Vec::new();
-    for daemon in daemons {
-        for node in nodes.iter_mut() {
-            let selected = daemon
-                .node_selector
-                .iter()
-                .all(|(k, v)| node.labels.get(k) == Some(v));
-            let tolerated = node
-                .taints
-                .iter()
-                .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
-                .all(|t| daemon.tolerations.iter().any(|tol| tol.tolerates(t)));
-            if !selected || !tolerated {
-                continue;
-            }
-            if daemon.requests.fits_in(node.free()) {
-                node.requested = node.requested.plus(daemon.requests);
-            } else {
-                short.push(format!(
-                    "{} needs {} on node {}, which has {} free",
-                    daemon.component,
-                    daemon.requests.describe(),
-                    node.name,
-                    node.free().describe_free()
-                ));
-            }
+/// The nodes as read, and what is requested on each as pods are placed (indexed as the nodes):
+/// placing never copies the nodes, with their names, labels and taints (a cluster may have
+/// 10,000 of them, and a check places pods more than once).
+pub struct Room<'a> {
+    nodes: &'a [Node],
+    requested: Vec<Resources>,
+}
+
+impl<'a> Room<'a> {
+    pub fn new(nodes: &'a [Node]) -> Self {
+        Room {
+            nodes,
+            requested: nodes.iter().map(|n| n.requested).collect(),
         }
     }
-    (nodes, short)
-}
 
-/// Where each pod would land, in the order given. Pods are placed largest first (so a big istiod
-/// is not crowded out by gateways), each on the eligible node with the most free CPU, and what it
-/// takes is subtracted before the next pod is placed.
-pub fn place(nodes: &[Node], pods: &[PodDemand]) -> (Vec<Placement>, Vec<Node>) {
-    let mut nodes = nodes.to_vec();
-    let mut order: Vec<usize> = (0..pods.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse((pods[i].requests.cpu_millis, pods[i].requests.memory_bytes)));
-    let mut result = vec![Placement::Nowhere(String::new()); pods.len()];
-    for i in order {
-        result[i] = place_one(&mut nodes, &pods[i]);
+    /// What node `i` has left.
+    pub fn free(&self, i: usize) -> Resources {
+        self.nodes[i].allocatable.minus(self.requested[i])
     }
-    (result, nodes)
+
+    /// What is requested on node `i`: its running pods' requests and what was placed there.
+    pub fn requested(&self, i: usize) -> Resources {
+        self.requested[i]
+    }
+
+    /// Each node with what it has left.
+    pub fn nodes(&self) -> impl Iterator<Item = (&'a Node, Resources)> + '_ {
+        let nodes = self.nodes;
+        nodes.iter().enumerate().map(|(i, n)| (n, self.free(i)))
+    }
+
+    /// The DaemonSets' pods, one on every node whose labels match the selector and whose
+    /// NoSchedule/NoExecute taints are tolerated (the DaemonSet controller places them there,
+    /// cordoned and not-Ready nodes included). Takes those requests, and says why a pod would
+    /// stay Pending where a node is short (istioctl then waits for the DaemonSet in vain).
+    pub fn place_daemons(&mut self, daemons: &[PodDemand]) -> Vec<String> {
+        let mut short = Vec::new();
+        for daemon in daemons {
+            for (i, node) in self.nodes.iter().enumerate() {
+                let selected = daemon
+                    .node_selector
+                    .iter()
+                    .all(|(k, v)| node.labels.get(k) == Some(v));
+                let tolerated = node
+                    .taints
+                    .iter()
+                    .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
+                    .all(|t| daemon.tolerations.iter().any(|tol| tol.tolerates(t)));
+                if !selected || !tolerated {
+                    continue;
+                }
+                let free = self.free(i);
+                if daemon.requests.fits_in(free) {
+                    self.requested[i] = self.requested[i].plus(daemon.requests);
+                } else {
+                    short.push(format!(
+                        "{} needs {} on node {}, which has {} free",
+                        daemon.component,
+                        daemon.requests.describe(),
+                        node.name,
+                        free.describe_free()
+                    ));
+                }
+            }
+        }
+        short
+    }
+
+    /// Where each pod would land, in the order given. Pods are placed largest first (so a big
+    /// istiod is not crowded out by gateways), each on the eligible node with the most free
+    /// CPU, and what it takes is subtracted before the next pod is placed.
+    pub fn place(&mut self, pods: &[PodDemand]) -> Vec<Placement> {
+        let mut order: Vec<usize> = (0..pods.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse((pods[i].requests.cpu_millis, pods[i].requests.memory_bytes)));
+        let mut result = vec![Placement::Nowhere(String::new()); pods.len()];
+        for i in order {
+            result[i] = self.place_one(&pods[i]);
+        }
+        result
+    }
+
+    fn place_one(&mut self, pod: &PodDemand) -> Placement {
+        let mut counts: BTreeMap<Rejection, usize> = BTreeMap::new();
+        let mut best: Option<(usize, Resources)> = None;
+        // The node that would have been chosen but for resources: named in the message.
+        let mut closest: Option<(usize, Resources)> = None;
+        for (i, node) in self.nodes.iter().enumerate() {
+            let free = self.free(i);
+            match rejection(node, free, pod) {
+                None => {
+                    if best.is_none_or(|(_, b)| free.cpu_millis > b.cpu_millis) {
+                        best = Some((i, free));
+                    }
+                }
+                Some(r) => {
+                    *counts.entry(r).or_default() += 1;
+                    if r == Rejection::Resources
+                        && closest.is_none_or(|(_, c)| {
+                            (free.cpu_millis, free.memory_bytes) > (c.cpu_millis, c.memory_bytes)
+                        })
+                    {
+                        closest = Some((i, free));
+                    }
+                }
+            }
+        }
+        if let Some((i, _)) = best {
+            self.requested[i] = self.requested[i].plus(pod.requests);
+            return Placement::On(self.nodes[i].name.clone());
+        }
+        let needs = format!("{} needs {}", pod.component, pod.requests.describe());
+        if let Some((c, free)) = closest {
+            let short: Vec<&str> = [
+                (pod.requests.cpu_millis > free.cpu_millis, "CPU"),
+                (pod.requests.memory_bytes > free.memory_bytes, "memory"),
+            ]
+            .into_iter()
+            .filter_map(|(short, what)| short.then_some(what))
+            .collect();
+            return Placement::Nowhere(format!(
+                "{needs}; best node {} has {} free: insufficient {}",
+                self.nodes[c].name,
+                free.describe_free(),
+                short.join(" and ")
+            ));
+        }
+        let reasons: Vec<String> = counts
+            .iter()
+            .map(|(r, n)| format!("{n} {}", r.phrase()))
+            .collect();
+        let summary = if self.nodes.is_empty() {
+            "the cluster has no nodes".to_string()
+        } else {
+            reasons.join(", ")
+        };
+        Placement::Nowhere(format!("{needs}; no node can take it: {summary}"))
+    }
 }
 
-fn rejection(node: &Node, pod: &PodDemand) -> Option<Rejection> {
+/// Why `node`, with `free` left, cannot take `pod`.
+fn rejection(node: &Node, free: Resources, pod: &PodDemand) -> Option<Rejection> {
     if !node.ready {
         Some(Rejection::NotReady)
     } else if node.unschedulable {
@@ -102,78 +192,17 @@ fn rejection(node: &Node, pod: &PodDemand) -> Option<Rejection> {
         .any(|t| !pod.tolerations.iter().any(|tol| tol.tolerates(t)))
     {
         Some(Rejection::Taint)
-    } else if !pod.requests.fits_in(node.free()) {
+    } else if !pod.requests.fits_in(free) {
         Some(Rejection::Resources)
     } else {
         None
     }
 }
 
-fn place_one(nodes: &mut [Node], pod: &PodDemand) -> Placement {
-    let mut counts: BTreeMap<Rejection, usize> = BTreeMap::new();
-    let mut best: Option<usize> = None;
-    // The node that would have been chosen but for resources: named in the message.
-    let mut closest: Option<usize> = None;
-    for (i, node) in nodes.iter().enumerate() {
-        match rejection(node, pod) {
-            None => {
-                if best.is_none_or(|b| node.free().cpu_millis > nodes[b].free().cpu_millis) {
-                    best = Some(i);
-                }
-            }
-            Some(r) => {
-                *counts.entry(r).or_default() += 1;
-                if r == Rejection::Resources
-                    && closest.is_none_or(|c| {
-                        (node.free().cpu_millis, node.free().memory_bytes)
-                            > (nodes[c].free().cpu_millis, nodes[c].free().memory_bytes)
-                    })
-                {
-                    closest = Some(i);
-                }
-            }
-        }
-    }
-    if let Some(i) = best {
-        nodes[i].requested = nodes[i].requested.plus(pod.requests);
-        return Placement::On(nodes[i].name.clone());
-    }
-    let needs = format!("{} needs {}", pod.component, pod.requests.describe());
-    if let Some(c) = closest {
-        let free = nodes[c].free();
-        let short: Vec<&str> = [
-            (pod.requests.cpu_millis > free.cpu_millis, "CPU"),
-            (pod.requests.memory_bytes > free.memory_bytes, "memory"),
-        ]
-        .into_iter()
-        .filter_map(|(short, what)| short.then_some(what))
-        .collect();
-        return Placement::Nowhere(format!(
-            "{needs}; best node {} has {} free: insufficient {}",
-            nodes[c].name,
-            free.describe_free(),
-            short.join(" and ")
-        ));
-    }
-    let reasons: Vec<String> = counts
-        .iter()
-        .map(|(r, n)| format!("{n} {}", r.phrase()))
-        .collect();
-    let summary = if nodes.is_empty() {
-        "the cluster has no nodes".to_string()
-    } else {
-        reasons.join(", ")
-    };
-    Placement::Nowhere(format!(
-        "{needs}; no node can take it: {summary}",
-        summary = summary
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::k8s::scheduling::{Resources, Taint, Toleration};
+    use crate::k8s::scheduling::{Taint, Toleration};
 
     const GI: i64 = 1 << 30;
     const MI: i64 = 1 << 20;
@@ -205,7 +234,7 @@ mod tests {
         let nodes: Vec<Node> = (1..=3)
             .map(|i| node(&format!("worker-{i}"), 300, 6 * GI))
             .collect();
-        let (placed, _) = place(&nodes, &[pod("istiod", 500, 2 * GI)]);
+        let placed = Room::new(&nodes).place(&[pod("istiod", 500, 2 * GI)]);
         assert_eq!(
             placed,
             [Placement::Nowhere(
@@ -225,15 +254,15 @@ mod tests {
             pod("istio-ingressgateway", 100, 128 * MI),
             pod("gw2", 150, 128 * MI),
         ];
-        let (placed, after) = place(&[big, small], &pods);
+        let nodes = [big, small];
+        let mut room = Room::new(&nodes);
+        let placed = room.place(&pods);
         assert_eq!(placed[0], Placement::On("big".into()));
         // big has 100m left after istiod; small has 200m: both gateways go where the room is.
         assert_eq!(placed[2], Placement::On("small".into()));
         assert_eq!(placed[1], Placement::On("big".into()));
-        assert_eq!(
-            after[0].free(),
-            Resources::new(0, 4 * GI - GI - 2 * GI - 128 * MI)
-        );
+        assert_eq!(room.free(0), Resources::new(0, 4 * GI - GI - 2 * GI - 128 * MI));
+        assert_eq!(nodes[0].requested, Resources::new(400, GI), "the nodes read are not changed");
     }
 
     #[test]
@@ -249,7 +278,8 @@ mod tests {
             .insert("node-role.kubernetes.io/infra".into(), "true".into());
         let worker = node("worker-1", 100, GI);
         let plain = pod("istiod", 500, 2 * GI);
-        let (placed, _) = place(&[infra.clone(), worker.clone()], std::slice::from_ref(&plain));
+        let nodes = [infra, worker];
+        let placed = Room::new(&nodes).place(std::slice::from_ref(&plain));
         match &placed[0] {
             Placement::Nowhere(why) => assert!(
                 why.contains("insufficient CPU") && why.contains("worker-1"),
@@ -261,7 +291,7 @@ mod tests {
         dedicated
             .node_selector
             .insert("node-role.kubernetes.io/infra".into(), "true".into());
-        let (placed, _) = place(&[infra.clone(), worker.clone()], std::slice::from_ref(&dedicated));
+        let placed = Room::new(&nodes).place(std::slice::from_ref(&dedicated));
         assert!(
             matches!(&placed[0], Placement::Nowhere(why) if why.contains("1 had an untolerated taint") && why.contains("1 did not match the nodeSelector")),
             "{placed:?}"
@@ -272,7 +302,7 @@ mod tests {
             value: Some("infra".into()),
             effect: Some("NoSchedule".into()),
         });
-        let (placed, _) = place(&[infra, worker], &[dedicated]);
+        let placed = Room::new(&nodes).place(&[dedicated]);
         assert_eq!(placed[0], Placement::On("infra-1".into()));
     }
 
@@ -282,7 +312,7 @@ mod tests {
         a.ready = false;
         let mut b = node("b", 4000, 8 * GI);
         b.unschedulable = true;
-        let (placed, _) = place(&[a, b], &[pod("istiod", 500, 2 * GI)]);
+        let placed = Room::new(&[a, b]).place(&[pod("istiod", 500, 2 * GI)]);
         assert_eq!(
             placed,
             [Placement::Nowhere(
@@ -332,14 +362,11 @@ mod tests {
         let mut cni = pod("istio-cni-node", 100, 100 * MI);
         cni.node_selector = BTreeMap::from([("kubernetes.io/os".into(), "linux".into())]);
         // No toleration: the tainted node is skipped, as the DaemonSet controller would.
-        let (after, short) = place_daemons(&nodes, std::slice::from_ref(&cni));
-        assert_eq!(after[0].requested, Resources::new(100, 100 * MI));
-        assert_eq!(
-            after[2].requested,
-            Resources::default(),
-            "a Windows node runs no CNI pod"
-        );
-        assert_eq!(after[3].requested, Resources::default());
+        let mut room = Room::new(&nodes);
+        let short = room.place_daemons(std::slice::from_ref(&cni));
+        assert_eq!(room.requested(0), Resources::new(100, 100 * MI));
+        assert_eq!(room.requested(2), Resources::default(), "a Windows node runs no CNI pod");
+        assert_eq!(room.requested(3), Resources::default());
         assert_eq!(short.len(), 1, "{short:?}");
         assert!(
             short[0].starts_with("istio-cni-node needs 100m CPU / 100Mi on node full"),
@@ -352,7 +379,8 @@ mod tests {
             effect: Some("NoSchedule".into()),
             ..Toleration::default()
         }];
-        let (after, _) = place_daemons(&nodes, &[cni]);
-        assert_eq!(after[3].requested, Resources::new(100, 100 * MI));
+        let mut room = Room::new(&nodes);
+        room.place_daemons(&[cni]);
+        assert_eq!(room.requested(3), Resources::new(100, 100 * MI));
     }
 }

@@ -2,7 +2,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::capacity::{self, Placement};
+use super::capacity::{Placement, Room};
 use super::{Check, Status};
 use crate::facts::cluster::{Facts, IstioPod, MeshFacts};
 use crate::istio::versions::{self, Verdict, Version};
@@ -303,8 +303,9 @@ pub fn existing_mesh(facts: &Facts, desired: &Desired, istioctl: &IstioctlFacts)
 pub fn node_capacity(facts: &Facts, desired: &Desired) -> Check {
     const ID: &str = "node-capacity";
     // The node agents first: they take their share of every node they run on.
-    let (nodes, mut failures) = capacity::place_daemons(&facts.nodes, &desired.daemons);
-    let (placed, _) = capacity::place(&nodes, &desired.pods);
+    let mut room = Room::new(&facts.nodes);
+    let mut failures = room.place_daemons(&desired.daemons);
+    let placed = room.place(&desired.pods);
     failures.extend(placed.iter().filter_map(|p| match p {
         Placement::Nowhere(why) => Some(why.clone()),
         Placement::On(_) => None,
@@ -386,18 +387,21 @@ pub fn sidecar_overhead(facts: &Facts, desired: &Desired) -> Check {
         }
     }
     let overhead = desired.proxy_requests.times(pods as i64);
-    let (_, after) = capacity::place(&facts.nodes, &desired.pods);
-    let short: Vec<String> = after
-        .iter()
-        .filter_map(|node| {
+    // What the nodes have left once Istio is in: its node agents, then its pods.
+    let mut room = Room::new(&facts.nodes);
+    room.place_daemons(&desired.daemons);
+    room.place(&desired.pods);
+    let short: Vec<String> = room
+        .nodes()
+        .filter_map(|(node, free)| {
             let count = *per_node.get(node.name.as_str())?;
             let need = desired.proxy_requests.times(count as i64);
-            (!need.fits_in(node.free())).then(|| {
+            (!need.fits_in(free)).then(|| {
                 format!(
                     "{}: {count} proxies need {}, {} free after Istio",
                     node.name,
                     need.describe(),
-                    node.free().describe()
+                    free.describe()
                 )
             })
         })

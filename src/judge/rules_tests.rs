@@ -220,7 +220,7 @@ fn sidecar_overhead_names_short_nodes() {
     f.namespaces = vec![NamespaceFacts {
         name: "shop".into(),
         labels: BTreeMap::new(),
-        pods_by_node: BTreeMap::from([("worker-1".into(), 8), ("worker-2".into(), 2)]),
+        pods_by_node: [("worker-1".into(), 8), ("worker-2".into(), 2)].into_iter().collect(),
     }];
     let mut d = desired();
     assert_eq!(sidecar_overhead(&f, &d).status, Status::Skip);
@@ -239,6 +239,34 @@ fn sidecar_overhead_names_short_nodes() {
         "{:?}",
         check.details
     );
+}
+
+#[test]
+fn sidecar_overhead_counts_the_node_agents_room() {
+    // worker-1 has room for its 8 proxies (800m of 900m) until the CNI agent takes 200m of it.
+    let mut f = facts();
+    f.nodes = vec![node("worker-1", 900, 8 * GI), node("worker-2", 4000, 8 * GI)];
+    f.namespaces = vec![NamespaceFacts {
+        name: "shop".into(),
+        labels: BTreeMap::new(),
+        pods_by_node: [("worker-1".into(), 8)].into_iter().collect(),
+    }];
+    let mut d = desired();
+    d.inject = vec!["shop".into()];
+    assert_eq!(sidecar_overhead(&f, &d).status, Status::Pass);
+    let mut cni = istiod();
+    cni.component = "istio-cni-node".into();
+    cni.requests = Resources::new(200, 100 << 20);
+    cni.node_selector = BTreeMap::new();
+    d.daemons = vec![cni];
+    let check = sidecar_overhead(&f, &d);
+    assert_eq!(check.status, Status::Warn, "{check:?}");
+    assert!(
+        check.details[0].starts_with("worker-1: 8 proxies need 800m CPU"),
+        "{:?}",
+        check.details
+    );
+    assert_eq!(f.nodes[0].requested, Resources::default(), "the facts are not changed");
 }
 
 #[test]
@@ -295,7 +323,7 @@ fn pod_security_fails_without_cni() {
     f.namespaces = vec![NamespaceFacts {
         name: "secure".into(),
         labels: BTreeMap::from([("pod-security.kubernetes.io/enforce".into(), "restricted".into())]),
-        pods_by_node: BTreeMap::new(),
+        pods_by_node: Default::default(),
     }];
     let mut d = desired();
     d.inject = vec!["secure".into()];
