@@ -1,5 +1,4 @@
 //! Small helpers over kube-rs shared by every command that talks to a cluster.
-use bytes::Bytes;
 use futures::{FutureExt, StreamExt};
 use http_body_util::BodyExt;
 use kube::Client;
@@ -90,7 +89,48 @@ pub async fn fold_lean<T, A>(
     params: &ListParams,
     what: &str,
     new: impl Fn() -> A,
+    fold: impl FnMut(&mut A, T),
+) -> Result<A>
+where
+    T: DeserializeOwned + proto::Message,
+{
+    fold_pages(client, path, params, what, new, fold, &Buffers::default()).await
+}
+
+/// Page buffers given back once their page is folded, for later pages to be read into: a big
+/// list is dozens of pages (hundreds when read namespace by namespace), and a fresh buffer for
+/// each is megabytes of new memory to fault in every time. Holds at most the buffers of
+/// [`NAMESPACE_STREAMS`] streams, two pages each (the one folded, the one arriving).
+#[derive(Default)]
+struct Buffers(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl Buffers {
+    fn take(&self) -> Vec<u8> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pop()
+            .unwrap_or_default()
+    }
+
+    fn give(&self, mut buffer: Vec<u8>) {
+        buffer.clear();
+        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.len() < 2 * NAMESPACE_STREAMS {
+            kept.push(buffer);
+        }
+    }
+}
+
+/// [`fold_lean`], reading pages into buffers from `buffers`.
+async fn fold_pages<T, A>(
+    client: &Client,
+    path: &str,
+    params: &ListParams,
+    what: &str,
+    new: impl Fn() -> A,
     mut fold: impl FnMut(&mut A, T),
+    buffers: &Buffers,
 ) -> Result<A>
 where
     T: DeserializeOwned + proto::Message,
@@ -98,7 +138,7 @@ where
     let first = params.clone().limit(LEAN_PAGE);
     let mut acc = new();
     let mut params = first.clone();
-    let mut answer = fetch(client.clone(), path.to_string(), params.clone()).await;
+    let mut answer = fetch(client.clone(), path.to_string(), params.clone(), buffers.take()).await;
     loop {
         let page = match answer {
             Ok(page) => page,
@@ -106,7 +146,7 @@ where
                 acc = new();
                 params = first.clone();
                 params.limit = None;
-                answer = fetch(client.clone(), path.to_string(), params.clone()).await;
+                answer = fetch(client.clone(), path.to_string(), params.clone(), buffers.take()).await;
                 continue;
             }
             Err(e) => return Err(api_error(e, &format!("cannot list {what}"))),
@@ -116,7 +156,7 @@ where
             Some(token) => {
                 params = params.continue_token(&token);
                 let (request, handle) =
-                    fetch(client.clone(), path.to_string(), params.clone()).remote_handle();
+                    fetch(client.clone(), path.to_string(), params.clone(), buffers.take()).remote_handle();
                 // Dropping the handle (an error below, or the caller giving up) cancels it.
                 tokio::spawn(request);
                 Some(handle)
@@ -126,7 +166,7 @@ where
         items
             .each(|item| fold(&mut acc, item))
             .map_err(|e| unreadable(what, e))?;
-        drop(page);
+        buffers.give(page.body);
         match next {
             Some(handle) => answer = handle.await,
             None => return Ok(acc),
@@ -149,7 +189,7 @@ const ACCEPT: &str = "application/vnd.kubernetes.protobuf,application/json";
 
 /// One page of a list, as the bytes the server sent, in the encoding it chose.
 struct Answer {
-    body: Bytes,
+    body: Vec<u8>,
     protobuf: bool,
 }
 
@@ -203,12 +243,13 @@ impl Items<'_> {
 }
 
 /// One page of a list, as the bytes the server sent: decoding is the caller's, so it can overlap
-/// the next request. The body's chunks are joined once into one buffer (kube's `request_text`
-/// copies a page twice). An error answer becomes `kube::Error::Api` as kube-client's own
+/// the next request. The body's chunks are copied once into `body`, a buffer of an earlier page
+/// given back for reuse (kube's `request_text` copies a page twice, and a fresh buffer for each
+/// page of a big list is megabytes of new memory to fault in every time). An error answer becomes `kube::Error::Api` as kube-client's own
 /// `handle_api_errors` makes it (kube-client 5.0 `src/client/mod.rs`): the `Status` it carries
 /// (in JSON or protobuf, as the server chose), or, for a body that is neither (a proxy's HTML
 /// page), a failure with the HTTP code.
-async fn fetch(client: Client, path: String, params: ListParams) -> kube::Result<Answer> {
+async fn fetch(client: Client, path: String, params: ListParams, mut body: Vec<u8>) -> kube::Result<Answer> {
     let mut request = kube::core::Request::new(path)
         .list(&params)
         .map_err(kube::Error::BuildRequest)?;
@@ -226,7 +267,19 @@ async fn fetch(client: Client, path: String, params: ListParams) -> kube::Result
                 .next()
                 .is_some_and(|t| t.trim() == proto::MEDIA_TYPE)
         });
-    let body = response.into_body().collect().await?.to_bytes();
+    body.clear();
+    // Room for what the server says it sends, up to a bound a wrong length cannot pass.
+    let length = response
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    body.reserve(length.unwrap_or(0).min(64 << 20));
+    let mut frames = response.into_body();
+    while let Some(frame) = frames.frame().await {
+        if let Ok(data) = frame?.into_data() {
+            body.extend_from_slice(&data);
+        }
+    }
     if code.is_client_error() || code.is_server_error() {
         let status = if protobuf {
             proto::unwrap(&body).and_then(proto::status).ok()
@@ -411,9 +464,21 @@ where
     T: DeserializeOwned + proto::Message,
 {
     let (fold, new) = (&fold, &new);
+    let buffers = &Buffers::default();
     let reads = namespaces.iter().map(|ns| {
         let path = path(ns);
-        async move { fold_lean(client, &path, params, what, new, |acc, item| fold(acc, item)).await }
+        async move {
+            fold_pages(
+                client,
+                &path,
+                params,
+                what,
+                new,
+                |acc, item| fold(acc, item),
+                buffers,
+            )
+            .await
+        }
     });
     let mut parts = futures::stream::iter(reads).buffered(NAMESPACE_STREAMS);
     while let Some(part) = parts.next().await {

@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::client::list_all;
-use super::pods::{self, PodInfo};
+use super::pods::{self, Pods};
 use crate::error::Result;
 use crate::istio::{
     CA_ROOT_CONFIGMAP, COMPONENT_LABEL, DEFAULT_NAMESPACE, LEADER_CONFIGMAPS, REVISION_LABEL, VERSION_LABEL,
@@ -153,7 +153,7 @@ pub struct Inventory {
     pub objects: Vec<ObjectSet>,
     pub namespaces: Vec<Namespace>,
     /// Live pods, each reduced to what injection and status read.
-    pub pods: Vec<PodInfo>,
+    pub pods: Pods,
     /// `istio-ca-root-cert` ConfigMaps, everywhere, and every ConfigMap of the Istio namespaces.
     pub configmaps: Vec<ConfigMap>,
     /// `sidecarInjectorWebhook.enableNamespacesByDefault`: every namespace not labelled
@@ -391,7 +391,7 @@ pub async fn gather(client: &Client, with_objects: bool) -> Result<Inventory> {
 
 /// The namespaces, then their live pods: a big cluster's pods are read namespace by namespace
 /// (`pods::live`).
-async fn namespaces_and_pods(client: &Client) -> Result<(Vec<Namespace>, Vec<PodInfo>)> {
+async fn namespaces_and_pods(client: &Client) -> Result<(Vec<Namespace>, Pods)> {
     let all = ListParams::default();
     let (namespaces, count) = tokio::try_join!(
         list_all(Api::<Namespace>::all(client.clone()), &all, "namespaces"),

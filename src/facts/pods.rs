@@ -68,22 +68,58 @@ pub struct PodInfo {
     pub requests: Resources,
 }
 
+/// The live pods in list order, held in the parts they were read in (a namespace each when a
+/// big cluster is read namespace by namespace): merged into one vector, 150,000 pods were copied
+/// once more into 26 MB of fresh memory, about a tenth of `check`'s CPU.
+#[derive(Debug, Clone, Default)]
+pub struct Pods(Vec<Vec<PodInfo>>);
+
+impl Pods {
+    pub fn iter(&self) -> std::iter::Flatten<std::slice::Iter<'_, Vec<PodInfo>>> {
+        self.0.iter().flatten()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.iter().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(Vec::is_empty)
+    }
+}
+
+impl<'a> IntoIterator for &'a Pods {
+    type Item = &'a PodInfo;
+    type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Vec<PodInfo>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl From<Vec<PodInfo>> for Pods {
+    fn from(pods: Vec<PodInfo>) -> Self {
+        Pods(vec![pods])
+    }
+}
+
 /// One shared copy of each namespace, node and image name the pods of a list repeat (looked up
-/// three times per pod: a fast non-cryptographic hash, the names being the server's).
+/// three times per pod, under one lock: a fast non-cryptographic hash, the names being the server's).
 #[derive(Debug, Default)]
 struct Names(Mutex<FxHashSet<Arc<str>>>);
 
 impl Names {
-    fn get(&self, name: &str) -> Arc<str> {
+    /// The shared copies of `names`, under one lock.
+    fn get<const N: usize>(&self, names: [&str; N]) -> [Arc<str>; N] {
         let mut set = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        match set.get(name) {
+        names.map(|name| match set.get(name) {
             Some(shared) => shared.clone(),
             None => {
                 let shared: Arc<str> = Arc::from(name);
                 set.insert(shared.clone());
                 shared
             }
-        }
+        })
     }
 }
 
@@ -182,17 +218,23 @@ impl LeanPod {
             .iter()
             .chain(&spec.init_containers)
             .find(|c| c.name == PROXY_CONTAINER);
+        let image = proxy.and_then(|c| c.image.as_deref());
+        let [namespace, node, shared_image] = names.get([
+            metadata.namespace.as_deref().unwrap_or_default(),
+            spec.node_name.as_deref().unwrap_or_default(),
+            image.unwrap_or_default(),
+        ]);
         PodInfo {
-            namespace: names.get(metadata.namespace.as_deref().unwrap_or_default()),
+            namespace,
             name: metadata.name.unwrap_or_default(),
             labels: metadata.labels,
             inject_annotation: annotations.remove(INJECT_LABEL).map(String::into_boxed_str),
             injector_status: annotations.remove(STATUS_ANNOTATION).map(String::into_boxed_str),
             has_proxy: proxy.is_some(),
-            proxy_image: proxy.and_then(|c| c.image.as_deref()).map(|i| names.get(i)),
+            proxy_image: image.map(|_| shared_image),
             host_network: spec.host_network == Some(true),
             created: metadata.creation_timestamp.map(|t| t.0),
-            node: names.get(spec.node_name.as_deref().unwrap_or_default()),
+            node,
             requests,
         }
     }
@@ -218,7 +260,7 @@ const SPLIT_PODS_PER_NAMESPACE: usize = LEAN_PAGE as usize / 4;
 /// what it saw. Namespaces created after the namespace list are not read, and are not in the
 /// inventory either.
 /// `count` is what [`count`] said.
-pub async fn live(client: &Client, namespaces: &[String], count: Option<usize>) -> Result<Vec<PodInfo>> {
+pub async fn live(client: &Client, namespaces: &[String], count: Option<usize>) -> Result<Pods> {
     let all = ListParams::default();
     let count = count.unwrap_or(0);
     let names = Names::default();
@@ -232,17 +274,21 @@ pub async fn live(client: &Client, namespaces: &[String], count: Option<usize>) 
         && count / namespaces.len() >= SPLIT_PODS_PER_NAMESPACE;
     if !split {
         let new = || Vec::with_capacity(count);
-        return fold_lean(client, "/api/v1/pods", &all, "pods", new, keep).await;
+        return Ok(fold_lean(client, "/api/v1/pods", &all, "pods", new, keep)
+            .await?
+            .into());
     }
     let path = |ns: &str| format!("/api/v1/namespaces/{ns}/pods");
-    // Each namespace's share, as an average: most namespaces' pods then fit without moving.
-    let share = || Vec::with_capacity(count / namespaces.len());
-    let mut pods = Vec::with_capacity(count);
-    fold_by_namespace(client, namespaces, path, &all, "pods", share, keep, |part| {
-        pods.extend(part)
+    // Each namespace's average share and a quarter more, so that most namespaces' pods fit
+    // without moving; what is left unused is given back when the namespace is read.
+    let share = || Vec::with_capacity(count / namespaces.len() * 5 / 4);
+    let mut parts = Vec::with_capacity(namespaces.len());
+    fold_by_namespace(client, namespaces, path, &all, "pods", share, keep, |mut part| {
+        part.shrink_to_fit();
+        parts.push(part)
     })
     .await?;
-    Ok(pods)
+    Ok(Pods(parts))
 }
 
 /// How many pods the cluster has, from one page of one pod's metadata and the server's count

@@ -107,7 +107,9 @@ impl<'a> Room<'a> {
     /// CPU, and what it takes is subtracted before the next pod is placed.
     pub fn place(&mut self, pods: &[PodDemand]) -> Vec<Placement> {
         let mut order: Vec<usize> = (0..pods.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse((pods[i].requests.cpu_millis, pods[i].requests.memory_bytes)));
+        order.sort_by_key(|&i| {
+            std::cmp::Reverse((pods[i].requests.cpu_millis, pods[i].requests.memory_bytes))
+        });
         let mut result = vec![Placement::Nowhere(String::new()); pods.len()];
         for i in order {
             result[i] = self.place_one(&pods[i]);
@@ -262,7 +264,11 @@ mod tests {
         assert_eq!(placed[2], Placement::On("small".into()));
         assert_eq!(placed[1], Placement::On("big".into()));
         assert_eq!(room.free(0), Resources::new(0, 4 * GI - GI - 2 * GI - 128 * MI));
-        assert_eq!(nodes[0].requested, Resources::new(400, GI), "the nodes read are not changed");
+        assert_eq!(
+            nodes[0].requested,
+            Resources::new(400, GI),
+            "the nodes read are not changed"
+        );
     }
 
     #[test]
@@ -365,7 +371,11 @@ mod tests {
         let mut room = Room::new(&nodes);
         let short = room.place_daemons(std::slice::from_ref(&cni));
         assert_eq!(room.requested(0), Resources::new(100, 100 * MI));
-        assert_eq!(room.requested(2), Resources::default(), "a Windows node runs no CNI pod");
+        assert_eq!(
+            room.requested(2),
+            Resources::default(),
+            "a Windows node runs no CNI pod"
+        );
         assert_eq!(room.requested(3), Resources::default());
         assert_eq!(short.len(), 1, "{short:?}");
         assert!(

@@ -220,7 +220,9 @@ fn sidecar_overhead_names_short_nodes() {
     f.namespaces = vec![NamespaceFacts {
         name: "shop".into(),
         labels: BTreeMap::new(),
-        pods_by_node: [("worker-1".into(), 8), ("worker-2".into(), 2)].into_iter().collect(),
+        pods_by_node: [("worker-1".into(), 8), ("worker-2".into(), 2)]
+            .into_iter()
+            .collect(),
     }];
     let mut d = desired();
     assert_eq!(sidecar_overhead(&f, &d).status, Status::Skip);
@@ -266,7 +268,11 @@ fn sidecar_overhead_counts_the_node_agents_room() {
         "{:?}",
         check.details
     );
-    assert_eq!(f.nodes[0].requested, Resources::default(), "the facts are not changed");
+    assert_eq!(
+        f.nodes[0].requested,
+        Resources::default(),
+        "the facts are not changed"
+    );
 }
 
 #[test]
