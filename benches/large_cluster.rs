@@ -22,7 +22,8 @@
 //! ISTIOUP_BENCH_LATENCIES_MS ("0,10"), ISTIOUP_BENCH_BEST_PAGE (5000),
 //! ISTIOUP_BENCH_SCALE ("1000,2500,5000,10000"; empty skips), ISTIOUP_BENCH_SCALE_LATENCY_MS
 //! (10), ISTIOUP_BENCH_LABEL_NAMESPACES (2000; 0 skips), ISTIOUP_BENCH_PARTS
-//! ("big,scale,render,label").
+//! ("big,scale,render,label"), ISTIOUP_BENCH_REPEAT (5: part 1 shows each command's medians
+//! over that many runs, kubectl's excepted, which runs once).
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -281,10 +282,34 @@ fn warm_protobuf(cluster: &Cluster) {
     );
 }
 
+/// Each command's median wall time, CPU and peak RSS over `repeat` runs, the commands taking
+/// turns round by round, so that a busy moment of the (shared) machine falls on all alike.
+fn medians<const N: usize>(repeat: usize, commands: [&dyn Fn() -> Run; N]) -> [Run; N] {
+    let mut runs: [Vec<Run>; N] = std::array::from_fn(|_| Vec::new());
+    for _ in 0..repeat {
+        for (command, runs) in commands.iter().zip(runs.iter_mut()) {
+            runs.push(command());
+        }
+    }
+    runs.map(|runs| {
+        let median = |key: fn(&Run) -> f64| {
+            let mut values: Vec<f64> = runs.iter().map(key).collect();
+            values.sort_by(f64::total_cmp);
+            values[values.len() / 2]
+        };
+        Run {
+            seconds: median(|r| r.seconds),
+            cpu: median(|r| r.cpu),
+            peak_kib: median(|r| r.peak_kib as f64) as u64,
+        }
+    })
+}
+
 fn big(best_page: usize) {
     let nodes = env("ISTIOUP_BENCH_NODES", 5_000);
     let pods = env("ISTIOUP_BENCH_PODS", nodes * 30);
     let namespaces = env("ISTIOUP_BENCH_NAMESPACES", 100);
+    let repeat = env("ISTIOUP_BENCH_REPEAT", 5).max(1);
     let cluster = Cluster::new(nodes, pods, namespaces);
     let kubectl = have_kubectl();
     warm_protobuf(&cluster);
@@ -293,16 +318,21 @@ fn big(best_page: usize) {
             .sim
             .faults()
             .set_latency(Duration::from_millis(latency as u64));
-        println!("\n{nodes} nodes / {pods} pods, {latency} ms latency:");
-        let check = cluster.check();
+        println!("\n{nodes} nodes / {pods} pods, {latency} ms latency (medians of {repeat} runs):");
+        let [check, status, floor, best, best_pb] = medians(
+            repeat,
+            [
+                &|| cluster.check(),
+                &|| cluster.status(),
+                &|| cluster.floor(500, false),
+                &|| cluster.floor(best_page, false),
+                &|| cluster.floor(best_page, true),
+            ],
+        );
         show("istioup check", check);
-        let status = cluster.status();
         show("istioup status", status);
-        let floor = cluster.floor(500, false);
         show("floor, serial 500-item pages", floor);
-        let best = cluster.floor(best_page, false);
         show(&format!("floor, serial {best_page}-item pages"), best);
-        let best_pb = cluster.floor(best_page, true);
         show(
             &format!("floor, serial {best_page}-item pages, protobuf"),
             best_pb,

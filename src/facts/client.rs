@@ -243,10 +243,9 @@ impl Items<'_> {
 }
 
 /// One page of a list, as the bytes the server sent: decoding is the caller's, so it can overlap
-/// the next request. The body's chunks are copied once into `body`, a buffer of an earlier page
-/// given back for reuse (kube's `request_text` copies a page twice, and a fresh buffer for each
-/// page of a big list is megabytes of new memory to fault in every time). An error answer becomes `kube::Error::Api` as kube-client's own
-/// `handle_api_errors` makes it (kube-client 5.0 `src/client/mod.rs`): the `Status` it carries
+/// the next request. The body's chunks are copied once into `body`, the buffer of an earlier
+/// page given back for reuse ([`Buffers`]; kube's `request_text` copies a page twice). An error
+/// answer becomes `kube::Error::Api` as kube-client's own `handle_api_errors` makes it (kube-client 5.0 `src/client/mod.rs`): the `Status` it carries
 /// (in JSON or protobuf, as the server chose), or, for a body that is neither (a proxy's HTML
 /// page), a failure with the HTTP code.
 async fn fetch(client: Client, path: String, params: ListParams, mut body: Vec<u8>) -> kube::Result<Answer> {
@@ -490,6 +489,27 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A buffer given back is empty when taken again, keeps its room, and no more are kept than
+    /// the streams can have in flight.
+    #[test]
+    fn page_buffers_are_reused_cleared_and_bounded() {
+        let buffers = Buffers::default();
+        let mut page = buffers.take();
+        page.extend_from_slice(b"an earlier page");
+        let room = page.capacity();
+        buffers.give(page);
+        let again = buffers.take();
+        assert!(again.is_empty());
+        assert_eq!(again.capacity(), room);
+        for _ in 0..3 * NAMESPACE_STREAMS {
+            buffers.give(Vec::with_capacity(8));
+        }
+        let kept = std::iter::from_fn(|| Some(buffers.take()))
+            .take_while(|b| b.capacity() == 8)
+            .count();
+        assert_eq!(kept, 2 * NAMESPACE_STREAMS);
+    }
 
     /// The token is read from the metadata wherever it is in the list; an empty or missing one
     /// ends the list (k8s.io/apimachinery/pkg/apis/meta/v1/types.go: ListMeta.Continue is
