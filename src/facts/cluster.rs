@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::client::{fold_lean, list_all};
 use super::mesh::{self, WebhookKind};
-use super::pods::PodInfo;
+use super::pods::{PodInfo, Pods};
 use crate::error::{Error, Result, api_error};
 use crate::istio::versions::Version;
 use crate::k8s::scheduling::{Node, Resources, Taint};
@@ -25,6 +25,10 @@ pub struct Facts {
     pub server_version: String,
     pub nodes: Vec<Node>,
     pub namespaces: Vec<NamespaceFacts>,
+    /// The live pods, as read (shared: a re-install's view of the facts copies the nodes, never
+    /// 150,000 pods). Not serialised: the checks report what they make of them.
+    #[serde(skip)]
+    pub pods: Arc<Pods>,
     pub services: Vec<ServiceFacts>,
     pub mesh: MeshFacts,
     /// Deployments of other ingress controllers, as `namespace/name`.
@@ -43,15 +47,9 @@ impl Facts {
 pub struct NamespaceFacts {
     pub name: String,
     pub labels: BTreeMap<String, String>,
-    /// Non-terminated pods per node (unordered: only summed, and counted once per pod of a
-    /// cluster that may have 150,000).
-    pub pods_by_node: FxHashMap<Arc<str>, usize>,
-}
-
-impl NamespaceFacts {
-    pub fn pod_count(&self) -> usize {
-        self.pods_by_node.values().sum()
-    }
+    /// Its live pods (those on each node are counted from [`Facts::pods`] by the check that
+    /// needs them, for the namespaces it injects only).
+    pub pod_count: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -162,20 +160,17 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
         mesh::gather(client, false),
         denied(client, permissions),
     )?;
-    // Fast non-cryptographic hashes: the keys are the server's names, one lookup per pod.
-    let mut requested: FxHashMap<&str, Resources> = FxHashMap::default();
-    let mut by_namespace: FxHashMap<&str, FxHashMap<Arc<str>, usize>> = FxHashMap::default();
+    let mut requested: ByName<Resources> = ByName::default();
+    let mut per_namespace: ByName<usize> = ByName::default();
     for pod in &inventory.pods {
         if !pod.node.is_empty() {
-            let sum = requested.entry(&pod.node).or_default();
+            let sum = requested.entry(&pod.node);
             *sum = sum.plus(pod.requests);
         }
-        *by_namespace
-            .entry(&pod.namespace)
-            .or_default()
-            .entry(pod.node.clone())
-            .or_insert(0) += 1;
+        *per_namespace.entry(&pod.namespace) += 1;
     }
+    let requested = requested.merge(Resources::plus);
+    let mut per_namespace = per_namespace.merge(|a, b| a + b);
     Ok(Facts {
         server_version: version.git_version,
         nodes: nodes
@@ -188,7 +183,7 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
             .map(|ns| NamespaceFacts {
                 name: ns.name_any(),
                 labels: ns.labels().clone(),
-                pods_by_node: by_namespace.remove(ns.name_any().as_str()).unwrap_or_default(),
+                pod_count: per_namespace.remove(ns.name_any().as_str()).unwrap_or_default(),
             })
             .collect(),
         services,
@@ -218,12 +213,53 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
             crds: inventory.crds.iter().map(|c| c.name.clone()).collect(),
             pods: inventory.pods.iter().filter_map(istio_pod).collect(),
         },
+        pods: Arc::new(inventory.pods),
         ingress_controllers: ingress
             .iter()
             .map(|d| format!("{}/{}", d.namespace().unwrap_or_default(), d.name_any()))
             .collect(),
         denied,
     })
+}
+
+/// Tallies per pod of something a pod names with a shared copy of its name (`pods::Names`: its
+/// node, its namespace), keyed by that copy's address: a pointer hashes and compares in a few
+/// instructions where the name would be hashed and compared byte by byte, once per pod of a
+/// cluster that may have 150,000. [`ByName::merge`] adds up the tallies of equal names held in
+/// different copies.
+struct ByName<'a, V> {
+    tallies: FxHashMap<*const u8, (&'a str, V)>,
+}
+
+impl<V> Default for ByName<'_, V> {
+    fn default() -> Self {
+        ByName {
+            tallies: FxHashMap::default(),
+        }
+    }
+}
+
+impl<'a, V: Default> ByName<'a, V> {
+    fn entry(&mut self, name: &'a Arc<str>) -> &mut V {
+        &mut self
+            .tallies
+            .entry(name.as_ptr())
+            .or_insert_with(|| (&**name, V::default()))
+            .1
+    }
+
+    fn merge(self, add: impl Fn(V, V) -> V) -> FxHashMap<&'a str, V> {
+        let mut out: FxHashMap<&'a str, V> = FxHashMap::default();
+        out.reserve(self.tallies.len());
+        for (name, tally) in self.tallies.into_values() {
+            let sum = match out.remove(name) {
+                Some(earlier) => add(earlier, tally),
+                None => tally,
+            };
+            out.insert(name, sum);
+        }
+        out
+    }
 }
 
 fn push<T>(items: &mut Vec<T>, item: T) {

@@ -206,7 +206,7 @@ fn inject_check(args: &InjectArgs, explicit: bool, chosen: &[String], facts: &Fa
     let details = chosen
         .iter()
         .filter_map(|n| facts.namespaces.iter().find(|ns| &ns.name == n))
-        .map(|ns| format!("{} ({} pods)", ns.name, ns.pod_count()))
+        .map(|ns| format!("{} ({} pods)", ns.name, ns.pod_count))
         .collect();
     Check::new(
         ID,

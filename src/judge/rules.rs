@@ -1,6 +1,7 @@
 //! The checks themselves: pure functions of `Facts` and `Desired`.
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::capacity::{Placement, Room};
 use super::{Check, Status};
@@ -376,14 +377,20 @@ pub fn sidecar_overhead(facts: &Facts, desired: &Desired) -> Check {
     }
     let mut per_node: BTreeMap<&str, usize> = BTreeMap::new();
     let mut pods = 0;
-    for ns in facts
-        .namespaces
-        .iter()
-        .filter(|ns| desired.inject.contains(&ns.name))
-    {
-        for (node, count) in &ns.pods_by_node {
-            *per_node.entry(node).or_default() += count;
-            pods += count;
+    // The pods come a namespace at a time: whether one is injected is asked once per run.
+    let mut last: Option<(&Arc<str>, bool)> = None;
+    for pod in facts.pods.iter() {
+        let injected = match last {
+            Some((ns, injected)) if Arc::ptr_eq(ns, &pod.namespace) => injected,
+            _ => {
+                let injected = desired.inject.iter().any(|ns| **ns == *pod.namespace);
+                last = Some((&pod.namespace, injected));
+                injected
+            }
+        };
+        if injected {
+            *per_node.entry(&pod.node).or_default() += 1;
+            pods += 1;
         }
     }
     let overhead = desired.proxy_requests.times(pods as i64);

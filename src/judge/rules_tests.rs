@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 
 use super::*;
 use crate::facts::cluster::{ControlPlane, MeshFacts, NamespaceFacts, ServiceFacts};
+use crate::facts::pods::PodInfo;
 use crate::k8s::scheduling::{Node, PodDemand};
 use crate::spec::GatewayService;
 
@@ -24,6 +25,7 @@ fn facts() -> Facts {
         server_version: "v1.33.2".into(),
         nodes: vec![node("worker-1", 4000, 8 * GI), node("worker-2", 4000, 8 * GI)],
         namespaces: vec![],
+        pods: Default::default(),
         services: vec![],
         mesh: MeshFacts::default(),
         ingress_controllers: vec![],
@@ -213,20 +215,32 @@ fn capacity_fails_per_node_and_reports_totals() {
     assert!(check.details[0].ends_with("→ worker-3"), "{:?}", check.details);
 }
 
-/// Namespace `shop`, not labelled, with its pods per node.
-fn shop(pods_by_node: &[(&str, usize)]) -> NamespaceFacts {
-    NamespaceFacts {
+/// Namespace `shop`, not labelled, with its pods per node; a pod of another namespace runs
+/// on each node too, which the sidecar overhead must not count.
+fn shop(f: &mut Facts, pods_by_node: &[(&str, usize)]) {
+    let pod = |namespace: &str, node: &str| PodInfo {
+        namespace: namespace.into(),
+        node: node.into(),
+        ..Default::default()
+    };
+    let mut pods = Vec::new();
+    for &(node, n) in pods_by_node {
+        pods.push(pod("other", node));
+        pods.extend((0..n).map(|_| pod("shop", node)));
+    }
+    f.namespaces = vec![NamespaceFacts {
         name: "shop".into(),
         labels: BTreeMap::new(),
-        pods_by_node: pods_by_node.iter().map(|&(node, n)| (node.into(), n)).collect(),
-    }
+        pod_count: pods.len(),
+    }];
+    f.pods = Arc::new(pods.into());
 }
 
 #[test]
 fn sidecar_overhead_names_short_nodes() {
     let mut f = facts();
     f.nodes = vec![node("worker-1", 700, 8 * GI), node("worker-2", 4000, 8 * GI)];
-    f.namespaces = vec![shop(&[("worker-1", 8), ("worker-2", 2)])];
+    shop(&mut f, &[("worker-1", 8), ("worker-2", 2)]);
     let mut d = desired();
     assert_eq!(sidecar_overhead(&f, &d).status, Status::Skip);
     d.inject = vec!["shop".into()];
@@ -251,7 +265,7 @@ fn sidecar_overhead_counts_the_node_agents_room() {
     // worker-1 has room for its 8 proxies (800m of 900m) until the CNI agent takes 200m of it.
     let mut f = facts();
     f.nodes = vec![node("worker-1", 900, 8 * GI), node("worker-2", 4000, 8 * GI)];
-    f.namespaces = vec![shop(&[("worker-1", 8)])];
+    shop(&mut f, &[("worker-1", 8)]);
     let mut d = desired();
     d.inject = vec!["shop".into()];
     assert_eq!(sidecar_overhead(&f, &d).status, Status::Pass);
@@ -323,7 +337,7 @@ fn pod_security_fails_without_cni() {
     f.namespaces = vec![NamespaceFacts {
         name: "secure".into(),
         labels: BTreeMap::from([("pod-security.kubernetes.io/enforce".into(), "restricted".into())]),
-        pods_by_node: Default::default(),
+        pod_count: 0,
     }];
     let mut d = desired();
     d.inject = vec!["secure".into()];

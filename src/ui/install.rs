@@ -275,10 +275,7 @@ pub fn pick_namespaces(args: &InstallArgs, settings: &Settings, pf: &mut Preflig
         .iter()
         .map(|ns| {
             let enabled = ns.labels.get(crate::istio::INJECTION_LABEL).map(String::as_str) == Some("enabled");
-            (
-                format!("{} ({})", ns.name, plural(ns.pod_count(), "pod")),
-                enabled,
-            )
+            (format!("{} ({})", ns.name, plural(ns.pod_count, "pod")), enabled)
         })
         .collect();
     if let Some(chosen) = confirm::pick(
