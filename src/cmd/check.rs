@@ -44,7 +44,9 @@ pub fn run(check: &CheckArgs, settings: &Settings) -> Result<()> {
                 output::checks_table(&preflight.checks, settings.color)
             )
         })?;
-        if preflight.ok {
+        let crate::judge::preflight::Preflight { facts, ok, .. } = preflight;
+        super::let_go(facts);
+        if ok {
             Ok(())
         } else {
             Err(Error::new(

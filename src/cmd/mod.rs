@@ -42,6 +42,14 @@ pub fn run(command: Command, settings: &Settings) -> Result<()> {
     }
 }
 
+/// Lets go of what a command read of a cluster without freeing it allocation by allocation: the
+/// command is over, the process exits next and the operating system takes its memory back at
+/// once. Freeing the 150,000 pods and 5,000 nodes of a big cluster one by one was about 3 % of
+/// `check`'s CPU. Only plain data is let go this way, nothing whose drop does something.
+fn let_go<T>(read: T) {
+    std::mem::forget(read);
+}
+
 /// Runs the async part of a command: cluster calls are concurrent, the rest is plain code.
 fn block_on<T>(future: impl std::future::Future<Output = Result<T>>) -> Result<T> {
     let runtime = tokio::runtime::Builder::new_multi_thread()

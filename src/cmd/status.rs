@@ -18,7 +18,7 @@ pub fn run(args: &StatusArgs, settings: &Settings) -> Result<()> {
             path: i.path.display().to_string(),
             version: i.version.to_string(),
         });
-    let report = super::block_on(async {
+    let (report, inventory) = super::block_on(async {
         let client = target.connect().await?;
         let (summary, inventory, addons) = tokio::try_join!(
             crate::facts::target::read(&target, &client),
@@ -32,9 +32,10 @@ pub fn run(args: &StatusArgs, settings: &Settings) -> Result<()> {
         let record = crate::facts::revisions::record(&client, &inventory).await?;
         let revisions = crate::facts::revisions::from_inventory(&inventory, record);
         status::upgrade(&mut report, &revisions, version.as_deref());
-        Ok(report)
+        Ok((report, inventory))
     })?;
     output::emit(format, &report, || crate::ui::status::render(&report))?;
+    super::let_go(inventory);
     if report.state == State::Degraded {
         return Err(Error::failed(format!(
             "the mesh is degraded: {}",
