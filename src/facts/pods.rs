@@ -202,7 +202,8 @@ impl LeanPod {
             && self.metadata.deletion_timestamp.is_none()
     }
 
-    fn into_info(self, names: &Names) -> PodInfo {
+    /// `previous` is the pod read before it in the same list, if any.
+    fn into_info(self, names: &Names, previous: Option<&PodInfo>) -> PodInfo {
         let requests = pod_requests(&self.spec);
         let LeanPod { metadata, spec, .. } = self;
         let mut annotations = metadata.annotations;
@@ -211,12 +212,19 @@ impl LeanPod {
             .iter()
             .chain(&spec.init_containers)
             .find(|c| c.name == PROXY_CONTAINER);
-        let image = proxy.and_then(|c| c.image.as_deref());
-        let [namespace, node, shared_image] = names.get([
-            metadata.namespace.as_deref().unwrap_or_default(),
-            spec.node_name.as_deref().unwrap_or_default(),
-            image.unwrap_or_default(),
-        ]);
+        let namespace = metadata.namespace.as_deref().unwrap_or_default();
+        let node = spec.node_name.as_deref().unwrap_or_default();
+        // A namespace's pods come one after the other: the one before most often names it.
+        let (namespace, node) = match previous {
+            Some(p) if *p.namespace == *namespace => (p.namespace.clone(), names.get([node])[0].clone()),
+            _ => {
+                let [namespace, node] = names.get([namespace, node]);
+                (namespace, node)
+            }
+        };
+        let proxy_image = proxy
+            .and_then(|c| c.image.as_deref())
+            .map(|image| names.get([image])[0].clone());
         PodInfo {
             namespace,
             name: metadata.name.unwrap_or_default(),
@@ -224,7 +232,7 @@ impl LeanPod {
             inject_annotation: annotations.remove(INJECT_LABEL).map(String::into_boxed_str),
             injector_status: annotations.remove(STATUS_ANNOTATION).map(String::into_boxed_str),
             has_proxy: proxy.is_some(),
-            proxy_image: image.map(|_| shared_image),
+            proxy_image,
             host_network: spec.host_network == Some(true),
             created: metadata.creation_timestamp.map(|t| t.0),
             node,
@@ -259,7 +267,8 @@ pub async fn live(client: &Client, namespaces: &[String], count: Option<usize>) 
     let names = Names::default();
     let keep = |pods: &mut Vec<PodInfo>, pod: LeanPod| {
         if pod.is_live() {
-            pods.push(pod.into_info(&names));
+            let info = pod.into_info(&names, pods.last());
+            pods.push(info);
         }
     };
     let split = count > LEAN_PAGE as usize
@@ -448,8 +457,20 @@ mod tests {
         let from_pb: LeanPod = proto::decode(&pod.encode_to_vec()).unwrap();
         let from_json: LeanPod = serde_json::from_str(json).unwrap();
         assert!(from_pb.is_live());
-        let (a, b) = (from_pb.into_info(&names), from_json.into_info(&names));
+        let a = from_pb.into_info(&names, None);
+        // Read after a pod of its namespace, it shares that pod's copy of the name.
+        let b = from_json.into_info(&names, Some(&a));
         assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        assert!(Arc::ptr_eq(&a.namespace, &b.namespace));
+        // Read after a pod of another namespace, it keeps its own.
+        let other = PodInfo {
+            namespace: "other".into(),
+            ..Default::default()
+        };
+        let c = serde_json::from_str::<LeanPod>(json)
+            .unwrap()
+            .into_info(&names, Some(&other));
+        assert!(Arc::ptr_eq(&a.namespace, &c.namespace) && Arc::ptr_eq(&a.node, &c.node));
         assert_eq!(&*a.namespace, "shop");
         assert_eq!(a.name, "web-0");
         assert_eq!(

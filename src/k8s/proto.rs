@@ -97,6 +97,7 @@ impl<'a> Value<'a> {
     }
 }
 
+#[inline(always)]
 fn varint(buf: &mut &[u8]) -> Result<u64, Error> {
     match buf.first() {
         Some(&b) if b < 0x80 => {
@@ -115,6 +116,9 @@ impl<'a> Fields<'a> {
         Fields(buf)
     }
 
+    /// Inlined into each message's loop ([`merge`]): a field is a few instructions, and there
+    /// are about 35 to 70 of them in a pod.
+    #[inline(always)]
     fn read(&mut self) -> Result<(u32, Value<'a>), Error> {
         let buf = &mut self.0;
         // Keys of fields 1 to 15 and short lengths are one byte: read inline, the rest by prost.
@@ -160,6 +164,7 @@ impl<'a> Fields<'a> {
 impl<'a> Iterator for Fields<'a> {
     type Item = Result<(u32, Value<'a>), Error>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.0.is_empty() {
             return None;
@@ -179,8 +184,9 @@ pub trait Message: Default {
 
 /// Reads `buf` into `msg`, as protobuf merges a message that arrives more than once.
 pub fn merge<M: Message>(msg: &mut M, buf: &[u8]) -> Result<(), Error> {
-    for field in Fields::new(buf) {
-        let (number, value) = field?;
+    let mut fields = Fields::new(buf);
+    while !fields.0.is_empty() {
+        let (number, value) = fields.read()?;
         msg.field(number, value)?;
     }
     Ok(())
