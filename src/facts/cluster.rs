@@ -379,3 +379,23 @@ async fn denied(client: &Client, permissions: &[Permission]) -> Result<Vec<Strin
     let answers = futures::future::join_all(reviews).await;
     answers.into_iter().filter_map(|a| a.transpose()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pods of one list share one copy of each name, but tallies of an equal name held in
+    /// different copies (read by two lists) still add up under that one name.
+    #[test]
+    fn tallies_by_address_add_up_by_name() {
+        let (one, again, other): (Arc<str>, Arc<str>, Arc<str>) =
+            ("node-1".into(), "node-1".into(), "node-2".into());
+        let mut tally: ByName<usize> = ByName::default();
+        for name in [&one, &one, &again, &other] {
+            *tally.entry(name) += 1;
+        }
+        let merged = tally.merge(|a, b| a + b);
+        assert_eq!(merged.len(), 2);
+        assert_eq!((merged["node-1"], merged["node-2"]), (3, 1));
+    }
+}

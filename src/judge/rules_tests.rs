@@ -231,7 +231,7 @@ fn shop(f: &mut Facts, pods_by_node: &[(&str, usize)]) {
     f.namespaces = vec![NamespaceFacts {
         name: "shop".into(),
         labels: BTreeMap::new(),
-        pod_count: pods.len(),
+        pod_count: pods_by_node.iter().map(|&(_, n)| n).sum(),
     }];
     f.pods = Arc::new(pods.into());
 }
