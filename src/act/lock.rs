@@ -213,15 +213,20 @@ async fn try_take(api: &Api<Lease>, namespace: &str, me: &str, command: &str) ->
         }),
     };
     let what = format!("cannot take the lock {namespace}/{LEASE_NAME}");
-    // A create whose answer was lost (the connection dropped) may have gone through: what the
-    // server holds then says whose the lease is. It is not repeated blindly (not idempotent).
+    // A create whose answer was lost (the connection dropped) or that failed on the server's
+    // side (5xx, 429: it may have been written or not) may have gone through: what the server
+    // holds then says whose the lease is. It is not repeated blindly (not idempotent).
     let mut current = None;
+    let mut failed = None;
     for _ in 0..3 {
         match api.create(&PostParams::default(), &fresh).await {
             Ok(_) => return Ok(None),
-            Err(kube::Error::Api(s)) if s.code == 409 => {}
+            Err(kube::Error::Api(s)) if s.code == 409 => failed = None,
+            Err(kube::Error::Api(s)) if s.code >= 500 || s.code == 429 => {
+                failed = Some(kube::Error::Api(s));
+            }
             Err(e @ kube::Error::Api(_)) => return Err(api_error(e, &what)),
-            Err(_) => {}
+            Err(e) => failed = Some(e),
         }
         current = api.get_opt(LEASE_NAME).await.map_err(|e| api_error(e, &what))?;
         if current.is_some() {
@@ -229,7 +234,11 @@ async fn try_take(api: &Api<Lease>, namespace: &str, me: &str, command: &str) ->
         }
     }
     let Some(current) = current else {
-        return Ok(Some("a holder that just let go".into()));
+        // Every create failed and left nothing: the server's last answer says why.
+        return match failed {
+            Some(e) => Err(api_error(e, &what)),
+            None => Ok(Some("a holder that just let go".into())),
+        };
     };
     if holder_of(&current) == me {
         return Ok(None);

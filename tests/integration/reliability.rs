@@ -253,6 +253,46 @@ fn a_stale_lock_is_taken_over() {
     );
 }
 
+/// A create of the lease that the server fails (a 500 or 503 may come after the write, or
+/// before it) is checked with a read and tried again, as a lost answer is
+/// (src/act/lock.rs `try_take`); when every try fails, the server's answer is the error and
+/// nothing is changed.
+#[test]
+fn a_failed_lease_create_is_checked_and_tried_again() {
+    let app_labelled = |c: &Cluster| {
+        c.labelled_namespaces()
+            .iter()
+            .filter(|n| n.starts_with("app-"))
+            .count()
+    };
+    let c = Cluster::with(Sim::builder().cluster_yaml(&many_namespaces(5)));
+    c.install(&[]);
+    c.sim.faults().fail_next_on("POST", "/leases", &[500, 503]);
+    let out = c
+        .istioup()
+        .args(["enable", "namespace", "--all"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert_eq!(app_labelled(&c), 5);
+
+    let c = Cluster::with(Sim::builder().cluster_yaml(&many_namespaces(5)));
+    c.install(&[]);
+    c.sim.faults().fail_next_on("POST", "/leases", &[500, 500, 500]);
+    let out = c
+        .istioup()
+        .args(["enable", "namespace", "--all"])
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert_ne!(code(&out), 0, "{err}");
+    assert!(
+        err.contains("cannot take the lock") && err.contains("500"),
+        "{err}"
+    );
+    assert_eq!(app_labelled(&c), 0);
+}
+
 /// Stopped half-way (SIGTERM while labelling), the JSON document lists what was done next to
 /// the error, and exactly that is on the cluster.
 #[test]

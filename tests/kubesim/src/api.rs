@@ -161,7 +161,7 @@ pub async fn handle(State(app): State<Arc<Shared>>, req: Request) -> Response {
             return error_response(&crate::auth::unauthorized());
         }
     }
-    if let Some(code) = app.faults.take_error() {
+    if let Some(code) = app.faults.take_error(parts.method.as_str(), &path) {
         return error_response(&crate::faults::error_for(code));
     }
     if let Some((ns, name)) = crate::portforward::matches(&path) {

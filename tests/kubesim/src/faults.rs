@@ -20,6 +20,9 @@ pub struct FaultConfig {
     pub fail_next: VecDeque<u16>,
     /// The next N requests have their connection dropped.
     pub drop_next: u32,
+    /// The next requests of this method whose path ends with this suffix fail with this code,
+    /// one entry each, in order (a fault aimed at one step of a command).
+    pub fail_next_on: VecDeque<(String, String, u16)>,
 }
 
 #[derive(Default, Debug)]
@@ -71,6 +74,17 @@ impl Faults {
         self.with(|c| c.fail_next.extend(codes.iter().copied()));
     }
 
+    /// The next requests `method path…suffix` fail with `codes`, one each, in order.
+    pub fn fail_next_on(&self, method: &str, path_suffix: &str, codes: &[u16]) {
+        self.with(|c| {
+            c.fail_next_on.extend(
+                codes
+                    .iter()
+                    .map(|&code| (method.to_string(), path_suffix.to_string(), code)),
+            )
+        });
+    }
+
     pub fn drop_next(&self, n: u32) {
         self.with(|c| c.drop_next += n);
     }
@@ -95,10 +109,17 @@ impl Faults {
     }
 
     /// Decides whether this request fails, and with which status.
-    pub fn take_error(&self) -> Option<u16> {
+    pub fn take_error(&self, method: &str, path: &str) -> Option<u16> {
         self.with(|c| {
             if let Some(code) = c.fail_next.pop_front() {
                 return Some(code);
+            }
+            if let Some(i) = c
+                .fail_next_on
+                .iter()
+                .position(|(m, suffix, _)| m == method && path.ends_with(suffix.as_str()))
+            {
+                return c.fail_next_on.remove(i).map(|(_, _, code)| code);
             }
             if c.error_rate > 0.0 && fastrand::f64() < c.error_rate {
                 let codes = if c.error_codes.is_empty() {
