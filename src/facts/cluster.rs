@@ -162,7 +162,9 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
     )?;
     let mut requested: ByName<Resources> = ByName::default();
     let mut per_namespace: ByName<usize> = ByName::default();
+    let mut istio_pods = Vec::new();
     for pod in &inventory.pods {
+        istio_pods.extend(istio_pod(pod));
         if !pod.node.is_empty() {
             let sum = requested.entry(&pod.node);
             *sum = sum.plus(pod.requests);
@@ -211,7 +213,7 @@ pub async fn gather(client: &Client, permissions: &[Permission]) -> Result<Facts
                 .map(|w| w.name.clone())
                 .collect(),
             crds: inventory.crds.iter().map(|c| c.name.clone()).collect(),
-            pods: inventory.pods.iter().filter_map(istio_pod).collect(),
+            pods: istio_pods,
         },
         pods: Arc::new(inventory.pods),
         ingress_controllers: ingress

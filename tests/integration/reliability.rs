@@ -7,6 +7,14 @@ use kubesim::Sim;
 use crate::cluster::Cluster;
 use crate::support::{code, text};
 
+/// How many of `many_namespaces`' namespaces carry the injection label.
+fn app_labelled(c: &Cluster) -> usize {
+    c.labelled_namespaces()
+        .iter()
+        .filter(|n| n.starts_with("app-"))
+        .count()
+}
+
 fn many_namespaces(n: usize) -> String {
     let mut yaml =
         String::from("nodes:\n  - {name: worker-1, capacity: {cpu: '8', memory: 16Gi}}\nnamespaces:\n");
@@ -125,13 +133,7 @@ fn bulk_labelling_reads_namespaces_with_one_list() {
         .filter(|r| r.starts_with("PATCH /api/v1/namespaces/app-"))
         .count();
     assert_eq!(patches, 120, "{requests:#?}");
-    assert_eq!(
-        c.labelled_namespaces()
-            .iter()
-            .filter(|n| n.starts_with("app-"))
-            .count(),
-        120
-    );
+    assert_eq!(app_labelled(&c), 120);
 }
 
 /// Two `enable --all` at once: the second waits for the first one's lock, then finds every
@@ -223,7 +225,7 @@ fn a_held_lock_refuses_and_names_its_holder() {
     assert!(err.contains("--wait-for-lock"), "{err}");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["error"]["exit_code"], 3);
-    assert!(c.labelled_namespaces().iter().all(|n| !n.starts_with("app-")));
+    assert_eq!(app_labelled(&c), 0);
 }
 
 /// A lease nobody renewed for its duration belongs to a crashed run: it is taken over.
@@ -240,13 +242,7 @@ fn a_stale_lock_is_taken_over() {
         .output()
         .unwrap();
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    assert_eq!(
-        c.labelled_namespaces()
-            .iter()
-            .filter(|n| n.starts_with("app-"))
-            .count(),
-        5
-    );
+    assert_eq!(app_labelled(&c), 5);
     assert!(
         c.get("/apis/coordination.k8s.io/v1/namespaces/istio-system/leases/istioup-lock")
             .is_none()
@@ -259,38 +255,27 @@ fn a_stale_lock_is_taken_over() {
 /// nothing is changed.
 #[test]
 fn a_failed_lease_create_is_checked_and_tried_again() {
-    let app_labelled = |c: &Cluster| {
-        c.labelled_namespaces()
-            .iter()
-            .filter(|n| n.starts_with("app-"))
-            .count()
+    // `enable --all` on a fresh cluster whose next lease creates fail with `codes`.
+    let enable = |codes: &[u16]| {
+        let c = Cluster::with(Sim::builder().cluster_yaml(&many_namespaces(5)));
+        c.install(&[]);
+        c.sim.faults().fail_next_on("POST", "/leases", codes);
+        let out = c
+            .istioup()
+            .args(["enable", "namespace", "--all"])
+            .output()
+            .unwrap();
+        (code(&out), text(&out.stderr), app_labelled(&c))
     };
-    let c = Cluster::with(Sim::builder().cluster_yaml(&many_namespaces(5)));
-    c.install(&[]);
-    c.sim.faults().fail_next_on("POST", "/leases", &[500, 503]);
-    let out = c
-        .istioup()
-        .args(["enable", "namespace", "--all"])
-        .output()
-        .unwrap();
-    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    assert_eq!(app_labelled(&c), 5);
-
-    let c = Cluster::with(Sim::builder().cluster_yaml(&many_namespaces(5)));
-    c.install(&[]);
-    c.sim.faults().fail_next_on("POST", "/leases", &[500, 500, 500]);
-    let out = c
-        .istioup()
-        .args(["enable", "namespace", "--all"])
-        .output()
-        .unwrap();
-    let err = text(&out.stderr);
-    assert_ne!(code(&out), 0, "{err}");
+    let (exit, err, labelled) = enable(&[500, 503]);
+    assert_eq!((exit, labelled), (0, 5), "{err}");
+    let (exit, err, labelled) = enable(&[500, 500, 500]);
+    assert_ne!(exit, 0, "{err}");
     assert!(
         err.contains("cannot take the lock") && err.contains("500"),
         "{err}"
     );
-    assert_eq!(app_labelled(&c), 0);
+    assert_eq!(labelled, 0);
 }
 
 /// Stopped half-way (SIGTERM while labelling), the JSON document lists what was done next to
