@@ -24,6 +24,12 @@ use crate::cli::Settings;
 use crate::error::Result;
 
 pub fn run(command: Command, settings: &Settings) -> Result<()> {
+    let result = dispatch(command, settings);
+    crate::ui::output::warnings(&crate::facts::client::notices());
+    result
+}
+
+fn dispatch(command: Command, settings: &Settings) -> Result<()> {
     match command {
         Command::Render(args) => render::run(&args, settings),
         Command::Images(args) => images::run(&args, settings),

@@ -122,7 +122,9 @@ impl Buffers {
     }
 }
 
-/// [`fold_lean`], reading pages into buffers from `buffers`.
+/// [`fold_lean`], reading pages into buffers from `buffers`. A page istioup cannot read in
+/// protobuf (its reader is istioup's own, `k8s::proto`) is not the end: the list is read again
+/// from its start in JSON, into a fresh accumulator, and a notice says so ([`notices`]).
 async fn fold_pages<T, A>(
     client: &Client,
     path: &str,
@@ -138,7 +140,17 @@ where
     let first = params.clone().limit(LEAN_PAGE);
     let mut acc = new();
     let mut params = first.clone();
-    let mut answer = fetch(client.clone(), path.to_string(), params.clone(), buffers.take()).await;
+    let mut accept = ACCEPT;
+    let get = |params: &ListParams, accept| {
+        fetch(
+            client.clone(),
+            path.to_string(),
+            params.clone(),
+            buffers.take(),
+            accept,
+        )
+    };
+    let mut answer = get(&params, accept).await;
     loop {
         let page = match answer {
             Ok(page) => page,
@@ -146,30 +158,44 @@ where
                 acc = new();
                 params = first.clone();
                 params.limit = None;
-                answer = fetch(client.clone(), path.to_string(), params.clone(), buffers.take()).await;
+                answer = get(&params, accept).await;
                 continue;
             }
             Err(e) => return Err(api_error(e, &format!("cannot list {what}"))),
         };
-        let items = page.items(what)?;
-        let next = match items.continue_token().map_err(|e| unreadable(what, e))? {
-            Some(token) => {
-                params = params.continue_token(&token);
-                let (request, handle) =
-                    fetch(client.clone(), path.to_string(), params.clone(), buffers.take()).remote_handle();
-                // Dropping the handle (an error below, or the caller giving up) cancels it.
-                tokio::spawn(request);
-                Some(handle)
-            }
-            None => None,
+        let read = 'read: {
+            let items = match page.items() {
+                Ok(items) => items,
+                Err(e) => break 'read Err(e),
+            };
+            let next = match items.continue_token() {
+                Ok(Some(token)) => {
+                    params = params.continue_token(&token);
+                    let (request, handle) = get(&params, accept).remote_handle();
+                    // Dropping the handle (an error below, or the caller giving up) cancels it.
+                    tokio::spawn(request);
+                    Some(handle)
+                }
+                Ok(None) => None,
+                Err(e) => break 'read Err(e),
+            };
+            items.each(|item| fold(&mut acc, item)).map(|()| next)
         };
-        items
-            .each(|item| fold(&mut acc, item))
-            .map_err(|e| unreadable(what, e))?;
+        let protobuf = page.protobuf;
         buffers.give(page.body);
-        match next {
-            Some(handle) => answer = handle.await,
-            None => return Ok(acc),
+        match read {
+            Ok(Some(next)) => answer = next.await,
+            Ok(None) => return Ok(acc),
+            Err(e) if protobuf && accept == ACCEPT => {
+                notice(format!(
+                    "a page of {what} in protobuf could not be read ({e}); the list was read again in JSON"
+                ));
+                accept = JSON;
+                acc = new();
+                params = first.clone();
+                answer = get(&params, accept).await;
+            }
+            Err(e) => return Err(unreadable(what, e)),
         }
     }
 }
@@ -181,11 +207,27 @@ fn unreadable(what: &str, e: Unreadable) -> Error {
     .with_source(e)
 }
 
+/// What happened while reading that did not stop the command but is worth saying: the command
+/// prints them as warnings once it is done (`cmd::run`).
+static NOTICES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn notice(text: String) {
+    NOTICES.lock().unwrap_or_else(|p| p.into_inner()).push(text);
+}
+
+/// The notices gathered so far, taken (each is given once).
+pub fn notices() -> Vec<String> {
+    std::mem::take(&mut *NOTICES.lock().unwrap_or_else(|p| p.into_inner()))
+}
+
 /// What istioup asks list answers in: protobuf first, which the API server has for every
 /// built-in kind, JSON otherwise: the `rest.Config.AcceptContentTypes` Kubernetes' own
 /// components set (k8s.io/client-go/rest/config.go), and what kubectl's typed clients send
 /// (seen on the wire from kubectl 1.32 and 1.33, tests/kubesim/tests/protobuf.rs).
 const ACCEPT: &str = "application/vnd.kubernetes.protobuf,application/json";
+
+/// What a list is asked in again after a page istioup could not read in protobuf.
+const JSON: &str = "application/json";
 
 /// One page of a list, as the bytes the server sent, in the encoding it chose.
 struct Answer {
@@ -206,19 +248,17 @@ enum Unreadable {
     Json(#[from] serde_json::Error),
     #[error(transparent)]
     Protobuf(#[from] proto::Error),
+    #[error("the list is not UTF-8: {0}")]
+    Utf8(#[from] std::str::Utf8Error),
 }
 
 impl Answer {
-    fn items(&self, what: &str) -> Result<Items<'_>> {
+    fn items(&self) -> std::result::Result<Items<'_>, Unreadable> {
         if self.protobuf {
-            let list = proto::unwrap(&self.body).map_err(|e| unreadable(what, e.into()))?;
-            return Ok(Items::Protobuf(list));
+            return Ok(Items::Protobuf(proto::unwrap(&self.body)?));
         }
         // Checked once here, the decoder then reads strings without checking each again.
-        let text = std::str::from_utf8(&self.body).map_err(|e| {
-            Error::failed(format!("the API server sent a list of {what} that is not UTF-8")).with_source(e)
-        })?;
-        Ok(Items::Json(text))
+        Ok(Items::Json(std::str::from_utf8(&self.body)?))
     }
 }
 
@@ -248,13 +288,19 @@ impl Items<'_> {
 /// answer becomes `kube::Error::Api` as kube-client's own `handle_api_errors` makes it (kube-client 5.0 `src/client/mod.rs`): the `Status` it carries
 /// (in JSON or protobuf, as the server chose), or, for a body that is neither (a proxy's HTML
 /// page), a failure with the HTTP code.
-async fn fetch(client: Client, path: String, params: ListParams, mut body: Vec<u8>) -> kube::Result<Answer> {
+async fn fetch(
+    client: Client,
+    path: String,
+    params: ListParams,
+    mut body: Vec<u8>,
+    accept: &'static str,
+) -> kube::Result<Answer> {
     let mut request = kube::core::Request::new(path)
         .list(&params)
         .map_err(kube::Error::BuildRequest)?;
     request
         .headers_mut()
-        .insert(http::header::ACCEPT, http::HeaderValue::from_static(ACCEPT));
+        .insert(http::header::ACCEPT, http::HeaderValue::from_static(accept));
     let response = client.send(request.map(kube::client::Body::from)).await?;
     let code = response.status();
     let protobuf = response

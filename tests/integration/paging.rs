@@ -184,3 +184,40 @@ fn protobuf_and_json_pages_give_the_same_facts() {
     }
     assert_eq!(json.sim.protobuf_answers(), 0);
 }
+
+/// A page istioup cannot read in protobuf (its reader is its own, `src/k8s/proto.rs`) does not
+/// stop the command: that list is read again from its start in JSON, into fresh facts, and a
+/// warning says so. Here a continued page of one namespace is garbled
+/// (`Faults::garble_next_page`): the report is the healthy one, the namespace is read twice.
+#[test]
+fn a_page_unreadable_in_protobuf_is_read_again_in_json() {
+    let c = big();
+    let healthy = report(&c, "status");
+    c.sim.clear_requests();
+    c.sim.faults().garble_next_page("/namespaces/ns-002/pods", true);
+    let out = c.istioup().args(["status", "-o", "json"]).output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(code(&out), 0, "{stderr}");
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc, healthy);
+    assert_eq!(
+        stderr
+            .matches("warning: a page of pods in protobuf could not be read")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("the list was read again in JSON"), "{stderr}");
+    let reads = |ns: &str| {
+        pod_lists(&c.sim)
+            .iter()
+            .filter(|r| r.contains(&format!("/namespaces/{ns}/pods")))
+            .count()
+    };
+    assert_eq!(
+        (reads("ns-001"), reads("ns-002")),
+        (2, 4),
+        "{:?}",
+        pod_lists(&c.sim)
+    );
+}

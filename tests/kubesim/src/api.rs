@@ -90,6 +90,20 @@ pub struct Target {
     pub watch_path: bool,
 }
 
+impl Target {
+    /// The collection's path, as a client asks for it: `/api/v1/namespaces/shop/pods`.
+    pub fn path(&self) -> String {
+        let root = match self.res.group.as_str() {
+            "" => format!("/api/{}", self.version),
+            g => format!("/apis/{g}/{}", self.version),
+        };
+        match &self.ns {
+            Some(ns) => format!("{root}/namespaces/{ns}/{}", self.res.plural),
+            None => format!("{root}/{}", self.res.plural),
+        }
+    }
+}
+
 /// Parses `/api/v1/...` and `/apis/<g>/<v>/...` resource paths. `Ok(None)` means the path
 /// is not a resource path (discovery etc.); `Err` is a 404.
 pub fn parse_target(st: &Store, path: &str) -> ApiResult<Option<Target>> {
@@ -162,7 +176,7 @@ pub async fn handle(State(app): State<Arc<Shared>>, req: Request) -> Response {
         }
     }
     if let Some(code) = app.faults.take_error(parts.method.as_str(), &path) {
-        return error_response(&crate::faults::error_for(code));
+        return fault_response(&app, code, &parts, &path, &query).await;
     }
     if let Some((ns, name)) = crate::portforward::matches(&path) {
         return crate::portforward::serve(&app, &mut parts, &ns, &name)
@@ -213,6 +227,40 @@ pub async fn handle(State(app): State<Arc<Shared>>, req: Request) -> Response {
         resp
     } else {
         resp
+    }
+}
+
+/// An injected error as the API server sends it: a 429 from flow control in plain text with
+/// `Retry-After` (faults::TOO_MANY_REQUESTS), any other code a Status in the encoding the
+/// request negotiated (k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/writers.go:
+/// ErrorNegotiated), protobuf for a built-in kind asked for in protobuf.
+async fn fault_response(
+    app: &Shared,
+    code: u16,
+    parts: &axum::http::request::Parts,
+    path: &str,
+    query: &HashMap<String, String>,
+) -> Response {
+    let e = crate::faults::error_for(code);
+    if code == 429 {
+        let mut r = (StatusCode::TOO_MANY_REQUESTS, crate::faults::TOO_MANY_REQUESTS).into_response();
+        let headers = r.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+        if let Some(s) = e.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        return r;
+    }
+    let protobuf =
+        crate::protobuf::negotiate(app, &parts.method, path, query, &parts.headers).is_ok_and(|pb| pb.answer);
+    if protobuf {
+        crate::protobuf::answer(error_response(&e)).await
+    } else {
+        error_response(&e)
     }
 }
 
@@ -831,9 +879,17 @@ fn list(
         }
     }
     let rv = list_rv.unwrap_or(st.rv);
-    // remainingItemCount is only known cheaply for unfiltered lists of a whole table.
-    let remaining = if more && !filtering && ns.is_none() {
-        let mut total = table.len();
+    // remainingItemCount is sent on every unfiltered paged list, of a namespace or of all
+    // (k8s.io/apiserver/pkg/storage/continue.go: PrepareContinueToken sets it when the predicate
+    // is empty; etcd counts the snapshot's keys under the list's prefix).
+    let remaining = if more && !filtering {
+        let mut total = match &ns {
+            None => table.len(),
+            Some(n) => table
+                .range((n.clone(), String::new())..)
+                .take_while(|(k, _)| &k.0 == n)
+                .count(),
+        };
         for (k, v) in &overlay {
             match (table.contains_key(k), v.is_some()) {
                 (false, true) => total += 1,
@@ -866,7 +922,8 @@ fn list(
             meta["remainingItemCount"] = json!(r);
         }
         let api_version = t.res.api_version(&t.version);
-        if let Some(pb) = crate::protobuf::encode_list(&api_version, &t.res.kind, &meta, &items) {
+        let garbled = app.faults.take_garble(&t.path(), cont.is_some());
+        if let Some(pb) = crate::protobuf::encode_list(&api_version, &t.res.kind, &meta, &items, garbled) {
             let mut r = bytes_response(200, pb);
             let ct = HeaderValue::from_static(crate::protobuf::MEDIA_TYPE);
             r.headers_mut().insert(header::CONTENT_TYPE, ct);

@@ -1,5 +1,6 @@
 //! Fault injection, all off by default: latency, error responses (500/503/429 with
-//! Retry-After), dropped connections, and expired continue tokens.
+//! Retry-After), dropped connections, expired continue tokens, and protobuf list pages with an
+//! item no decoder can read.
 use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -23,6 +24,10 @@ pub struct FaultConfig {
     /// The next requests of this method whose path ends with this suffix fail with this code,
     /// one entry each, in order (a fault aimed at one step of a command).
     pub fail_next_on: VecDeque<(String, String, u16)>,
+    /// The next protobuf list answers for a path ending with this suffix (only answers to a
+    /// request with a continue token, when the flag is set) carry one more item, whose bytes
+    /// are not a message: a page a client's protobuf reader cannot read, whole in JSON.
+    pub garble_next: VecDeque<(String, bool)>,
 }
 
 #[derive(Default, Debug)]
@@ -85,6 +90,22 @@ impl Faults {
         });
     }
 
+    /// The next protobuf list answer for a path ending with `path_suffix` (a continued page
+    /// only, when `continued`) has an item that is not a valid message. Once per call.
+    pub fn garble_next_page(&self, path_suffix: &str, continued: bool) {
+        self.with(|c| c.garble_next.push_back((path_suffix.to_string(), continued)));
+    }
+
+    /// Decides whether this protobuf list answer is garbled (see [`Faults::garble_next_page`]).
+    pub fn take_garble(&self, path: &str, continued: bool) -> bool {
+        self.with(|c| {
+            let hit = c.garble_next.iter().position(|(suffix, only_continued)| {
+                path.ends_with(suffix.as_str()) && (continued || !only_continued)
+            });
+            hit.and_then(|i| c.garble_next.remove(i)).is_some()
+        })
+    }
+
     pub fn drop_next(&self, n: u32) {
         self.with(|c| c.drop_next += n);
     }
@@ -138,7 +159,13 @@ impl Faults {
     }
 }
 
-/// The Status a real server (or its front proxy) sends for an injected error code.
+/// The body of a 429 as the API server's flow control sends it: plain text, not a Status
+/// (k8s.io/apiserver/pkg/server/filters/priority-and-fairness.go: tooManyRequests, which calls
+/// Go's `http.Error`; maxinflight.go's limit does the same).
+pub const TOO_MANY_REQUESTS: &str = "Too many requests, please try again later.\n";
+
+/// The Status a real server (or its front proxy) sends for an injected error code; a 429 is
+/// sent as [`TOO_MANY_REQUESTS`] instead.
 pub fn error_for(code: u16) -> crate::status::ApiError {
     use crate::status::ApiError;
     match code {

@@ -230,7 +230,15 @@ fn encoded(obj: &Obj, desc: &MessageDescriptor) -> Option<bytes::Bytes> {
 /// A list of built-in objects in the envelope, built from each item's cached message (a list
 /// message is its `ListMeta`, field 1, then its items, field 2: the order gogo writes them in),
 /// or `None` when the kind has no message or an item does not fit it.
-pub fn encode_list(api_version: &str, kind: &str, list_meta: &Value, items: &[Obj]) -> Option<Vec<u8>> {
+/// With `garbled`, one more item follows whose bytes are not a message (a field of wire type
+/// 7, which does not exist): the page's envelope and metadata read, its items do not.
+pub fn encode_list(
+    api_version: &str,
+    kind: &str,
+    list_meta: &Value,
+    items: &[Obj],
+    garbled: bool,
+) -> Option<Vec<u8>> {
     let list_desc = message_of(api_version, &format!("{kind}List"))?;
     let item_desc = message_of(api_version, kind)?;
     let items_field = list_desc.get_field_by_name("items")?.number();
@@ -242,6 +250,10 @@ pub fn encode_list(api_version: &str, kind: &str, list_meta: &Value, items: &[Ob
         prost::encoding::encode_varint(u64::from(key), &mut raw);
         prost::encoding::encode_varint(bytes.len() as u64, &mut raw);
         raw.extend_from_slice(&bytes);
+    }
+    if garbled {
+        prost::encoding::encode_varint(u64::from(key), &mut raw);
+        raw.extend_from_slice(&[2, 0x0f, 0x00]);
     }
     envelope(api_version, &format!("{kind}List"), &raw)
 }

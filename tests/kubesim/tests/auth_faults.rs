@@ -125,12 +125,16 @@ fn error_faults() {
     let u = sim.url();
     sim.faults().fail_next(&[429, 503, 500]);
     let r = get(u, "/api/v1/namespaces");
+    // Flow control's 429 is plain text, not a Status
+    // (k8s.io/apiserver/pkg/server/filters/priority-and-fairness.go: tooManyRequests).
     assert_eq!(r.status, 429);
     assert_eq!(r.header("retry-after"), Some("1"));
-    assert_eq!(r.json()["reason"], "TooManyRequests");
+    assert_eq!(r.header("content-type"), Some("text/plain; charset=utf-8"));
+    assert_eq!(r.body, b"Too many requests, please try again later.\n");
     let r = get(u, "/api/v1/namespaces");
     assert_eq!(r.status, 503);
     assert!(r.header("retry-after").is_some());
+    assert_eq!(r.json()["reason"], "ServiceUnavailable");
     assert_eq!(get(u, "/api/v1/namespaces").status, 500);
     assert_eq!(get(u, "/api/v1/namespaces").status, 200);
     // A rate: all requests fail at 1.0, with codes from the list.

@@ -150,6 +150,10 @@ fn continued_lists_come_from_the_first_pages_snapshot() {
     }
     let page1 = get(u, "/api/v1/namespaces/default/configmaps?limit=3").json();
     assert_eq!(names(&page1), ["cm-0", "cm-1", "cm-2"]);
+    // An unfiltered list of one namespace counts what is left of it, as a whole-table list does
+    // (k8s.io/apiserver/pkg/storage/continue.go: PrepareContinueToken): 6 configmaps and
+    // kube-root-ca.crt, 3 of them sent.
+    assert_eq!(page1["metadata"]["remainingItemCount"], 4, "{page1}");
     let tok = page1["metadata"]["continue"].as_str().unwrap_or("").to_string();
     let rv = page1["metadata"]["resourceVersion"].clone();
     // After page 1: one created (sorting into page 2), one deleted and one changed on page 2.
@@ -175,6 +179,20 @@ fn continued_lists_come_from_the_first_pages_snapshot() {
     assert_eq!(names(&page2), ["cm-3", "cm-4", "cm-5"]);
     assert_eq!(page2["items"][2]["data"]["v"], "old");
     assert_eq!(page2["metadata"]["resourceVersion"], rv);
+    // Counted in page 1's snapshot: what was created and deleted since does not change it.
+    assert_eq!(page2["metadata"]["remainingItemCount"], 1, "{page2}");
+    // A filtered list's count would be wrong (the store counts what does not match), so none.
+    let filtered = get(
+        u,
+        "/api/v1/namespaces/default/configmaps?limit=3&labelSelector=app%21%3Dnone",
+    )
+    .json();
+    assert!(
+        filtered["metadata"]["continue"]
+            .as_str()
+            .is_some_and(|c| !c.is_empty())
+    );
+    assert!(filtered["metadata"]["remainingItemCount"].is_null(), "{filtered}");
     // The whole-table variant counts the snapshot for remainingItemCount too.
     let all1 = get(u, "/api/v1/configmaps?limit=2").json();
     let tok = all1["metadata"]["continue"].as_str().unwrap_or("").to_string();

@@ -585,3 +585,82 @@ fn protobuf_lists_are_the_json_lists_and_follow_changes() {
     assert_eq!(code, 200, "{}", String::from_utf8_lossy(&answer));
     assert_eq!(first(&sim)["metadata"]["labels"]["changed"], "yes");
 }
+
+/// Injected errors are answered as the API server answers them: a Status in the negotiated
+/// encoding (k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/writers.go:
+/// ErrorNegotiated), so protobuf for a protobuf client; flow control's 429 in plain text
+/// whatever was asked (filters/priority-and-fairness.go: tooManyRequests).
+#[test]
+fn injected_errors_are_answered_in_the_negotiated_encoding() {
+    let sim = start();
+    let accept = [("Accept", "application/vnd.kubernetes.protobuf,application/json")];
+    sim.faults().fail_next(&[503, 500, 429]);
+    for (code, reason) in [(503, "ServiceUnavailable"), (500, "InternalError")] {
+        let (got, ct, body) = raw(&sim, "GET", "/api/v1/pods", &accept, b"");
+        assert_eq!((got, ct.as_str()), (code, PB));
+        let status = kubesim::protobuf::decode(&body).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (
+                status["kind"].as_str(),
+                status["reason"].as_str(),
+                status["code"].as_i64()
+            ),
+            (Some("Status"), Some(reason), Some(i64::from(code)))
+        );
+    }
+    let (code, ct, body) = raw(&sim, "GET", "/api/v1/pods", &accept, b"");
+    assert_eq!((code, ct.as_str()), (429, "text/plain; charset=utf-8"));
+    assert_eq!(body, b"Too many requests, please try again later.\n");
+    // A JSON client gets its Status in JSON.
+    sim.faults().fail_next(&[500]);
+    let (code, ct, body) = raw(
+        &sim,
+        "GET",
+        "/api/v1/pods",
+        &[("Accept", "application/json")],
+        b"",
+    );
+    assert_eq!((code, ct.as_str()), (500, "application/json"));
+    let status: Value = serde_json::from_slice(&body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status["reason"], "InternalError");
+}
+
+/// A garbled page (`Faults::garble_next_page`) is a protobuf list whose envelope reads but whose
+/// items do not, for the aimed path only (a continued page only, when asked), once; its JSON is
+/// untouched.
+#[test]
+fn a_garbled_protobuf_page_does_not_decode_once() {
+    let sim = Sim::builder()
+        .ready_delay(Duration::ZERO)
+        .cluster_yaml("nodes: []\n")
+        .generate(2, 10, 2)
+        .start()
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let accept = [("Accept", "application/vnd.kubernetes.protobuf,application/json")];
+    let items = |pb: &[u8]| {
+        let unknown = k8s_pb::apimachinery::pkg::runtime::Unknown::decode(&pb[4..])
+            .unwrap_or_else(|e| panic!("the envelope must read: {e}"));
+        k8s_pb::api::core::v1::PodList::decode(unknown.raw.as_deref().unwrap_or_default())
+            .map(|l| l.items.len())
+    };
+    sim.faults().garble_next_page("/pods", true);
+    let (_, _, first) = raw(&sim, "GET", "/api/v1/pods?limit=5", &accept, b"");
+    assert_eq!(items(&first).ok(), Some(5), "a first page is not a continued one");
+    let token = kubesim::protobuf::decode(&first).unwrap_or_else(|e| panic!("{e}"))["metadata"]["continue"]
+        .as_str()
+        .unwrap_or_default()
+        .replace('=', "%3D");
+    let next = format!("/api/v1/pods?limit=5&continue={token}");
+    let (_, _, json) = raw(&sim, "GET", &next, &[("Accept", "application/json")], b"");
+    let json: Value = serde_json::from_slice(&json).unwrap_or_else(|e| panic!("JSON is untouched: {e}"));
+    assert_eq!(json["items"].as_array().map(Vec::len), Some(5));
+    let (code, ct, garbled) = raw(&sim, "GET", &next, &accept, b"");
+    assert_eq!((code, ct.as_str()), (200, PB));
+    assert!(items(&garbled).is_err(), "the garbled page must not decode");
+    assert!(kubesim::protobuf::decode(&garbled).is_err());
+    let (_, _, again) = raw(&sim, "GET", &next, &accept, b"");
+    assert_eq!(items(&again).ok(), Some(5), "only once");
+    sim.faults().garble_next_page("/namespaces/ns-1/pods", false);
+    let (_, _, other) = raw(&sim, "GET", "/api/v1/pods?limit=5", &accept, b"");
+    assert_eq!(items(&other).ok(), Some(5), "another path is not aimed at");
+}

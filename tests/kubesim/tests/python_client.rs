@@ -97,6 +97,8 @@ def pages(fn, **kw):
 out["ns"], out["ns_tokens"], out["ns_remaining"] = pages(v1.list_namespace)
 out["pods"], _, out["pod_remaining"] = pages(v1.list_pod_for_all_namespaces)
 out["a1"], _, _ = pages(v1.list_namespaced_pod, namespace="a1")
+out["a3_remaining"] = v1.list_namespaced_pod("a3", limit=1).metadata.remaining_item_count
+out["a3_filtered"] = v1.list_namespaced_pod("a3", limit=1, label_selector="x!=y").metadata.remaining_item_count
 out["all_ns_now"] = [n.metadata.name for n in v1.list_namespace().items]
 "#,
     );
@@ -122,6 +124,10 @@ out["all_ns_now"] = [n.metadata.name for n in v1.list_namespace().items]
     assert_eq!(strs(&got["pods"]), ["p1", "p2", "p3", "p4", "p5"]);
     assert_eq!(got["pod_remaining"][0], 3, "{got}");
     assert_eq!(strs(&got["a1"]), ["p1", "p2"]);
+    // One namespace's unfiltered list is counted too; a filtered one is not
+    // (k8s.io/apiserver/pkg/storage/continue.go: PrepareContinueToken).
+    assert_eq!(got["a3_remaining"], 1, "{got}");
+    assert!(got["a3_filtered"].is_null(), "{got}");
     assert!(
         sim.requests()
             .iter()
