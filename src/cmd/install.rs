@@ -58,11 +58,7 @@ async fn install(
         });
     }
     if let Err(e) = confirm_install(settings, target, &report) {
-        report.result = if e.kind() == Kind::Interrupted {
-            "interrupted"
-        } else {
-            "not-confirmed"
-        };
+        report.result = confirm::refusal(&e);
         return output::finish(format, &report, Err(e));
     }
     interrupt::watch();

@@ -171,11 +171,7 @@ async fn confirm_and_apply(
         c.target.server
     );
     if let Err(e) = confirm::yes_no(settings, &format!("mtls {}", report.action), &question) {
-        report.result = if e.kind() == Kind::Interrupted {
-            "interrupted"
-        } else {
-            "not-confirmed"
-        };
+        report.result = confirm::refusal(&e);
         return output::finish(format, report, Err(e));
     }
     crate::util::interrupt::watch();

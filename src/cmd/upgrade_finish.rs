@@ -60,7 +60,7 @@ async fn finish_on(args: &FinishArgs, settings: &Settings, target: &Target) -> R
         record.from, target.context, target.server
     );
     if let Err(e) = confirm::yes_no(settings, "finish", &question) {
-        report.result = "not-confirmed";
+        report.result = confirm::refusal(&e);
         return output::finish(format, &report, Err(e));
     }
     interrupt::watch();

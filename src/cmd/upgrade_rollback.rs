@@ -49,7 +49,7 @@ async fn rollback_on(args: &RollbackArgs, settings: &Settings, target: &Target) 
         record.from, target.context, target.server
     );
     if let Err(e) = confirm::yes_no(settings, "rollback", &question) {
-        report.result = "not-confirmed";
+        report.result = confirm::refusal(&e);
         return output::finish(format, &report, Err(e));
     }
     interrupt::watch();

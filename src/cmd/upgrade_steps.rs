@@ -52,7 +52,7 @@ async fn migrate_on(args: &MigrateArgs, settings: &Settings, target: &Target) ->
         target.server
     );
     if let Err(e) = confirm::yes_no(settings, "migrate", &question) {
-        report.result = "not-confirmed";
+        report.result = confirm::refusal(&e);
         return output::finish(format, &report, Err(e));
     }
     interrupt::watch();

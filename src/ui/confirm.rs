@@ -1,8 +1,6 @@
 //! Asking the user. Prompts only ever go to a terminal: without one (CI), a needed answer is an
 //! error with exit 5 and nothing changes; `--yes` answers yes, `--no-input` forbids asking.
 use std::io::{IsTerminal, Write};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::cli::Settings;
 use crate::error::{Error, Kind, Result};
@@ -27,40 +25,73 @@ fn interrupted_at_prompt() -> Error {
     )
 }
 
-/// Runs a blocking prompt so that Ctrl-C ends it cleanly. The terminal sends SIGINT while
-/// dialoguer waits for a key; the default action would kill istioup with the cursor still hidden.
-/// Inside the runtime, the interrupt is caught instead: the cursor comes back and istioup exits
-/// 130 at once (a prompt comes before any change, so there is nothing to undo or clean up). The
-/// read may also end with EINTR; whichever side sees the interrupt first reports it, once.
-fn asking<T>(prompt: impl FnOnce() -> dialoguer::Result<T>) -> Result<T> {
-    let done = Arc::new(AtomicBool::new(false));
-    let guard = tokio::runtime::Handle::try_current().ok().map(|runtime| {
-        interrupt::watch();
-        let done = done.clone();
-        runtime.spawn(async move {
-            interrupt::signalled().await;
-            if done.swap(true, Ordering::SeqCst) {
-                return;
-            }
-            show_cursor();
-            crate::ui::output::print_error(&interrupted_at_prompt(), false);
-            std::process::exit(i32::from(Kind::Interrupted.code()));
-        })
+/// Runs a blocking prompt so that Ctrl-C ends it as a refusal the command reports. Interrupts
+/// are watched while the prompt waits (`interrupt::watch_while`), so they do not end the
+/// process there: the command prints its report (with `-o json`, one document saying `interrupted`) and exits 130.
+/// Ctrl-C on the prompt's raw terminal ends the read itself (console reads the key, puts the
+/// terminal back, raises SIGINT and returns `Interrupted`); an interrupt sent from elsewhere
+/// (`kill -INT`, SIGTERM) does not end a read in progress, so the prompt runs on its own thread
+/// and is given up on, with the terminal put back as it was, once the interrupt is seen.
+fn asking<T: Send + 'static>(prompt: impl FnOnce() -> dialoguer::Result<T> + Send + 'static) -> Result<T> {
+    use std::sync::mpsc::RecvTimeoutError;
+    let watching = interrupt::watch_while();
+    let terminal = terminal::saved();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(prompt());
     });
-    let answer = prompt();
-    if let Some(task) = guard {
-        task.abort();
+    let answer = loop {
+        match rx.recv_timeout(std::time::Duration::from_millis(50)) {
+            Ok(Ok(answer)) if !interrupt::interrupted() => break Ok(answer),
+            Ok(Err(e)) => {
+                show_cursor();
+                break Err(prompt_failed(e));
+            }
+            Ok(Ok(_)) => {}
+            Err(RecvTimeoutError::Timeout) if !interrupt::interrupted() => continue,
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => {
+                break Err(Error::failed("the prompt ended without an answer"));
+            }
+        }
+        // Interrupted while the prompt waits: given up on.
+        terminal::restore(terminal);
+        show_cursor();
+        break Err(interrupted_at_prompt());
+    };
+    if answer.as_ref().is_err_and(|e| e.kind() == Kind::Interrupted) {
+        // The interrupt may still be on its way to the signal thread (console raises SIGINT
+        // itself): it must find interrupts watched, or it would end the process unreported.
+        watching.keep();
     }
-    if done.swap(true, Ordering::SeqCst) {
-        // The interrupt handler is ending the process.
-        loop {
-            std::thread::park();
+    answer
+}
+
+/// The terminal's settings before a prompt, to put back when a prompt is given up on halfway
+/// (console leaves it raw while it waits for a key).
+#[cfg(unix)]
+mod terminal {
+    pub type Saved = Option<rustix::termios::Termios>;
+
+    pub fn saved() -> Saved {
+        rustix::termios::tcgetattr(std::io::stdin()).ok()
+    }
+
+    pub fn restore(saved: Saved) {
+        if let Some(termios) = saved {
+            let _ =
+                rustix::termios::tcsetattr(std::io::stdin(), rustix::termios::OptionalActions::Now, &termios);
         }
     }
-    answer.map_err(|e| {
-        show_cursor();
-        prompt_failed(e)
-    })
+}
+
+#[cfg(not(unix))]
+mod terminal {
+    pub type Saved = ();
+
+    pub fn saved() -> Saved {}
+
+    pub fn restore(_: Saved) {}
 }
 
 /// dialoguer hides the cursor while it waits for a key and shows it again only when it returns.
@@ -77,6 +108,16 @@ fn prompt_failed(err: dialoguer::Error) -> Error {
     }
 }
 
+/// The `result` a report gives a prompt that did not say yes: `interrupted` for Ctrl-C (exit
+/// 130), `not-confirmed` for a no or no terminal to ask on (exit 5).
+pub fn refusal(e: &Error) -> &'static str {
+    if e.kind() == Kind::Interrupted {
+        "interrupted"
+    } else {
+        "not-confirmed"
+    }
+}
+
 /// A y/N question, No by default. `what` names the action for the error when nobody can answer.
 pub fn yes_no(settings: &Settings, what: &str, question: &str) -> Result<()> {
     if settings.yes {
@@ -85,7 +126,8 @@ pub fn yes_no(settings: &Settings, what: &str, question: &str) -> Result<()> {
     if !can_ask(settings) {
         return Err(no_terminal(what));
     }
-    let answer = asking(|| {
+    let question = question.to_string();
+    let answer = asking(move || {
         dialoguer::Confirm::new()
             .with_prompt(question)
             .default(false)
@@ -109,7 +151,8 @@ pub fn typed(settings: &Settings, what: &str, question: &str, expected: &str) ->
     if !can_ask(settings) {
         return Err(no_terminal(what));
     }
-    let answer: String = asking(|| {
+    let question = question.to_string();
+    let answer: String = asking(move || {
         dialoguer::Input::new()
             .with_prompt(question)
             .allow_empty(true)
@@ -134,9 +177,10 @@ pub fn pick(settings: &Settings, question: &str, items: &[(String, bool)]) -> Re
     if settings.yes || !can_ask(settings) || items.is_empty() {
         return Ok(None);
     }
-    let labels: Vec<&str> = items.iter().map(|(l, _)| l.as_str()).collect();
+    let labels: Vec<String> = items.iter().map(|(l, _)| l.clone()).collect();
     let defaults: Vec<bool> = items.iter().map(|(_, d)| *d).collect();
-    asking(|| {
+    let question = question.to_string();
+    asking(move || {
         dialoguer::MultiSelect::new()
             .with_prompt(question)
             .items(&labels)
@@ -157,10 +201,11 @@ pub fn choose(
     if settings.yes || !can_ask(settings) || items.len() < 2 {
         return Ok(None);
     }
-    asking(|| {
+    let (question, items) = (question.to_string(), items.to_vec());
+    asking(move || {
         dialoguer::Select::new()
             .with_prompt(question)
-            .items(items)
+            .items(&items)
             .default(default)
             .interact()
     })

@@ -63,6 +63,35 @@ pub fn watch() {
     }
 }
 
+/// Watches interrupts (as [`watch`]) until the guard is dropped, then lets an interrupt end the
+/// process at once again if it did before: a prompt must come back to report a Ctrl-C, and the
+/// reads that may follow it are still stopped at once.
+pub fn watch_while() -> Watching {
+    let before = WATCHING.load(Ordering::SeqCst);
+    if cfg!(unix) || tokio::runtime::Handle::try_current().is_ok() {
+        watch();
+    }
+    Watching(before)
+}
+
+/// See [`watch_while`].
+pub struct Watching(bool);
+
+impl Watching {
+    /// Keeps interrupts watched for the rest of the command.
+    pub fn keep(mut self) {
+        self.0 = true;
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        if !self.0 {
+            WATCHING.store(false, Ordering::SeqCst);
+        }
+    }
+}
+
 pub fn interrupted() -> bool {
     *state().borrow()
 }

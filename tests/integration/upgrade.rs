@@ -676,3 +676,59 @@ fn tag_based_migration_moves_the_tag_and_rollback_moves_it_back() {
     assert_eq!(c.namespace_labels("shop")["istio-injection"], "enabled");
     assert!(on_revision(&c, "shop", "default"), "{:?}", proxies(&c, "shop"));
 }
+
+/// In a terminal the rollback asks first; no, Ctrl-C and a SIGTERM from elsewhere (which does
+/// not end the prompt's read) all change nothing, and the report tells them apart
+/// (`not-confirmed`, exit 5; `interrupted`, exit 130): with `-o json` it is still printed.
+#[cfg(unix)]
+#[test]
+fn a_rollback_prompt_answered_no_or_interrupted_changes_nothing() {
+    use expectrl::process::unix::WaitStatus;
+    use expectrl::{ControlCode, Eof, Expect};
+    let c = mesh(CLUSTER);
+    canary(&c);
+    let question = format!(
+        "Roll back to revision default on context {} ({})?",
+        c.sim.context_name(),
+        c.sim.url()
+    );
+    for (answer, want_code, result) in [
+        ("ctrl-c", 130, "interrupted"),
+        ("sigterm", 130, "interrupted"),
+        ("n", 5, "not-confirmed"),
+    ] {
+        let mut cmd = c.command();
+        cmd.env("TERM", "xterm")
+            .env("ISTIOCTL_STANDIN_VERSION", NEW)
+            .args(["upgrade", "rollback", "-o", "json"]);
+        let mut session = expectrl::Session::spawn(cmd).expect("istioup starts in a pseudo-terminal");
+        session.set_expect_timeout(Some(Duration::from_secs(90)));
+        session.expect(question.as_str()).expect("the y/N prompt");
+        match answer {
+            "ctrl-c" => session.send(ControlCode::EndOfText).unwrap(),
+            "sigterm" => {
+                let pid = session.get_process().pid().to_string();
+                let sent = std::process::Command::new("kill").args(["-TERM", &pid]).status();
+                assert!(sent.is_ok_and(|s| s.success()));
+            }
+            answer => session.send(answer).unwrap(),
+        }
+        let rest = session.expect(Eof).expect("istioup ends");
+        let rest = String::from_utf8_lossy(rest.as_bytes()).into_owned();
+        let WaitStatus::Exited(_, code) = session.get_process().wait().unwrap() else {
+            panic!("istioup did not exit: {rest}");
+        };
+        assert_eq!(code, want_code, "{answer}: {rest}");
+        assert!(
+            rest.contains(&format!("\"result\": \"{result}\"")),
+            "{answer}: {rest}"
+        );
+        assert!(
+            c.get(&format!(
+                "/apis/apps/v1/namespaces/istio-system/deployments/istiod-{REV}"
+            ))
+            .is_some(),
+            "{rest}"
+        );
+    }
+}
