@@ -755,7 +755,9 @@ fn list_body(t: &Target, items: &[Obj], rv: u64, cont: Option<String>, remaining
         if i > 0 {
             out.push(b',');
         }
-        if t.res.crd && item.get("apiVersion").and_then(Value::as_str) != Some(want.as_str()) {
+        if !t.res.crd {
+            let _ = serde_json::to_writer(&mut out, &Untyped(item));
+        } else if item.get("apiVersion").and_then(Value::as_str) != Some(want.as_str()) {
             let _ = serde_json::to_writer(&mut out, &versioned(t, item));
         } else {
             let _ = serde_json::to_writer(&mut out, &**item);
@@ -763,6 +765,25 @@ fn list_body(t: &Target, items: &[Obj], rv: u64, cont: Option<String>, remaining
     }
     out.extend_from_slice(b"]}");
     out
+}
+
+/// A list item of a built-in kind as the API server writes it: without `apiVersion` and
+/// `kind`, which only the list carries (the items are typed Go structs whose TypeMeta the
+/// encoder leaves empty, k8s.io/apimachinery/pkg/runtime/helper.go: WithVersionEncoder sets
+/// the list's kind only; kubernetes/kubernetes#3030). Custom resources are unstructured and
+/// keep theirs.
+struct Untyped<'a>(&'a Value);
+
+impl serde::Serialize for Untyped<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.as_object() {
+            Some(o) => s.collect_map(
+                o.iter()
+                    .filter(|(k, _)| k.as_str() != "apiVersion" && k.as_str() != "kind"),
+            ),
+            None => self.0.serialize(s),
+        }
+    }
 }
 
 fn list(

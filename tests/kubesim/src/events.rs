@@ -147,8 +147,13 @@ fn convert(v: &mut Value) {
         Some("EventList") => {
             v["apiVersion"] = json!(format!("{GROUP}/v1"));
             if let Some(items) = v.get_mut("items").and_then(Value::as_array_mut) {
+                // List items carry no apiVersion/kind (see api::Untyped).
                 for it in items {
                     *it = to_events(it);
+                    if let Some(o) = it.as_object_mut() {
+                        o.remove("apiVersion");
+                        o.remove("kind");
+                    }
                 }
             }
         }
