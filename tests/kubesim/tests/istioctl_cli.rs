@@ -171,7 +171,9 @@ fn uninstall_needs_a_selector() {
 fn prompt_declined_or_eof_cancels() {
     let b = istioctl();
     let kc = b.dead_kubeconfig();
-    for stdin in ["", "n\n", "no\n", "maybe\n"] {
+    // istioctl's Confirm (operator/cmd/mesh/shared.go): n/no, an empty line, two words or the
+    // end of input are no; another word asks again, and then the end of input is no.
+    for stdin in ["", "\n", "n\n", "NO\n", "y please\n", "maybe\n"] {
         let o = b.run_stdin(&["install", "-c", &kc], stdin);
         assert_eq!(code(&o), 1, "stdin {stdin:?}: {}", err(&o));
         assert!(
@@ -186,10 +188,11 @@ fn prompt_declined_or_eof_cancels() {
     // The profile named is the chosen one.
     let o = b.run_stdin(&["install", "-c", &kc, "--set", "profile=demo"], "");
     assert!(out(&o).contains("profile \"demo\""), "{}", out(&o));
-    // "y" proceeds (and then fails to reach the dead server).
-    let o = b.run_stdin(&["install", "-c", &kc], "y\n");
+    // "y" proceeds (and then fails to reach the dead server), after a word that is neither.
+    let o = b.run_stdin(&["install", "-c", &kc], "maybe\nYes\n");
     assert_eq!(code(&o), 1);
     assert!(!out(&o).contains("Cancelled."));
+    assert_eq!(out(&o).matches("Proceed? (y/N)").count(), 2, "{}", out(&o));
     assert!(err(&o).contains("Error: "), "{}", err(&o));
 }
 
