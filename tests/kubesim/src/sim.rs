@@ -449,8 +449,18 @@ impl Sim {
     }
 
     /// Lists the objects of a collection path, e.g. `/api/v1/pods` (all namespaces) or
-    /// `/api/v1/namespaces/foo/pods`.
+    /// `/api/v1/namespaces/foo/pods`, filtered as the API filters by `?labelSelector=` and
+    /// `?fieldSelector=` (percent-escaped or not). Any other query, or a selector the API would
+    /// refuse, is a mistake in the test: it panics rather than list something else.
     pub fn list(&self, path: &str) -> Vec<Value> {
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let query = crate::api::parse_query(query);
+        if let Some(other) = query
+            .keys()
+            .find(|k| !matches!(k.as_str(), "labelSelector" | "fieldSelector"))
+        {
+            panic!("Sim::list filters by labelSelector and fieldSelector only, not {other:?}");
+        }
         let st = self.shared.lock();
         let Ok(Some(t)) = crate::api::parse_target(&st, path) else {
             return Vec::new();
@@ -458,7 +468,13 @@ impl Sim {
         if t.name.is_some() {
             return Vec::new();
         }
+        let selector = |key: &str| query.get(key).map(String::as_str).unwrap_or("");
+        let labels = crate::selector::LabelSelector::parse(selector("labelSelector"))
+            .unwrap_or_else(|e| panic!("Sim::list: {}", e.message));
+        let fields = crate::selector::FieldSelector::parse(selector("fieldSelector"), &t.res.plural)
+            .unwrap_or_else(|e| panic!("Sim::list: {}", e.message));
         st.iter_ns(&t.res.gr(), t.ns.as_deref())
+            .filter(|(_, o)| labels.matches(o) && fields.matches(o))
             .map(|(_, o)| crate::api::versioned(&t, o))
             .collect()
     }

@@ -317,6 +317,28 @@ fn selectors_and_all_namespaces() {
         400
     );
     assert_eq!(get(u, "/api/v1/configmaps?labelSelector=a%20in%20b").status, 400);
+    // `Sim::list`, the tests' own reader, filters as the API does.
+    for path in [
+        "/api/v1/configmaps?labelSelector=app%3Dweb",
+        "/api/v1/configmaps?labelSelector=app!=web",
+        "/api/v1/namespaces/other/configmaps?labelSelector=app",
+        "/api/v1/configmaps?fieldSelector=metadata.namespace!%3Ddefault&labelSelector=app",
+    ] {
+        let listed: Vec<String> = s
+            .list(path)
+            .iter()
+            .filter_map(|o| o["metadata"]["name"].as_str().map(str::to_string))
+            .filter(|n| n != "kube-root-ca.crt")
+            .collect();
+        assert_eq!(listed, q(path), "{path}");
+    }
+}
+
+/// A query `Sim::list` does not filter by is a mistake in the test, not an unfiltered list.
+#[test]
+#[should_panic(expected = "not \"limit\"")]
+fn sim_list_refuses_what_it_does_not_filter_by() {
+    sim().list("/api/v1/configmaps?limit=1");
 }
 
 #[test]
