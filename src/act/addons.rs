@@ -12,12 +12,70 @@ use kube::discovery::{ApiResource, Scope};
 use kube::{Client, ResourceExt};
 use serde_json::Value;
 
+use super::istioctl::progress::Event;
 use super::restart::{Wait, Workload};
 use crate::error::{Error, Kind, Result, api_error};
 use crate::util::interrupt;
 
 pub use crate::istio::ADDON_LABEL;
 pub const FIELD_MANAGER: &str = "istioup";
+
+/// Applies every manifest of an install's addon plan, then waits for each addon's workloads to
+/// be Available, recording what was applied in `plan.applied`. `observe` hears each step as
+/// istioctl's own progress events, one component per addon (by its name), so the install shows
+/// addons the way it shows Istio's components.
+pub async fn apply_plan(
+    client: &Client,
+    plan: &mut crate::judge::addons::Plan,
+    timeout: Duration,
+    observe: &mut dyn FnMut(Event),
+) -> Result<()> {
+    let failed = |name: &str, e: &Error| Event::Failed {
+        component: name.to_string(),
+        error: e.message().to_string(),
+    };
+    let mut kinds = Kinds::default();
+    for (name, objects) in &plan.manifests {
+        observe(Event::Processing {
+            components: vec![name.clone()],
+            waiting: Vec::new(),
+        });
+        match apply(client, name, objects, &mut kinds).await {
+            Ok(applied) => plan.applied.extend(applied),
+            Err(e) => {
+                observe(failed(name, &e));
+                return Err(e);
+            }
+        }
+    }
+    for (name, objects) in &plan.manifests {
+        let waiting: Vec<String> = objects.iter().filter(|o| is_workload(o)).map(reference).collect();
+        if !waiting.is_empty() {
+            observe(Event::Processing {
+                components: vec![name.clone()],
+                waiting,
+            });
+        }
+        match wait_available(client, name, objects, timeout, &mut |_| {}).await {
+            Ok(()) => observe(Event::Installed(name.clone())),
+            Err(e) => {
+                observe(failed(name, &e));
+                return Err(e);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `Deployment/istio-system/kiali`, as istioctl names what it waits for.
+fn reference(object: &Value) -> String {
+    format!(
+        "{}/{}/{}",
+        object["kind"].as_str().unwrap_or(""),
+        object["metadata"]["namespace"].as_str().unwrap_or("default"),
+        object["metadata"]["name"].as_str().unwrap_or("")
+    )
+}
 
 /// Resolves each kind once per run (`kube::discovery::pinned_kind`, what kubectl's RESTMapper does).
 #[derive(Default)]
