@@ -1,16 +1,9 @@
 //! `istioup addons` with Istio's real addon manifests (tests/fixtures/istio/1.30.3/samples/addons,
 //! verbatim from the release): applied as istioup's own objects, waited for, listed, removed.
 use crate::cluster::Cluster;
-use crate::support::{code, repo_root, text};
+use crate::support::{addons_dir, code, text};
 
 const CLUSTER: &str = "nodes:\n  - {name: worker-1, capacity: {cpu: '8', memory: 16Gi}}\n";
-
-fn addons_dir() -> String {
-    repo_root()
-        .join("tests/fixtures/istio/1.30.3/samples/addons")
-        .display()
-        .to_string()
-}
 
 fn deployment(c: &Cluster, name: &str) -> Option<serde_json::Value> {
     c.get(&format!(

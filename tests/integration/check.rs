@@ -1,27 +1,9 @@
 //! `istioup check` end to end on kubesim: the report, the exit status, and that nothing changes.
-use std::process::Output;
 
 use serde_json::{Value, json};
 
 use crate::cluster::{CLUSTER, Cluster};
-use crate::support::{code, repo_root, text};
-
-fn doc(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not one JSON document ({e}):\n{}\nstderr:\n{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        )
-    })
-}
-
-fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["checks"]
-        .as_array()
-        .and_then(|cs| cs.iter().find(|c| c["id"] == id))
-        .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
-}
+use crate::support::{check, code, doc, overlay, text};
 
 /// `istioup check ARGS -o json` on `c`, with the exit status it must have.
 fn run(c: &Cluster, args: &[&str], status: i32) -> Value {
@@ -34,10 +16,6 @@ fn run(c: &Cluster, args: &[&str], status: i32) -> Value {
         .unwrap();
     assert_eq!(code(&out), status, "{}\n{}", text(&out.stdout), text(&out.stderr));
     doc(&out)
-}
-
-fn overlay(name: &str) -> String {
-    repo_root().join("overlays").join(name).display().to_string()
 }
 
 /// check asks istioctl for its version and nothing else.

@@ -10,18 +10,14 @@ use std::time::Duration;
 use kubesim::Sim;
 
 use crate::cluster::Cluster;
-use crate::support::{code, repo_root, text};
+use crate::support::{addons_dir, code, text};
 
 const CLUSTER: &str =
     "nodes:\n  - {name: worker-1, capacity: {cpu: '8', memory: 16Gi}}\nnamespaces:\n  - name: istio-system\n";
 
-fn addons_dir() -> std::path::PathBuf {
-    repo_root().join("tests/fixtures/istio/1.30.3/samples/addons")
-}
-
 /// `kubectl apply -f samples/addons/NAME.yaml`: the release's objects, without istioup's label.
 fn kubectl_apply(c: &Cluster, file: &str) {
-    let yaml = std::fs::read_to_string(addons_dir().join(file)).unwrap();
+    let yaml = std::fs::read_to_string(std::path::Path::new(&addons_dir()).join(file)).unwrap();
     c.sim.apply_yaml(&yaml).unwrap_or_else(|e| panic!("{e:#}"));
 }
 
@@ -126,7 +122,7 @@ fn http_get(url: &str) -> std::io::Result<(String, String)> {
 fn prometheus_installed_by_istioup_is_served_through_the_printed_url() {
     let c = Cluster::start(CLUSTER);
     c.install(&[]);
-    let dir = addons_dir().display().to_string();
+    let dir = addons_dir();
     let out = c
         .istioup()
         .args(["addons", "enable", "prometheus", "-y", "--addons-dir", &dir])

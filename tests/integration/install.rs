@@ -1,36 +1,13 @@
 //! `istioup install` end to end on kubesim with the istioctl stand-in; each test asserts the
 //! cluster state afterwards (and what istioctl was asked to do).
 use std::path::PathBuf;
-use std::process::Output;
 use std::time::{Duration, Instant};
 
 use kubesim::Sim;
 use serde_json::Value;
 
 use crate::cluster::{CLUSTER, Cluster};
-use crate::support::{code, repo_root, text};
-
-fn overlay(name: &str) -> String {
-    repo_root().join("overlays").join(name).display().to_string()
-}
-
-/// stdout as exactly one JSON document (serde_json rejects anything after it).
-fn doc(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not one JSON document ({e}):\n{}\nstderr:\n{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        )
-    })
-}
-
-fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["checks"]
-        .as_array()
-        .and_then(|cs| cs.iter().find(|c| c["id"] == id))
-        .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
-}
+use crate::support::{check, code, doc, overlay, text};
 
 fn argv(call: &Value) -> Vec<String> {
     call["argv"]

@@ -8,11 +8,7 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use crate::cluster::{Cluster, kubesim_bin};
-use crate::support::{code, repo_root, text};
-
-fn addons_dir() -> PathBuf {
-    repo_root().join("tests/fixtures/istio/1.30.3/samples/addons")
-}
+use crate::support::{addons_dir, code, repo_root, text};
 
 /// An unpacked release: `istio-1.30.3/bin/istioctl` (the stand-in) next to
 /// `istio-1.30.3/samples/addons`, the layout istioup finds the manifests by.

@@ -30,3 +30,36 @@ pub fn code(out: &std::process::Output) -> i32 {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// stdout as exactly one JSON document (serde_json rejects anything after it).
+pub fn doc(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not one JSON document ({e}):\n{}\nstderr:\n{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        )
+    })
+}
+
+/// The check `id` of a `check` or `install` report.
+pub fn check<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["checks"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["id"] == id))
+        .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
+}
+
+/// A file of the overlay catalog (overlays/), as a command-line argument.
+pub fn overlay(name: &str) -> String {
+    repo_root().join("overlays").join(name).display().to_string()
+}
+
+/// Istio 1.30.3's samples/addons, as released (tests/fixtures/istio/1.30.3), as a
+/// command-line argument.
+pub fn addons_dir() -> String {
+    repo_root()
+        .join("tests/fixtures/istio/1.30.3/samples/addons")
+        .display()
+        .to_string()
+}

@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::cluster::{CLUSTER, Cluster};
-use crate::support::{code, text};
+use crate::support::{code, doc, text};
 
 const NEW: &str = "1.30.3";
 const REV: &str = "1-30-3";
@@ -49,10 +49,6 @@ fn run(c: &Cluster, args: &[&str]) -> std::process::Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-fn json(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)))
 }
 
 /// The revision in each live pod's sidecar.istio.io/status, and its proxy image.
@@ -92,7 +88,7 @@ fn canary(c: &Cluster) {
 fn status(c: &Cluster) -> Value {
     let out = run(c, &["upgrade", "status", "-o", "json"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    json(&out)
+    doc(&out)
 }
 
 #[test]
@@ -100,7 +96,7 @@ fn canary_installs_a_second_revision_and_status_shows_the_way() {
     let c = mesh(CLUSTER);
     let before = status(&c);
     assert_eq!(before["upgrade"]["stage"], "idle");
-    let plain = json(&run(&c, &["status", "-o", "json"]));
+    let plain = doc(&run(&c, &["status", "-o", "json"]));
     assert!(plain.get("upgrade").is_none(), "one revision, no record: {plain}");
     assert_eq!(before["jump"]["kind"], "minor");
     assert_eq!(before["jump"]["supported"], true);
@@ -161,7 +157,7 @@ fn canary_installs_a_second_revision_and_status_shows_the_way() {
     // `istioup status` carries the same section while the upgrade is under way (and none on a
     // mesh with one revision and no record: `before` above came from `upgrade status`).
     let mesh_status = run(&c, &["status", "-o", "json"]);
-    let doc = json(&mesh_status);
+    let doc = crate::support::doc(&mesh_status);
     assert_eq!(doc["upgrade"]["upgrade"]["stage"], "migrating", "{doc}");
     assert_eq!(doc["upgrade"]["revisions"].as_array().unwrap().len(), 2);
     let table = text(&run(&c, &["status"]).stdout);
@@ -195,7 +191,7 @@ fn migrate_moves_two_namespaces_in_batches_onto_the_new_revision() {
         ],
     );
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    let report = json(&out);
+    let report = doc(&out);
     assert_eq!(report["result"], "migrated");
     assert_eq!(
         report["restarted"],
@@ -231,7 +227,7 @@ fn migrate_moves_two_namespaces_in_batches_onto_the_new_revision() {
         &["upgrade", "migrate", "--all", "--restart", "-y", "-o", "json"],
     );
     assert_eq!(code(&again), 0, "{}", text(&again.stderr));
-    assert_eq!(json(&again)["restarted"], serde_json::json!([]));
+    assert_eq!(doc(&again)["restarted"], serde_json::json!([]));
 }
 
 #[test]
@@ -258,7 +254,7 @@ fn a_workload_that_never_becomes_available_stops_migration_and_a_rerun_resumes()
     ];
     let out = run(&c, &args);
     assert_eq!(code(&out), 1, "{}", text(&out.stderr));
-    let report = json(&out);
+    let report = doc(&out);
     assert_eq!(report["result"], "failed");
     assert!(
         report["error"]["message"]
@@ -285,7 +281,7 @@ fn a_workload_that_never_becomes_available_stops_migration_and_a_rerun_resumes()
         .unwrap();
     let out = run(&c, &args);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    let restarted = json(&out)["restarted"].clone();
+    let restarted = doc(&out)["restarted"].clone();
     assert!(
         !restarted
             .as_array()
@@ -349,7 +345,7 @@ fn finish_removes_the_old_revision_and_keeps_crds_and_user_objects() {
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let out = run(&c, &["upgrade", "finish", "-y", "-o", "json"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    assert_eq!(json(&out)["result"], "finished");
+    assert_eq!(doc(&out)["result"], "finished");
     let uninstall = c
         .istioctl_calls()
         .into_iter()
@@ -435,7 +431,7 @@ fn rollback_moves_namespaces_back_and_removes_the_new_revision() {
     assert_eq!(c.get(gateway).unwrap()["metadata"]["labels"]["istio.io/rev"], REV);
     let out = run(&c, &["upgrade", "rollback", "-y", "-o", "json"]);
     assert_eq!(code(&out), 3, "{}", text(&out.stderr));
-    let report = json(&out);
+    let report = doc(&out);
     assert_eq!(report["restarted"], serde_json::json!(["shop/deployment/web"]));
     assert!(
         report["error"]["message"]
@@ -454,7 +450,7 @@ fn rollback_moves_namespaces_back_and_removes_the_new_revision() {
     c.install(&[]);
     let out = run(&c, &["upgrade", "rollback", "-y", "-o", "json"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    assert_eq!(json(&out)["result"], "rolled-back");
+    assert_eq!(doc(&out)["result"], "rolled-back");
     assert!(c.get(gateway).is_some(), "the gateway stays");
     let labels = c.namespace_labels("shop");
     assert_eq!(labels["istio-injection"], "enabled");
@@ -496,7 +492,7 @@ fn an_unsupported_version_jump_is_refused_naming_the_intermediate_release() {
     let calls = c.install_calls().len();
     let out = run(&c, &["upgrade", "--canary", "-y", "-o", "json"]);
     assert_eq!(code(&out), 3, "{}", text(&out.stderr));
-    let doc = json(&out);
+    let doc = doc(&out);
     let message = doc["error"]["message"].as_str().unwrap();
     assert!(
         message.contains(
@@ -573,7 +569,7 @@ fn migrate_leaves_someone_elses_injection_label_alone_unless_forced_and_rollback
         ],
     );
     assert_eq!(code(&dry), 0, "{}", text(&dry.stderr));
-    assert_eq!(json(&dry)["result"], "dry-run");
+    assert_eq!(doc(&dry)["result"], "dry-run");
     assert_eq!(
         c.namespace_labels("shop")["istio-injection"],
         "enabled",
@@ -633,7 +629,7 @@ fn tag_based_migration_moves_the_tag_and_rollback_moves_it_back() {
         ],
     );
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    assert_eq!(json(&out)["label"], "prod");
+    assert_eq!(doc(&out)["label"], "prod");
     let tag = c
         .istioctl_calls()
         .into_iter()
