@@ -249,3 +249,110 @@ fn usage_errors_under_json_output_print_one_document() {
     assert_eq!(code(&out), 2);
     assert!(out.stdout.is_empty());
 }
+
+/// The subcommands `istioup ARGS --help` lists (without `help`), in order.
+fn subcommands(home: &std::path::Path, args: &[&str]) -> Vec<String> {
+    let out = istioup(home).args(args).arg("--help").output().unwrap();
+    assert_eq!(code(&out), 0, "{args:?}");
+    let help = text(&out.stdout);
+    let Some(listed) = help.split("\nCommands:\n").nth(1) else {
+        return Vec::new();
+    };
+    listed
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every command `--help` lists, down to the leaves, run with `-o json` against a server that
+/// is not there: each prints exactly one JSON document on stdout, whose `error.exit_code` is
+/// the exit code, names the problem on stderr, and never shows the token or a panic. The table
+/// must cover every command help lists, so a new command cannot skip this.
+#[test]
+fn every_command_prints_one_json_document_when_it_fails() {
+    let home = tempfile::tempdir().unwrap();
+    let kubeconfig = home.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\ncurrent-context: dead\nclusters:\n- name: dead\n  cluster: {server: 'https://127.0.0.1:1'}\ncontexts:\n- name: dead\n  context: {cluster: dead, user: u}\nusers:\n- name: u\n  user: {token: secret-token}\n",
+    )
+    .unwrap();
+    // Arguments for each command; None: it needs no cluster and succeeds (or prints no report).
+    let table: &[(&str, Option<&[&str]>)] = &[
+        ("render", None),
+        ("images", Some(&[])),
+        ("context", None),
+        ("check", Some(&[])),
+        ("install", Some(&["-y"])),
+        ("enable namespace", Some(&["shop"])),
+        ("enable workload", Some(&["deploy/web", "-n", "shop"])),
+        ("disable namespace", Some(&["shop"])),
+        ("disable workload", Some(&["deploy/web", "-n", "shop"])),
+        ("disable cluster", Some(&["-y"])),
+        ("uninstall", Some(&["-y"])),
+        ("status", Some(&[])),
+        ("addons list", Some(&[])),
+        ("addons enable", Some(&["kiali", "-y"])),
+        ("addons disable", Some(&["kiali", "-y"])),
+        ("upgrade", Some(&["-y"])),
+        ("upgrade status", Some(&[])),
+        ("upgrade migrate", Some(&["shop", "-y"])),
+        ("upgrade finish", Some(&["-y"])),
+        ("upgrade rollback", Some(&["-y"])),
+        ("mtls", Some(&[])),
+        ("mtls status", Some(&[])),
+        ("mtls strict", Some(&["shop", "-y"])),
+        ("mtls permissive", Some(&["shop", "-y"])),
+        ("dashboard", Some(&["kiali"])),
+        ("completions", None),
+    ];
+    let mut listed = Vec::new();
+    for top in subcommands(home.path(), &[]) {
+        let below = subcommands(home.path(), &[top.as_str()]);
+        // `upgrade` and `mtls` run by themselves too (`Usage: istioup upgrade [OPTIONS]`).
+        let usage = text(
+            &istioup(home.path())
+                .args([top.as_str(), "--help"])
+                .output()
+                .unwrap()
+                .stdout,
+        );
+        if below.is_empty() || usage.contains(&format!("istioup {top} [OPTIONS]\n")) {
+            listed.push(top.clone());
+        }
+        listed.extend(below.iter().map(|sub| format!("{top} {sub}")));
+    }
+    let covered: Vec<String> = table.iter().map(|(c, _)| c.to_string()).collect();
+    let (mut a, mut b) = (listed.clone(), covered.clone());
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "the table must list every command help lists");
+    for (command, args) in table {
+        let Some(args) = args else { continue };
+        let out = istioup(home.path())
+            .args(command.split(' '))
+            .args(*args)
+            .args(["-o", "json", "--kubeconfig"])
+            .arg(&kubeconfig)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        let doc: serde_json::Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{command}: not one JSON document ({e}): {stdout}\n{stderr}"));
+        assert_eq!(code(&out), 1, "{command}: {stderr}");
+        assert_eq!(doc["error"]["exit_code"], 1, "{command}: {doc}");
+        assert!(stderr.starts_with("error: "), "{command}: {stderr}");
+        for leak in ["secret-token", "panicked", "RUST_BACKTRACE"] {
+            assert!(
+                !stdout.contains(leak) && !stderr.contains(leak),
+                "{command}: {leak}"
+            );
+        }
+    }
+}
