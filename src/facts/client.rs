@@ -282,12 +282,21 @@ impl Items<'_> {
     }
 }
 
+/// How often a page whose body was cut off is asked for again.
+const CUT_RETRIES: u32 = 3;
+
 /// One page of a list, as the bytes the server sent: decoding is the caller's, so it can overlap
 /// the next request. The body's chunks are copied once into `body`, the buffer of an earlier
 /// page given back for reuse ([`Buffers`]; kube's `request_text` copies a page twice). An error
 /// answer becomes `kube::Error::Api` as kube-client's own `handle_api_errors` makes it (kube-client 5.0 `src/client/mod.rs`): the `Status` it carries
 /// (in JSON or protobuf, as the server chose), or, for a body that is neither (a proxy's HTML
 /// page), a failure with the HTTP code.
+///
+/// A body cut off mid-way (the connection reset after the headers: an API server restarting
+/// during a rolling upgrade of the control plane, a proxy's idle timeout on a page of several
+/// MiB) is asked for again, up to [`CUT_RETRIES`] times after 100, 200 and 400 ms: a list page
+/// is a read, and its continue token stays good. The retry layer (`target::retry`) cannot do
+/// this, as it has handed the answer over once its headers arrived.
 async fn fetch(
     client: Client,
     path: String,
@@ -295,13 +304,44 @@ async fn fetch(
     mut body: Vec<u8>,
     accept: &'static str,
 ) -> kube::Result<Answer> {
+    let mut cuts = 0;
+    loop {
+        match fetch_once(&client, &path, &params, &mut body, accept).await {
+            Err(Fetch::Cut(_)) if cuts < CUT_RETRIES => {
+                tokio::time::sleep(std::time::Duration::from_millis(100 << cuts)).await;
+                cuts += 1;
+            }
+            Err(Fetch::Cut(e) | Fetch::Failed(e)) => return Err(e),
+            Ok(protobuf) => return Ok(Answer { body, protobuf }),
+        }
+    }
+}
+
+/// Why one request for a page gave no page.
+enum Fetch {
+    /// The answer's body broke off after its headers.
+    Cut(kube::Error),
+    Failed(kube::Error),
+}
+
+/// One request for a page, read into `body`: whether the answer is protobuf.
+async fn fetch_once(
+    client: &Client,
+    path: &str,
+    params: &ListParams,
+    body: &mut Vec<u8>,
+    accept: &'static str,
+) -> Result<bool, Fetch> {
     let mut request = kube::core::Request::new(path)
-        .list(&params)
-        .map_err(kube::Error::BuildRequest)?;
+        .list(params)
+        .map_err(|e| Fetch::Failed(kube::Error::BuildRequest(e)))?;
     request
         .headers_mut()
         .insert(http::header::ACCEPT, http::HeaderValue::from_static(accept));
-    let response = client.send(request.map(kube::client::Body::from)).await?;
+    let response = client
+        .send(request.map(kube::client::Body::from))
+        .await
+        .map_err(Fetch::Failed)?;
     let code = response.status();
     let protobuf = response
         .headers()
@@ -321,26 +361,27 @@ async fn fetch(
     body.reserve(length.unwrap_or(0).min(64 << 20));
     let mut frames = response.into_body();
     while let Some(frame) = frames.frame().await {
-        if let Ok(data) = frame?.into_data() {
+        let frame = frame.map_err(Fetch::Cut)?;
+        if let Ok(data) = frame.into_data() {
             body.extend_from_slice(&data);
         }
     }
     if code.is_client_error() || code.is_server_error() {
         let status = if protobuf {
-            proto::unwrap(&body).and_then(proto::status).ok()
+            proto::unwrap(body).and_then(proto::status).ok()
         } else {
-            serde_json::from_slice::<kube::core::Status>(&body).ok()
+            serde_json::from_slice::<kube::core::Status>(body).ok()
         };
         let mut status = status.unwrap_or_else(|| {
-            let text = String::from_utf8_lossy(&body);
+            let text = String::from_utf8_lossy(body);
             kube::core::Status::failure(text.trim(), "Failed to parse error data")
         });
         if status.code == 0 {
             status.code = code.as_u16();
         }
-        return Err(kube::Error::Api(status.boxed()));
+        return Err(Fetch::Failed(kube::Error::Api(status.boxed())));
     }
-    Ok(Answer { body, protobuf })
+    Ok(protobuf)
 }
 
 /// Decodes the items of a list page one at a time into `fold`, never collecting them: a page of

@@ -221,3 +221,38 @@ fn a_page_unreadable_in_protobuf_is_read_again_in_json() {
         pod_lists(&c.sim)
     );
 }
+
+/// A page whose body breaks off after its headers (an API server restarting mid-list, a
+/// proxy's idle timeout; `Faults::cut_next_body`) is asked for again: the report is the healthy
+/// one. When every try is cut (the first and three more), the command says which list failed.
+#[test]
+fn a_page_cut_off_midway_is_asked_for_again() {
+    let c = big();
+    let healthy = report(&c, "status");
+    c.sim.clear_requests();
+    for _ in 0..2 {
+        c.sim.faults().cut_next_body("/namespaces/ns-002/pods");
+    }
+    assert_eq!(report(&c, "status"), healthy);
+    let reads = |ns: &str| {
+        pod_lists(&c.sim)
+            .iter()
+            .filter(|r| r.contains(&format!("/namespaces/{ns}/pods")))
+            .count()
+    };
+    assert_eq!(
+        (reads("ns-001"), reads("ns-002")),
+        (2, 4),
+        "{:?}",
+        pod_lists(&c.sim)
+    );
+    for _ in 0..4 {
+        c.sim.faults().cut_next_body("/namespaces/ns-002/pods");
+    }
+    let out = c.istioup().args(["status", "-o", "json"]).output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(code(&out), 1, "{stderr}");
+    assert!(stderr.starts_with("error: cannot list pods"), "{stderr}");
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["error"]["exit_code"], 1, "{doc}");
+}

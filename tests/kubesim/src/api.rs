@@ -154,8 +154,38 @@ pub fn parse_target(st: &Store, path: &str) -> ApiResult<Option<Target>> {
     }))
 }
 
-/// The main handler: faults, authentication, then routing.
+/// The main handler: faults, authentication, then routing; an answer aimed at by
+/// `Faults::cut_next_body` breaks off halfway through its body.
 pub async fn handle(State(app): State<Arc<Shared>>, req: Request) -> Response {
+    let path = req.uri().path().to_string();
+    let resp = answer(app.clone(), req).await;
+    if app.faults.take_cut(&path) {
+        cut(resp).await
+    } else {
+        resp
+    }
+}
+
+/// An answer whose body stops halfway with an error: the server then aborts the exchange
+/// (HTTP/1.1: the connection closes before the last chunk; HTTP/2: the stream is reset), as
+/// when an API server restarts or a proxy times out in the middle of a big list.
+async fn cut(resp: Response) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY).await.unwrap_or_default();
+    let half = bytes.slice(..bytes.len() / 2);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let reset = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "cut off by a kubesim fault");
+    // The error comes a moment later, once the headers and the first half are on the wire
+    // (sent together, hyper would drop them unsent).
+    let broken = futures_util::stream::once(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        Err(reset)
+    });
+    let chunks = futures_util::StreamExt::chain(futures_util::stream::iter([Ok(half)]), broken);
+    Response::from_parts(parts, Body::from_stream(chunks))
+}
+
+async fn answer(app: Arc<Shared>, req: Request) -> Response {
     let latency = app.faults.latency();
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;

@@ -1,6 +1,6 @@
 //! Fault injection, all off by default: latency, error responses (500/503/429 with
-//! Retry-After), dropped connections, expired continue tokens, and protobuf list pages with an
-//! item no decoder can read.
+//! Retry-After), dropped connections, answers cut off mid-body, expired continue tokens, and
+//! protobuf list pages with an item no decoder can read.
 use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -28,6 +28,9 @@ pub struct FaultConfig {
     /// request with a continue token, when the flag is set) carry one more item, whose bytes
     /// are not a message: a page a client's protobuf reader cannot read, whole in JSON.
     pub garble_next: VecDeque<(String, bool)>,
+    /// The next answers for a path ending with one of these suffixes send half their body,
+    /// then break the connection (one entry each).
+    pub cut_next: VecDeque<String>,
 }
 
 #[derive(Default, Debug)]
@@ -103,6 +106,23 @@ impl Faults {
                 path.ends_with(suffix.as_str()) && (continued || !only_continued)
             });
             hit.and_then(|i| c.garble_next.remove(i)).is_some()
+        })
+    }
+
+    /// The next answer for a path ending with `path_suffix` sends its headers and half its
+    /// body, then breaks off (a connection reset mid-answer). Once per call.
+    pub fn cut_next_body(&self, path_suffix: &str) {
+        self.with(|c| c.cut_next.push_back(path_suffix.to_string()));
+    }
+
+    /// Decides whether this answer's body is cut off (see [`Faults::cut_next_body`]).
+    pub fn take_cut(&self, path: &str) -> bool {
+        self.with(|c| {
+            let hit = c
+                .cut_next
+                .iter()
+                .position(|suffix| path.ends_with(suffix.as_str()));
+            hit.and_then(|i| c.cut_next.remove(i)).is_some()
         })
     }
 

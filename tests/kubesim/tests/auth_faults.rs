@@ -174,3 +174,45 @@ fn expired_continue_fault_is_configurable_at_start() {
         410
     );
 }
+
+/// A cut answer (`Faults::cut_next_body`) sends its headers and part of its body, then the
+/// connection ends without the last chunk: a client sees the body break off. Only the aimed
+/// path, once per call.
+#[test]
+fn cut_off_answers() {
+    use std::io::{Read, Write};
+    let sim = start(Sim::builder());
+    let exchange = |path: &str| {
+        let hp = sim
+            .url()
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
+        let mut s = std::net::TcpStream::connect(&hp).unwrap_or_else(|e| panic!("{e}"));
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {hp}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    let whole = exchange("/api/v1/namespaces");
+    assert!(
+        whole.ends_with("0\r\n\r\n") || whole.contains("content-length"),
+        "{whole}"
+    );
+    sim.faults().cut_next_body("/namespaces");
+    sim.faults().cut_next_body("/api/v1/nodes");
+    let cut = exchange("/api/v1/namespaces");
+    assert!(cut.starts_with("HTTP/1.1 200"), "{cut}");
+    assert!(!cut.ends_with("0\r\n\r\n"), "the last chunk never comes: {cut}");
+    assert!(
+        cut.contains("\"kind\":\"NamespaceList\""),
+        "half the body is sent: {cut}"
+    );
+    assert!(!cut.contains("kube-system"), "the rest is not: {cut}");
+    let again = exchange("/api/v1/namespaces");
+    assert!(again.contains("kube-system"), "once: {again}");
+}
