@@ -361,7 +361,15 @@ async fn fetch_once(
     body.reserve(length.unwrap_or(0).min(64 << 20));
     let mut frames = response.into_body();
     while let Some(frame) = frames.frame().await {
-        let frame = frame.map_err(Fetch::Cut)?;
+        // A body that stopped coming within --request-timeout is a timeout, which the retry
+        // layer already tried once more: not asked for again here.
+        let frame = frame.map_err(|e| {
+            if crate::target::timed_out(&e) {
+                Fetch::Failed(e)
+            } else {
+                Fetch::Cut(e)
+            }
+        })?;
         if let Ok(data) = frame.into_data() {
             body.extend_from_slice(&data);
         }

@@ -20,7 +20,7 @@
 mod incluster;
 mod kubeconfig;
 mod retry;
-pub use retry::announce_waits_to;
+pub use retry::{announce_waits_to, timed_out};
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -27,8 +27,8 @@ fn interrupted_at_prompt() -> Error {
 
 /// Runs a blocking prompt so that Ctrl-C ends it as a refusal the command reports. Interrupts
 /// are watched while the prompt waits (`interrupt::watch_while`), so they do not end the
-/// process there: the command prints its report (with `-o json`, one document saying `interrupted`) and exits 130.
-/// Ctrl-C on the prompt's raw terminal ends the read itself (console reads the key, puts the
+/// process there: the command prints its report (with `-o json`, one document saying
+/// `interrupted`) and exits 130. Ctrl-C on the prompt's raw terminal ends the read itself (console reads the key, puts the
 /// terminal back, raises SIGINT and returns `Interrupted`); an interrupt sent from elsewhere
 /// (`kill -INT`, SIGTERM) does not end a read in progress, so the prompt runs on its own thread
 /// and is given up on, with the terminal put back as it was, once the interrupt is seen.
