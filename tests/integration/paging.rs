@@ -65,6 +65,14 @@ fn pod_lists(sim: &Sim) -> Vec<String> {
         .collect()
 }
 
+/// How many pod lists of namespace `ns` istioup sent.
+fn reads(sim: &Sim, ns: &str) -> usize {
+    pod_lists(sim)
+        .iter()
+        .filter(|r| r.contains(&format!("/namespaces/{ns}/pods")))
+        .count()
+}
+
 /// Enough pods per namespace to read them namespace by namespace, and more than one page
 /// (2,000 items) in some: the split and the paging inside a namespace both run.
 fn big() -> Cluster {
@@ -208,14 +216,8 @@ fn a_page_unreadable_in_protobuf_is_read_again_in_json() {
         "{stderr}"
     );
     assert!(stderr.contains("the list was read again in JSON"), "{stderr}");
-    let reads = |ns: &str| {
-        pod_lists(&c.sim)
-            .iter()
-            .filter(|r| r.contains(&format!("/namespaces/{ns}/pods")))
-            .count()
-    };
     assert_eq!(
-        (reads("ns-001"), reads("ns-002")),
+        (reads(&c.sim, "ns-001"), reads(&c.sim, "ns-002")),
         (2, 4),
         "{:?}",
         pod_lists(&c.sim)
@@ -234,14 +236,8 @@ fn a_page_cut_off_midway_is_asked_for_again() {
         c.sim.faults().cut_next_body("/namespaces/ns-002/pods");
     }
     assert_eq!(report(&c, "status"), healthy);
-    let reads = |ns: &str| {
-        pod_lists(&c.sim)
-            .iter()
-            .filter(|r| r.contains(&format!("/namespaces/{ns}/pods")))
-            .count()
-    };
     assert_eq!(
-        (reads("ns-001"), reads("ns-002")),
+        (reads(&c.sim, "ns-001"), reads(&c.sim, "ns-002")),
         (2, 4),
         "{:?}",
         pod_lists(&c.sim)
